@@ -1,0 +1,42 @@
+import type { Severity } from '../engine/types.js';
+import type { ReportInput, RuleSummary } from './types.js';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Replaces unpaired surrogates with U+FFFD. JSON.stringify would emit them as `\udXXX` escapes,
+ * which strict consumers (and encodeURIComponent) reject.
+ */
+export function toWellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** The word people read: `warn` is a config value, `warning` is what SARIF, JUnit and terminals say. */
+export function severityLabel(severity: Severity): 'error' | 'warning' {
+  return severity === 'error' ? 'error' : 'warning';
+}
+
+/** Machine-readable reports end with a newline and indent by two spaces so diffs of them stay readable. */
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * The rules that ran, followed by any rule that only appears in findings (so no finding is dropped
+ * for want of metadata); extras are described by their id and take the severity of their first finding.
+ */
+export function reportedRules(input: ReportInput): RuleSummary[] {
+  const rules = [...input.rules];
+  const known = new Set(rules.map((rule) => rule.id));
+  for (const finding of input.findings) {
+    if (known.has(finding.ruleId)) continue;
+    known.add(finding.ruleId);
+    rules.push({
+      id: finding.ruleId,
+      description: finding.ruleId,
+      defaultSeverity: finding.severity,
+      ...(finding.docsUrl === undefined ? {} : { docsUrl: finding.docsUrl }),
+    });
+  }
+  return rules;
+}

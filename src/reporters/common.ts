@@ -11,6 +11,11 @@ export function toWellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
+/** Folds line breaks (and the blanks around them) into one space, for places that hold a single line. */
+export function toSingleLine(text: string): string {
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
+}
+
 /** The word people read: `warn` is a config value, `warning` is what SARIF, JUnit and terminals say. */
 export function severityLabel(severity: Severity): 'error' | 'warning' {
   return severity === 'error' ? 'error' : 'warning';

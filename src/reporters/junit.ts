@@ -1,7 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Finding } from '../engine/types.js';
-import { reportedRules, severityLabel } from './common.js';
+import { reportedRules, severityLabel, toSingleLine } from './common.js';
 import type { ReportInput, RuleSummary } from './types.js';
 
 interface Counts {
@@ -9,14 +9,13 @@ interface Counts {
   failures: number;
 }
 
-function locationAndMessage(finding: Finding): string {
-  // Attribute values cannot keep line breaks (parsers fold them into spaces), so fold them here.
-  return `${finding.path}:${finding.line}:${finding.column} ${finding.message.replace(/\s*[\r\n]+\s*/g, ' ')}`;
+function position(finding: Finding): string {
+  return `${finding.path}:${finding.line}:${finding.column}`;
 }
 
 function failureText(finding: Finding): string {
   const lines = [
-    `${finding.path}:${finding.line}:${finding.column} ${finding.message}`,
+    `${position(finding)} ${finding.message}`,
     `Severity: ${severityLabel(finding.severity)}`,
   ];
   if (finding.documentTitle !== undefined) lines.push(`Document: ${finding.documentTitle}`);
@@ -52,11 +51,12 @@ function addSuite(parent: XMLBuilder, rule: RuleSummary, findings: readonly Find
       .ele('testcase', {
         // GitLab shows classname as the suite column and name as the test: rule, then where.
         classname: rule.id,
-        name: uniqueName(`${finding.path}:${finding.line}:${finding.column}`, usedNames),
+        name: uniqueName(position(finding), usedNames),
         file: finding.path,
         time: 0,
       })
-      .ele('failure', { message: locationAndMessage(finding), type: severityLabel(finding.severity) })
+      // Parsers fold line breaks in attribute values into spaces anyway; folding them here keeps the message tidy.
+      .ele('failure', { message: `${position(finding)} ${toSingleLine(finding.message)}`, type: severityLabel(finding.severity) })
       .txt(failureText(finding));
   }
   for (const path of passingPaths) {

@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
 import picocolors from 'picocolors';
 import type { Finding } from '../engine/types.js';
-import { severityLabel, toWellFormed } from './common.js';
+import { severityLabel, toSingleLine, toWellFormed } from './common.js';
 import type { ReportInput } from './types.js';
 
 // Document text ends up in messages; a raw ESC or C1 byte could drive the terminal, and a line break would
 // break the table, so line breaks become spaces and other controls become U+FFFD.
-const LINE_BREAKS = /\s*[\r\n\u2028\u2029]+\s*/g;
 const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/g;
 
 function printable(text: string): string {
-  return toWellFormed(text).replace(LINE_BREAKS, ' ').replace(CONTROL_CHARACTERS, '\uFFFD');
+  return toSingleLine(toWellFormed(text)).replace(CONTROL_CHARACTERS, '\uFFFD');
 }
 
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;

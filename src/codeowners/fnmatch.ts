@@ -10,12 +10,14 @@
 // Sentinel for "end of string", like C's NUL terminator.
 const END = '';
 
-/** Code points, so that `?` and `[...]` consume one character, not one UTF-16 unit. */
-function chars(text: string): string[] {
-  return Array.from(text);
+/** Indexable by character: code points when there are surrogate pairs, so `?` never splits one; else the string itself (no allocation). */
+type Chars = string | string[];
+
+function chars(text: string): Chars {
+  return /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : text;
 }
 
-function at(text: string[], index: number): string {
+function at(text: Chars, index: number): string {
   return text[index] ?? END;
 }
 
@@ -24,12 +26,12 @@ function isSegmentEnd(ch: string): boolean {
   return ch === END || ch === '/';
 }
 
-function unescape(pattern: string[], p: number): number {
+function unescape(pattern: Chars, p: number): number {
   return at(pattern, p) === '\\' ? p + 1 : p;
 }
 
 /** Matches `[...]` starting just after the `[`; returns the index after `]`, or -1. */
-function matchBracket(pattern: string[], start: number, ch: string): number {
+function matchBracket(pattern: Chars, start: number, ch: string): number {
   let p = start;
   let negated = false;
   if (at(pattern, p) === '!' || at(pattern, p) === '^') {
@@ -70,7 +72,7 @@ interface Cursor {
 }
 
 /** Matches one path segment (up to `/` or the end); on success leaves the cursor where it stopped. */
-function matchSegment(pattern: string[], path: string[], cursor: Cursor): boolean {
+function matchSegment(pattern: Chars, path: Chars, cursor: Cursor): boolean {
   let { p, s } = cursor;
   let starP = -1;
   let starS = -1;

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import type { Command } from 'commander';
+import { CODEOWNERS_PATHS, findCodeownersPath, loadCodeownersFile } from '../../codeowners/load.js';
+import { codeownersReport, formatCodeownersProblems, formatCodeownersText } from '../../codeowners/report.js';
+import type { CodeownersFile } from '../../codeowners/types.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface CodeownersCommandInput {
+  paths: string[];
+  /** Explicit CODEOWNERS file; otherwise GitLab's lookup order from the repository root. */
+  file?: string;
+  format: string;
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The git work tree holding `cwd`, else `cwd` itself. */
+async function repositoryRoot(cwd: string): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd });
+    return stdout.trim() || cwd;
+  } catch {
+    return cwd;
+  }
+}
+
+/** Repository-relative POSIX path for an argument given relative to `cwd` (paths outside the root are kept as written). */
+function repositoryPath(root: string, cwd: string, path: string): string {
+  const fromRoot = relative(root, resolve(cwd, path));
+  if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot)) return path.replace(/^\.?\//, '');
+  return fromRoot.split(sep).join('/');
+}
+
+interface LoadedFile {
+  file: CodeownersFile;
+  /** How to name the file in warnings: as given, or relative to the current directory. */
+  displayPath: string;
+}
+
+function loadFile(input: CodeownersCommandInput, root: string): LoadedFile | string {
+  let absolutePath: string;
+  let repositoryRelative: string;
+  if (input.file !== undefined) {
+    absolutePath = resolve(input.cwd, input.file);
+    repositoryRelative = repositoryPath(root, input.cwd, input.file);
+  } else {
+    const found = findCodeownersPath(root);
+    if (found === null) return `no CODEOWNERS file in ${root} (looked for ${CODEOWNERS_PATHS.join(', ')})`;
+    absolutePath = join(root, found);
+    repositoryRelative = found;
+  }
+  const displayPath = input.file ?? relative(input.cwd, absolutePath).split(sep).join('/');
+  try {
+    return { file: loadCodeownersFile(absolutePath, repositoryRelative), displayPath };
+  } catch (error) {
+    return `cannot read ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+}
+
+/** Runs `policylint codeowners`; returns the exit code (0 ok, 2 usage error or no CODEOWNERS). */
+export async function runCodeownersCommand(input: CodeownersCommandInput): Promise<number> {
+  if (input.format !== 'text' && input.format !== 'json') {
+    input.stderr(`policylint codeowners: unknown --format "${input.format}" (use text or json)\n`);
+    return 2;
+  }
+  const root = await repositoryRoot(input.cwd);
+  const loaded = loadFile(input, root);
+  if (typeof loaded === 'string') {
+    input.stderr(`policylint codeowners: ${loaded}\n`);
+    return 2;
+  }
+  const { file, displayPath } = loaded;
+  for (const warning of formatCodeownersProblems(file, displayPath)) input.stderr(`${warning}\n`);
+
+  const report = codeownersReport(
+    file,
+    input.paths.map((path) => repositoryPath(root, input.cwd, path)),
+  );
+  input.stdout(input.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${formatCodeownersText(report, file.path)}\n`);
+  return 0;
+}
+
+export function registerCodeownersCommand(program: Command): void {
+  program
+    .command('codeowners')
+    .description('Show who must approve changes to each PATH, using GitLab CODEOWNERS semantics')
+    .argument('<paths...>', 'files to look up, relative to the current directory')
+    .option('--file <path>', `CODEOWNERS file to use (default: first of ${CODEOWNERS_PATHS.join(', ')} in the repository root)`)
+    .option('--format <format>', 'output format: text or json', 'text')
+    .action(async (paths: string[], options: { file?: string; format: string }) => {
+      process.exitCode = await runCodeownersCommand({
+        paths,
+        file: options.file,
+        format: options.format,
+        cwd: process.cwd(),
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
+    });
+}

@@ -1,0 +1,356 @@
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gitlab, GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addressableLines, seedFromJson, startFakeGitLab, type FakeGitLab, type SeedData } from './fake-gitlab/server.js';
+
+const BOT = 1;
+const ALICE = 2;
+const PROJECT = 'acme/security/handbook';
+const REFS = { base_sha: 'b'.repeat(40), start_sha: 's'.repeat(40), head_sha: 'h'.repeat(40) };
+
+// docs/policy.md: context 1/1, removed old 2, added new 2 and 3, context 3/4 and 4/5.
+const POLICY_DIFF = '@@ -1,4 +1,5 @@\n ---\n-title: Old\n+title: Access policy\n+owner: alice\n ---\n # Policy\n';
+
+function seed(): SeedData {
+  const filler = Array.from({ length: 44 }, (_, i) => ({ new_path: `docs/page-${String(i).padStart(2, '0')}.md`, diff: '@@ -1 +1 @@\n-a\n+b\n' }));
+  return {
+    users: [
+      { id: BOT, username: 'policylint-bot', name: 'Policylint', bot: true },
+      { id: ALICE, username: 'alice', name: 'Alice' },
+      { id: 3, username: 'bob' },
+      { id: 4, username: 'carol' },
+    ],
+    tokens: [
+      { token: 'bot-token', user_id: BOT },
+      { token: 'alice-token', user_id: ALICE },
+      { token: 'read-only', user_id: 3, scopes: ['read_api'] },
+      { token: 'ci-job-token', user_id: BOT, kind: 'job' },
+    ],
+    groups: [
+      { id: 10, full_path: 'acme', members: [{ user_id: ALICE, access_level: 50 }, { user_id: 3, access_level: 20 }] },
+      { id: 11, full_path: 'acme/security', members: [{ user_id: 4, access_level: 30 }] },
+    ],
+    projects: [
+      {
+        id: 42,
+        path_with_namespace: PROJECT,
+        files: {
+          main: { '.gitlab/CODEOWNERS': '[Policies]\n/docs/ @alice\n' },
+          feature: { '.gitlab/CODEOWNERS': '[Policies]\n/docs/ @bob\n' },
+        },
+        members: [{ user_id: BOT, access_level: 30 }, { user_id: 3, access_level: 40 }],
+      },
+    ],
+    merge_requests: [
+      {
+        project_id: 42,
+        iid: 7,
+        author_id: ALICE,
+        diff_refs: REFS,
+        diffs: [{ new_path: 'docs/policy.md', diff: POLICY_DIFF }, ...filler],
+        notes: [{ body: 'added 1 commit', author_id: ALICE, system: true }],
+        approved_by: [4],
+        approval_rules: [
+          { id: 77, name: '/docs/', rule_type: 'code_owner', section: 'Policies', eligible_approver_ids: [ALICE] },
+          { id: 78, name: 'Security', rule_type: 'regular', group_ids: [11] },
+        ],
+      },
+    ],
+  };
+}
+
+let fake: FakeGitLab;
+let api: InstanceType<typeof Gitlab>;
+
+beforeEach(async () => {
+  fake = await startFakeGitLab(seed());
+  api = new Gitlab({ host: fake.url, token: 'bot-token' });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const position = (lines: { new_line?: string; old_line?: string }, refs = REFS) => ({
+  positionType: 'text' as const,
+  baseSha: refs.base_sha,
+  startSha: refs.start_sha,
+  headSha: refs.head_sha,
+  oldPath: 'docs/policy.md',
+  newPath: 'docs/policy.md',
+  ...(lines.new_line ? { newLine: lines.new_line } : {}),
+  ...(lines.old_line ? { oldLine: lines.old_line } : {}),
+});
+
+async function rejection(promise: Promise<unknown>): Promise<GitbeakerRequestError & { cause: { response: Response } }> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the request to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GitbeakerRequestError);
+  return error as GitbeakerRequestError & { cause: { response: Response } };
+}
+
+const apiRequests = (suffix: string) => fake.requests.filter((r) => r.path.endsWith(suffix));
+
+describe('pagination', () => {
+  it('follows Link rel=next until the last page', async () => {
+    const diffs = await api.MergeRequests.allDiffs(42, 7);
+    expect(diffs).toHaveLength(45);
+    expect(apiRequests('/diffs').map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
+  });
+
+  it('stops after maxPages and serves a single page when page is given', async () => {
+    const capped = await api.MergeRequests.allDiffs(42, 7, { perPage: 10, maxPages: 2 });
+    expect(capped.map((d) => d.new_path)).toEqual(['docs/policy.md', ...Array.from({ length: 19 }, (_, i) => `docs/page-${String(i).padStart(2, '0')}.md`)]);
+    const second = await api.MergeRequests.allDiffs(42, 7, { page: 2, perPage: 20 });
+    expect(second[0]?.new_path).toBe('docs/page-19.md');
+    expect(second).toHaveLength(20);
+  });
+
+  it('reports totals and caps per_page at 100', async () => {
+    const expanded = await api.MergeRequests.allDiffs(42, 7, { perPage: 500, showExpanded: true });
+    expect(expanded.paginationInfo).toMatchObject({ total: 45, perPage: 100, totalPages: 1, next: null, current: 1 });
+  });
+});
+
+describe('notes', () => {
+  it('creates, edits and lists notes newest first by default', async () => {
+    const created = await api.MergeRequestNotes.create(42, 7, '<!-- policylint -->\nfirst');
+    expect(created).toMatchObject({ body: '<!-- policylint -->\nfirst', system: false, author: { id: BOT, username: 'policylint-bot' } });
+
+    const edited = await api.MergeRequestNotes.edit(42, 7, created.id, { body: '<!-- policylint -->\nsecond' });
+    expect(edited.body).toBe('<!-- policylint -->\nsecond');
+    expect((await api.MergeRequestNotes.show(42, 7, created.id)).body).toBe('<!-- policylint -->\nsecond');
+
+    const newestFirst = await api.MergeRequestNotes.all(42, 7);
+    expect(newestFirst.map((n) => n.system)).toEqual([false, true]);
+    const oldestFirst = await api.MergeRequestNotes.all(PROJECT, 7, { sort: 'asc' });
+    expect(oldestFirst.map((n) => n.id)).toEqual(newestFirst.map((n) => n.id).reverse());
+  });
+
+  it("refuses to edit another user's note and rejects an empty body", async () => {
+    const [systemNote] = await api.MergeRequestNotes.all(42, 7);
+    const forbidden = await rejection(api.MergeRequestNotes.edit(42, 7, systemNote!.id, { body: 'x' }));
+    expect(forbidden.cause.response.status).toBe(403);
+
+    const missing = await rejection(api.MergeRequestNotes.create(42, 7, ''));
+    expect(missing.cause.response.status).toBe(400);
+    expect(missing.message).toBe('body is missing');
+  });
+
+  it('saves no note for a body made only of quick actions, and records what would run', async () => {
+    await api.MergeRequestNotes.create(42, 7, '/approve');
+    await api.MergeRequestNotes.create(42, 7, 'cc @alice and `@bob`, not @\u200Bcarol\n> /merge');
+    expect(apiRequests('/notes').map((r) => r.status)).toEqual([202, 201]);
+    expect(fake.state.textEffects).toEqual([
+      { note_id: null, quick_actions: [{ command: 'approve', arg: '' }], mentions: [] },
+      { note_id: expect.any(Number), quick_actions: [], mentions: ['alice'] },
+    ]);
+  });
+});
+
+describe('discussions', () => {
+  it('accepts a diff note on an added line and on a context line, sent as multipart position[...] fields', async () => {
+    const added = await api.MergeRequestDiscussions.create(42, 7, 'owner missing', { position: position({ new_line: '3' }) });
+    expect(added.notes?.[0]).toMatchObject({ type: 'DiffNote', position: { new_line: 3, old_line: null, new_path: 'docs/policy.md' } });
+    const context = await api.MergeRequestDiscussions.create(42, 7, 'context', { position: position({ old_line: '3', new_line: '4' }) });
+    expect(context.notes?.[0]?.type).toBe('DiffNote');
+    expect(apiRequests('/discussions')[0]?.body).toMatchObject({ body: 'owner missing', position: { position_type: 'text', new_line: '3' } });
+  });
+
+  it('answers 400 line_code for lines outside the diff, wrong old/new pairs and stale SHAs', async () => {
+    const lineCode = '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}';
+    for (const lines of [{ new_line: '40' }, { new_line: '1' }, { old_line: '2', new_line: '2' }]) {
+      const error = await rejection(api.MergeRequestDiscussions.create(42, 7, 'x', { position: position(lines) }));
+      expect(error.cause.response.status).toBe(400);
+      expect(error.message).toBe(lineCode);
+    }
+    fake.state.pushVersion(fake.state.mergeRequest(42, 7)!, { ...REFS, head_sha: 'n'.repeat(40) }, [{ new_path: 'docs/policy.md', diff: POLICY_DIFF }]);
+    const stale = await rejection(api.MergeRequestDiscussions.create(42, 7, 'x', { position: position({ new_line: '3' }) }));
+    expect(stale.message).toBe(lineCode);
+    expect(fake.state.mergeRequest(42, 7)!.discussions).toHaveLength(1); // only the seeded system note
+  });
+
+  it('replies to and resolves a thread, but not a standalone system note', async () => {
+    const thread = await api.MergeRequestDiscussions.create(42, 7, 'please fix');
+    const reply = await api.MergeRequestDiscussions.addNote(42, 7, thread.id, 'fixed', {});
+    expect(reply).toMatchObject({ type: 'DiscussionNote', body: 'fixed', resolvable: true });
+
+    const resolved = await api.MergeRequestDiscussions.resolve(42, 7, thread.id, true);
+    expect(resolved.notes).toMatchObject([{ resolved: true, resolved_by: { id: BOT } }, { resolved: true }]);
+
+    const systemThread = fake.state.mergeRequest(42, 7)!.discussions[0]!;
+    const error = await rejection(api.MergeRequestDiscussions.resolve(42, 7, systemThread.id, true));
+    expect(error.cause.response.status).toBe(403);
+  });
+});
+
+describe('read endpoints', () => {
+  it('reports approvals and code-owner approval state', async () => {
+    const approvals = await api.MergeRequestApprovals.showConfiguration(42, { mergerequestIId: 7 });
+    expect(approvals).toMatchObject({ approvals_required: 2, approvals_left: 1, approved_by: [{ user: { username: 'carol' } }] });
+
+    const approvalState = await api.MergeRequestApprovals.showApprovalState(42, 7);
+    expect(approvalState.rules).toMatchObject([
+      { name: '/docs/', rule_type: 'code_owner', code_owner: true, section: 'Policies', approved: false, approved_by: [] },
+      { name: 'Security', rule_type: 'regular', code_owner: false, approved: true, approved_by: [{ username: 'carol' }] },
+    ]);
+  });
+
+  it('serves files at a ref, raw and base64, and 404s a missing file', async () => {
+    expect(await api.RepositoryFiles.showRaw(PROJECT, '.gitlab/CODEOWNERS', 'main')).toBe('[Policies]\n/docs/ @alice\n');
+    expect(await api.RepositoryFiles.showRaw(42, '.gitlab/CODEOWNERS', 'feature')).toBe('[Policies]\n/docs/ @bob\n');
+    expect(apiRequests('/raw')[0]?.path).toBe('/api/v4/projects/acme%2Fsecurity%2Fhandbook/repository/files/.gitlab%2FCODEOWNERS/raw');
+
+    const file = await api.RepositoryFiles.show(42, '.gitlab/CODEOWNERS', 'main');
+    expect(Buffer.from(file.content, 'base64').toString('utf8')).toBe('[Policies]\n/docs/ @alice\n');
+
+    const missing = await rejection(api.RepositoryFiles.showRaw(42, 'CODEOWNERS', 'main'));
+    expect(missing.message).toBe('404 File Not Found');
+  });
+
+  it('looks projects up by path and merges inherited members at their highest access level', async () => {
+    expect(await api.Projects.show(PROJECT)).toMatchObject({ id: 42, default_branch: 'main' });
+    const direct = await api.ProjectMembers.all(42);
+    expect(direct.map((m) => [m.username, m.access_level])).toEqual([['policylint-bot', 30], ['bob', 40]]);
+    const all = await api.ProjectMembers.all(42, { includeInherited: true });
+    expect(all.map((m) => [m.username, m.access_level]).sort()).toEqual([['alice', 50], ['bob', 40], ['carol', 30], ['policylint-bot', 30]]);
+    const missing = await rejection(api.MergeRequests.show(42, 999));
+    expect(missing.message).toBe('404 Merge Request Not Found');
+  });
+
+  it('resolves groups by path and their inherited members', async () => {
+    expect(await api.Groups.show('acme/security')).toMatchObject({ id: 11, full_path: 'acme/security' });
+    const members = await api.GroupMembers.all(11, { includeInherited: true });
+    expect(members.map((m) => [m.username, m.access_level])).toEqual([['alice', 50], ['bob', 20], ['carol', 30]]);
+  });
+
+  it('moves diff_refs and versions forward on a push', async () => {
+    const mr = fake.state.mergeRequest(42, 7)!;
+    fake.state.pushVersion(mr, { ...REFS, head_sha: 'n'.repeat(40) }, []);
+    expect(await api.MergeRequests.show(42, 7)).toMatchObject({ sha: 'n'.repeat(40), diff_refs: { head_sha: 'n'.repeat(40) }, changes_count: '0' });
+    const versions = await api.MergeRequests.allDiffVersions(42, 7);
+    expect(versions.map((v) => v.head_commit_sha)).toEqual(['n'.repeat(40), REFS.head_sha]);
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 for an unknown token and for CI_JOB_TOKEN on MR notes', async () => {
+    const badToken = await rejection(new Gitlab({ host: fake.url, token: 'nope' }).Users.showCurrentUser());
+    expect(badToken.cause.response.status).toBe(401);
+    expect(badToken.message).toBe('401 Unauthorized');
+
+    const jobApi = new Gitlab({ host: fake.url, jobToken: 'ci-job-token' });
+    const jobToken = await rejection(jobApi.MergeRequestNotes.create(42, 7, 'hi'));
+    expect(jobToken.cause.response.status).toBe(401);
+    const job = await fetch(`${fake.url}/api/v4/job`, { headers: { 'JOB-TOKEN': 'ci-job-token' } });
+    expect(job.status).toBe(200);
+  });
+
+  it('accepts Bearer tokens and refuses writes with a read_api token', async () => {
+    expect(await new Gitlab({ host: fake.url, oauthToken: 'bot-token' }).Users.showCurrentUser()).toMatchObject({ id: BOT, bot: true });
+    const readOnly = await rejection(new Gitlab({ host: fake.url, token: 'read-only' }).MergeRequestNotes.create(42, 7, 'hi'));
+    expect(readOnly.cause.response.status).toBe(403);
+    expect(readOnly.message).toBe('insufficient_scope');
+  });
+});
+
+describe('faults', () => {
+  it('lets gitbeaker retry a 429 (it ignores Retry-After) and gives up on a 503', async () => {
+    fake.faults.status(429, { retryAfter: 30, times: 2, method: 'POST', path: 'projects/*/merge_requests/*/notes' });
+    await api.MergeRequestNotes.create(42, 7, 'after throttling');
+    expect(apiRequests('/notes').map((r) => r.status)).toEqual([429, 429, 201]);
+    expect(fake.faults.pending).toBe(0);
+
+    fake.faults.status(503);
+    const unavailable = await rejection(api.Users.showCurrentUser());
+    expect(unavailable.cause.response.status).toBe(503);
+    expect(apiRequests('/user')).toHaveLength(1);
+  });
+
+  it('surfaces exhausted 429 retries as GitbeakerRetryError', async () => {
+    fake.faults.status(429, { times: Infinity });
+    await expect(api.Users.showCurrentUser()).rejects.toBeInstanceOf(GitbeakerRetryError);
+    expect(apiRequests('/user')).toHaveLength(10);
+  });
+
+  it('surfaces a reset connection and a hung response as errors', async () => {
+    fake.faults.reset({ path: 'user' });
+    await expect(api.Users.showCurrentUser()).rejects.toThrow(/fetch failed/);
+
+    fake.faults.timeout({ path: 'user' });
+    const impatient = new Gitlab({ host: fake.url, token: 'bot-token', queryTimeout: 200 });
+    await expect(impatient.Users.showCurrentUser()).rejects.toBeInstanceOf(GitbeakerTimeoutError);
+    expect(apiRequests('/user').map((r) => [r.fault, r.status])).toEqual([['reset', null], ['timeout', null]]);
+  });
+
+  it('applies a POST whose response is lost, so a blind retry duplicates the note', async () => {
+    fake.faults.lostResponse({ method: 'POST', path: 'projects/*/merge_requests/*/notes' });
+    await expect(api.MergeRequestNotes.create(42, 7, 'report')).rejects.toThrow();
+    await api.MergeRequestNotes.create(42, 7, 'report');
+    const bodies = fake.state.notesOf(fake.state.mergeRequest(42, 7)!).map((n) => n.body);
+    expect(bodies.filter((b) => b === 'report')).toHaveLength(2);
+  });
+
+  it('can hang after applying the write, until the client times out', async () => {
+    fake.faults.lostResponse({ method: 'POST', then: 'hang' });
+    const impatient = new Gitlab({ host: fake.url, token: 'bot-token', queryTimeout: 200 });
+    await expect(impatient.MergeRequestDiscussions.create(42, 7, 'thread')).rejects.toBeInstanceOf(GitbeakerTimeoutError);
+    expect(fake.state.mergeRequest(42, 7)!.discussions.map((d) => d.notes[0]!.body)).toContain('thread');
+  });
+
+  it('serves concurrent requests, applying each when it is handled', async () => {
+    fake.faults.delay(100, { method: 'POST' });
+    const slow = api.MergeRequestNotes.create(42, 7, 'slow');
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1)); // 'slow' took the delay
+    await Promise.all([slow, api.MergeRequestNotes.create(42, 7, 'fast')]);
+    const bodies = fake.state.notesOf(fake.state.mergeRequest(42, 7)!).map((n) => n.body);
+    expect(bodies.slice(-2)).toEqual(['fast', 'slow']);
+  });
+
+  it('gates a request so two find-or-create publishers can race', async () => {
+    const findOrCreate = async () => {
+      const notes = await api.MergeRequestNotes.all(42, 7);
+      if (!notes.some((n) => n.body.startsWith('<!-- marker -->'))) await api.MergeRequestNotes.create(42, 7, '<!-- marker -->');
+    };
+    const gate = fake.faults.gate({ method: 'POST', path: '**/notes' });
+    const first = findOrCreate();
+    await gate.reached;
+    await findOrCreate(); // sees no marker yet: the first POST is still held
+    gate.release();
+    await first;
+    const markers = fake.state.notesOf(fake.state.mergeRequest(42, 7)!).filter((n) => n.body === '<!-- marker -->');
+    expect(markers).toHaveLength(2);
+  });
+});
+
+describe('seeding and diff lines', () => {
+  it('loads a JSON seed file with defaults applied', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fake-gitlab-'));
+    try {
+      const path = join(dir, 'seed.json');
+      await writeFile(path, JSON.stringify({ users: [{ id: 5, username: 'dave' }], tokens: [{ token: 't', user_id: 5 }] }));
+      const loaded = await seedFromJson(path);
+      expect(loaded.tokens?.[0]).toEqual({ token: 't', user_id: 5, kind: 'personal', scopes: ['api'] });
+      await writeFile(path, JSON.stringify({ users: [{ id: 'five' }] }));
+      await expect(seedFromJson(path)).rejects.toThrow(/invalid fake GitLab seed/);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('lists the addressable (old_line, new_line) pairs of a hunk', () => {
+    expect(addressableLines(POLICY_DIFF)).toEqual([
+      { old_line: 1, new_line: 1 },
+      { old_line: 2, new_line: null },
+      { old_line: null, new_line: 2 },
+      { old_line: null, new_line: 3 },
+      { old_line: 3, new_line: 4 },
+      { old_line: 4, new_line: 5 },
+    ]);
+  });
+});

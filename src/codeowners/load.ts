@@ -19,7 +19,7 @@ function isBinary(data: Buffer): boolean {
 export function parseCodeownersBytes(data: Buffer, path: string, totalBytes = data.length): CodeownersFile {
   if (isBinary(data)) {
     const file = parseCodeowners('', path);
-    file.problems.push({ kind: 'binary-file', line: 1, column: 1, message: 'CODEOWNERS looks binary; GitLab treats it as empty' });
+    file.problems.push({ kind: 'binary-file', line: 1, column: 1, subject: path, message: 'CODEOWNERS looks binary; GitLab treats it as empty' });
     return file;
   }
   const file = parseCodeowners(data.subarray(0, MAX_CODEOWNERS_BYTES).toString('utf8'), path);
@@ -28,6 +28,7 @@ export function parseCodeownersBytes(data: Buffer, path: string, totalBytes = da
       kind: 'file-too-large',
       line: 1,
       column: 1,
+      subject: path,
       message: `CODEOWNERS is ${totalBytes} bytes; GitLab reads only the first ${MAX_CODEOWNERS_BYTES}`,
     });
   }

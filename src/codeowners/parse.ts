@@ -96,8 +96,8 @@ function sectionBuilder(header: Header, line: number): SectionBuilder {
 /** Parses CODEOWNERS text as GitLab does; syntax problems are collected, never thrown. Size limits are the loaders' job. */
 export function parseCodeowners(text: string, path: string): CodeownersFile {
   const problems: CodeownersProblem[] = [];
-  const problem = (kind: CodeownersProblem['kind'], line: number, column: number, message: string): void => {
-    problems.push({ kind, line, column, message });
+  const problem = (kind: CodeownersProblem['kind'], line: number, column: number, subject: string, message: string): void => {
+    problems.push({ kind, line, column, subject, message });
   };
 
   const defaultHeader: Header = { name: DEFAULT_SECTION, optional: false, approvals: 0, defaultOwners: [] };
@@ -128,18 +128,19 @@ export function parseCodeowners(text: string, path: string): CodeownersFile {
         approvals: Number(approvalsText ?? 0) || 0,
         defaultOwners: parsed.owners,
       };
-      if (name.trim() === '') problem('invalid-section-header', lineNumber, indent + 1, 'Section header has no name');
+      if (name.trim() === '') problem('invalid-section-header', lineNumber, indent + 1, header[0].trim(), 'Section header has no name');
       if (currentHeader.optional && currentHeader.approvals > 0) {
         problem(
           'invalid-approval-count',
           lineNumber,
           indent + 1,
+          name,
           `Optional section [${name}] cannot require ${currentHeader.approvals} approvals`,
         );
       }
       const ownersOffset = indent + header[0].length - ownersText.length;
       for (const token of parsed.malformed) {
-        problem('malformed-owner', lineNumber, ownersOffset + token.offset + 1, `Malformed default owner "${token.text}"`);
+        problem('malformed-owner', lineNumber, ownersOffset + token.offset + 1, token.text, `Malformed default owner "${token.text}"`);
       }
       const existing = builders.get(currentHeader.name);
       if (existing) {
@@ -154,7 +155,7 @@ export function parseCodeowners(text: string, path: string): CodeownersFile {
     }
 
     if (UNTERMINATED_HEADER.test(line)) {
-      problem('unterminated-section', lineNumber, indent + 1, `Section header "${line}" has no closing "]"; GitLab reads it as an entry`);
+      problem('unterminated-section', lineNumber, indent + 1, line, `Section header "${line}" has no closing "]"; GitLab reads it as an entry`);
     }
 
     const separator = PATTERN_END.exec(line);
@@ -168,21 +169,30 @@ export function parseCodeowners(text: string, path: string): CodeownersFile {
       const parsed = parseOwners(ownersText);
       const ownersOffset = indent + line.length - ownersText.length;
       for (const token of parsed.malformed) {
-        problem('malformed-owner', lineNumber, ownersOffset + token.offset + 1, `Malformed owner "${token.text}" for ${pattern}`);
+        problem('malformed-owner', lineNumber, ownersOffset + token.offset + 1, `${pattern} ${token.text}`, `Malformed owner "${token.text}" for ${pattern}`);
       }
       owners = ownersText === '' ? currentHeader.defaultOwners : parsed.owners;
       if (ownersText === '' && owners.length === 0) {
-        problem('missing-owners', lineNumber, indent + 1, `Entry ${pattern} has no owners`);
+        problem('missing-owners', lineNumber, indent + 1, pattern, `Entry ${pattern} has no owners`);
       }
     }
 
-    const entry: CodeownersEntry = { pattern, normalized, exclusion, owners, approvals: currentHeader.approvals, line: lineNumber };
+    const entry: CodeownersEntry = {
+      pattern,
+      normalized,
+      exclusion,
+      owners,
+      approvals: currentHeader.approvals,
+      line: lineNumber,
+      column: indent + 1,
+    };
     const previous = current.byPattern.get(normalized);
     if (previous) {
       problem(
         'duplicate-entry',
         lineNumber,
         indent + 1,
+        pattern,
         `Entry ${pattern} repeats line ${previous.line} in section [${current.section.name}]; GitLab keeps the later owners at the earlier position`,
       );
     }

@@ -17,6 +17,7 @@ export interface CodeownersEntry {
   /** Approval count of the header this entry was written under (0 when the header gave none). */
   approvals: number;
   line: number;
+  column: number;
 }
 
 export interface CodeownersSection {
@@ -37,6 +38,8 @@ export interface CodeownersProblem {
   line: number;
   column: number;
   message: string;
+  /** What the problem is about (pattern, owner token, header), never a line number: a stable key for fingerprints. */
+  subject: string;
   kind:
     | 'unterminated-section'
     | 'missing-owners'

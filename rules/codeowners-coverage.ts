@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { CODEOWNERS_PATHS } from '../src/codeowners/load.js';
+import { matchSection, patternMatches } from '../src/codeowners/parse.js';
+import type { CodeownersFile, CodeownersSection, SectionMatch } from '../src/codeowners/types.js';
+import { defineRule, type ProjectCheckContext } from '../src/engine/types.js';
+
+const options = z
+  .object({
+    /** CODEOWNERS section names that count as the controlled-documents section (case-insensitive). */
+    section: z.array(z.string().min(1)).min(1).default(['Controlled Documents', 'Controlled-Documents']),
+    /** Every controlled document needs a required entry with a valid owner in that section. */
+    requireEntry: z.boolean().default(true),
+    /** Every entry of that section must match at least one file. */
+    staleEntries: z.boolean().default(true),
+    /** Every Markdown file that section owns must be a controlled document. */
+    uncontrolledFiles: z.boolean().default(true),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+type Context = ProjectCheckContext<Options>;
+
+const MARKDOWN = /\.(?:md|markdown)$/i;
+
+function label(sections: readonly CodeownersSection[]): string {
+  return sections.map((section) => `${section.optional ? '^' : ''}[${section.name}]`).join(' or ');
+}
+
+/** Why a document's matches do not make a code owner approve it. */
+function missingApproval(path: string, file: CodeownersFile, sections: CodeownersSection[], matches: SectionMatch[]): string {
+  const match = matches[0];
+  if (!match) return `${path} has no entry in ${label(sections)} of ${file.path}, so no code owner must approve changes to it`;
+  const where = `${file.path}:${match.entry.line} (${match.entry.pattern} in ${label([match.section])})`;
+  if (match.section.optional) return `${path} is owned only by ${where}, an optional section: approval is not required`;
+  return `${path} is owned by ${where}, which names no valid owner: GitLab approves such a rule automatically`;
+}
+
+function reportProblems(ctx: Context, file: CodeownersFile): void {
+  for (const problem of file.problems) {
+    ctx.report({
+      path: file.path,
+      line: problem.line,
+      column: problem.column,
+      message: `${file.path}: ${problem.message}`,
+      key: `${problem.kind}:${problem.subject}`,
+    });
+  }
+}
+
+function checkDocuments(ctx: Context, file: CodeownersFile, sections: CodeownersSection[]): void {
+  for (const doc of ctx.documents) {
+    const matches = sections.flatMap((section) => matchSection(section, doc.path) ?? []);
+    if (matches.some((match) => match.approvalsRequired > 0)) continue;
+    ctx.report({ line: doc.titleLine, path: doc.path, message: missingApproval(doc.path, file, sections, matches), key: 'no-approval' });
+  }
+}
+
+function checkStaleEntries(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): void {
+  for (const section of sections) {
+    for (const entry of section.entries) {
+      if (files.some((path) => patternMatches(entry.normalized, path))) continue;
+      ctx.report({
+        path: file.path,
+        line: entry.line,
+        column: entry.column,
+        endColumn: entry.column + entry.pattern.length,
+        message: `${entry.pattern} in ${label([section])} matches no file in the repository (moved or deleted?)`,
+        key: `stale:${section.name}:${entry.pattern}`,
+      });
+    }
+  }
+}
+
+function checkUncontrolledFiles(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): void {
+  const controlled = new Set(ctx.documents.map((doc) => doc.path));
+  for (const path of files) {
+    if (!MARKDOWN.test(path) || controlled.has(path)) continue;
+    for (const section of sections) {
+      const match = matchSection(section, path);
+      if (!match) continue;
+      ctx.report({
+        path: file.path,
+        line: match.entry.line,
+        column: match.entry.column,
+        endColumn: match.entry.column + match.entry.pattern.length,
+        message: `${path} is owned by ${match.entry.pattern} in ${label([section])} but is not a controlled document`,
+        key: `uncontrolled:${section.name}:${path}`,
+      });
+    }
+  }
+}
+
+export default defineRule<Options>({
+  meta: {
+    id: 'codeowners-coverage',
+    description: 'Controlled documents are owned by the CODEOWNERS controlled-documents section, and that section owns nothing else',
+    defaultSeverity: 'error',
+    options,
+    docs: 'docs/rules/codeowners-coverage.md',
+  },
+  async checkProject(ctx) {
+    const file = await ctx.project.codeowners();
+    const [firstDoc] = [...ctx.documents].sort((a, b) => a.path.localeCompare(b.path));
+    if (!file) {
+      if (ctx.options.requireEntry && firstDoc) {
+        ctx.report({
+          path: firstDoc.path,
+          line: firstDoc.titleLine,
+          message: `No CODEOWNERS file (looked for ${CODEOWNERS_PATHS.join(', ')}): no code owner must approve changes to controlled documents`,
+          key: 'no-codeowners',
+        });
+      }
+      return;
+    }
+
+    reportProblems(ctx, file);
+    const accepted = new Set(ctx.options.section.map((name) => name.toLowerCase()));
+    const sections = file.sections.filter((section) => accepted.has(section.name.toLowerCase()));
+    if (sections.length === 0) {
+      if (ctx.options.requireEntry && firstDoc) {
+        ctx.report({
+          path: file.path,
+          line: 1,
+          message: `${file.path} has no ${ctx.options.section.map((name) => `[${name}]`).join(' or ')} section, so no code owner must approve changes to controlled documents`,
+          key: 'missing-section',
+        });
+      }
+      return;
+    }
+
+    if (ctx.options.requireEntry) checkDocuments(ctx, file, sections);
+    if (!ctx.options.staleEntries && !ctx.options.uncontrolledFiles) return;
+    const files = await ctx.project.listFiles();
+    if (ctx.options.staleEntries) checkStaleEntries(ctx, file, sections, files);
+    if (ctx.options.uncontrolledFiles) checkUncontrolledFiles(ctx, file, sections, files);
+  },
+});

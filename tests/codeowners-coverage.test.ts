@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { afterEach, describe, expect, it } from 'vitest';
+import rule from '../rules/codeowners-coverage.js';
+import { loadCodeowners } from '../src/codeowners/load.js';
+import type { Report } from '../src/engine/types.js';
+import { parseDocumentModel } from '../src/model/parse.js';
+import type { ProjectContext } from '../src/project/types.js';
+
+const temporaryDirectories: string[] = [];
+afterEach(() => {
+  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+function tempRepo(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'policylint-coverage-'));
+  temporaryDirectories.push(root);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}
+
+/** A project over real files: the real CODEOWNERS loader and a real file listing. */
+function project(root: string): ProjectContext {
+  const memos = new Map<string, Promise<unknown>>();
+  return {
+    root,
+    now: new Date('2026-01-01'),
+    listFiles: async () => (await glob('**', { cwd: root, dot: true, ignore: ['.git/**'] })).sort(),
+    codeowners: async () => loadCodeowners(root),
+    gitRoot: async () => null,
+    mergeRequest: undefined,
+    memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as Promise<T>;
+    },
+  };
+}
+
+async function check(root: string, controlled: string[], options: Record<string, unknown> = {}): Promise<Report[]> {
+  const documents = controlled.map((relative) =>
+    parseDocumentModel({
+      path: relative,
+      absPath: path.join(root, relative),
+      source: fs.readFileSync(path.join(root, relative), 'utf8'),
+      classes: ['policy'],
+    }),
+  );
+  const reports: Report[] = [];
+  await rule.checkProject!({
+    options: rule.meta.options.parse(options),
+    project: project(root),
+    documents,
+    report: (report) => reports.push(report),
+  });
+  return reports;
+}
+
+const doc = (title: string) => `---\ncontrolled_document: true\ntitle: ${title}\n---\n\n# ${title}\n`;
+
+const codeowners = [
+  '* @everyone', //                                         1
+  '[Controlled Documents]', //                             2
+  '/policies/isms.md @ciso', //                            3
+  '/policies/old-policy.md @ciso', //                      4
+  '/policies/procedures/ @secops', //                      5
+  '/policies/no-owner.md not-a-user', //                   6
+  '^[Controlled-Documents]', //                            7
+  '/policies/optional.md @someone', //                     8
+  '[Other]', //                                            9
+  '/policies/unowned.md @other', //                        10
+].join('\n');
+
+const files = {
+  '.gitlab/CODEOWNERS': codeowners,
+  'policies/isms.md': doc('ISMS'),
+  'policies/unowned.md': doc('Unowned'),
+  'policies/no-owner.md': doc('No owner'),
+  'policies/optional.md': doc('Optional'),
+  'policies/procedures/incident.md': doc('Incident'),
+  'policies/procedures/notes.md': '# Notes\n',
+  'policies/procedures/diagram.png': 'png',
+};
+const controlled = [
+  'policies/isms.md',
+  'policies/unowned.md',
+  'policies/no-owner.md',
+  'policies/optional.md',
+  'policies/procedures/incident.md',
+];
+
+describe('codeowners-coverage', () => {
+  it('reports unowned documents, stale entries, uncontrolled files and CODEOWNERS problems', async () => {
+    const reports = await check(tempRepo(files), controlled);
+    expect(reports.map(({ path, line, key }) => ({ path, line, key }))).toEqual([
+      { path: '.gitlab/CODEOWNERS', line: 6, key: 'malformed-owner:/policies/no-owner.md not-a-user' },
+      { path: 'policies/unowned.md', line: 3, key: 'no-approval' },
+      { path: 'policies/no-owner.md', line: 3, key: 'no-approval' },
+      { path: 'policies/optional.md', line: 3, key: 'no-approval' },
+      { path: '.gitlab/CODEOWNERS', line: 4, key: 'stale:Controlled Documents:/policies/old-policy.md' },
+      { path: '.gitlab/CODEOWNERS', line: 5, key: 'uncontrolled:Controlled Documents:policies/procedures/notes.md' },
+    ]);
+    expect(reports.map((report) => report.message)).toEqual([
+      '.gitlab/CODEOWNERS: Malformed owner "not-a-user" for /policies/no-owner.md',
+      'policies/unowned.md has no entry in [Controlled Documents] or ^[Controlled-Documents] of .gitlab/CODEOWNERS, so no code owner must approve changes to it',
+      'policies/no-owner.md is owned by .gitlab/CODEOWNERS:6 (/policies/no-owner.md in [Controlled Documents]), which names no valid owner: GitLab approves such a rule automatically',
+      'policies/optional.md is owned only by .gitlab/CODEOWNERS:8 (/policies/optional.md in ^[Controlled-Documents]), an optional section: approval is not required',
+      '/policies/old-policy.md in [Controlled Documents] matches no file in the repository (moved or deleted?)',
+      'policies/procedures/notes.md is owned by /policies/procedures/ in [Controlled Documents] but is not a controlled document',
+    ]);
+  });
+
+  it('runs only the checks that are switched on, and takes other section names', async () => {
+    const root = tempRepo(files);
+    const off = { requireEntry: false, staleEntries: false, uncontrolledFiles: false };
+    expect((await check(root, controlled, off)).map((report) => report.key)).toEqual(['malformed-owner:/policies/no-owner.md not-a-user']);
+
+    const other = await check(root, controlled, { ...off, requireEntry: true, section: ['other'] });
+    expect(other.filter((report) => report.key === 'no-approval').map((report) => report.path)).toEqual([
+      'policies/isms.md',
+      'policies/no-owner.md',
+      'policies/optional.md',
+      'policies/procedures/incident.md',
+    ]);
+  });
+
+  it('reports once when there is no CODEOWNERS file', async () => {
+    const root = tempRepo({ 'policies/b.md': doc('B'), 'policies/a.md': doc('A') });
+    expect(await check(root, ['policies/b.md', 'policies/a.md'])).toEqual([
+      expect.objectContaining({ path: 'policies/a.md', line: 3, key: 'no-codeowners' }),
+    ]);
+  });
+
+  it('reports once when CODEOWNERS has no controlled-documents section', async () => {
+    const root = tempRepo({ CODEOWNERS: '* @a\n', 'policies/a.md': doc('A') });
+    expect(await check(root, ['policies/a.md'])).toEqual([
+      expect.objectContaining({
+        path: 'CODEOWNERS',
+        line: 1,
+        key: 'missing-section',
+        message: expect.stringContaining('no [Controlled Documents] or [Controlled-Documents] section'),
+      }),
+    ]);
+  });
+
+  it('applies exclusions: an excluded document is not owned', async () => {
+    const root = tempRepo({
+      CODEOWNERS: '[Controlled Documents]\n/policies/ @ciso\n!/policies/draft.md\n',
+      'policies/a.md': doc('A'),
+      'policies/draft.md': doc('Draft'),
+    });
+    expect((await check(root, ['policies/a.md', 'policies/draft.md'])).map((report) => [report.path, report.key])).toEqual([
+      ['policies/draft.md', 'no-approval'],
+    ]);
+  });
+
+  it('has defaults and rejects unknown options', () => {
+    expect(rule.meta.options.parse({})).toEqual({
+      section: ['Controlled Documents', 'Controlled-Documents'],
+      requireEntry: true,
+      staleEntries: true,
+      uncontrolledFiles: true,
+    });
+    expect(() => rule.meta.options.parse({ sections: ['x'] })).toThrow();
+  });
+});

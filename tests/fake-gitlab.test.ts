@@ -162,6 +162,22 @@ describe('discussions', () => {
     expect(apiRequests('/discussions')[0]?.body).toMatchObject({ body: 'owner missing', position: { position_type: 'text', new_line: '3' } });
   });
 
+  it('accepts the position as a JSON object or as urlencoded position[...] fields', async () => {
+    const url = `${fake.url}/api/v4/projects/42/merge_requests/7/discussions`;
+    const fields = { position_type: 'text', ...REFS, old_path: 'docs/policy.md', new_path: 'docs/policy.md', old_line: 2 };
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'PRIVATE-TOKEN': 'bot-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'removed line', position: fields }),
+    });
+    expect(json.status).toBe(201);
+    const form = new URLSearchParams({ body: 'removed line' });
+    for (const [key, value] of Object.entries(fields)) form.set(`position[${key}]`, String(value));
+    const urlencoded = await fetch(url, { method: 'POST', headers: { 'PRIVATE-TOKEN': 'bot-token' }, body: form });
+    expect(urlencoded.status).toBe(201);
+    expect(await urlencoded.json()).toMatchObject({ notes: [{ position: { old_line: 2, new_line: null } }] });
+  });
+
   it('answers 400 line_code for lines outside the diff, wrong old/new pairs and stale SHAs', async () => {
     const lineCode = '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}';
     for (const lines of [{ new_line: '40' }, { new_line: '1' }, { old_line: '2', new_line: '2' }]) {
@@ -173,6 +189,8 @@ describe('discussions', () => {
     const stale = await rejection(api.MergeRequestDiscussions.create(42, 7, 'x', { position: position({ new_line: '3' }) }));
     expect(stale.message).toBe(lineCode);
     expect(fake.state.mergeRequest(42, 7)!.discussions).toHaveLength(1); // only the seeded system note
+    const missingSha = await rejection(api.MergeRequestDiscussions.create(42, 7, 'x', { position: { ...position({ new_line: '3' }), baseSha: '' } }));
+    expect(missingSha.message).toBe('position[base_sha] is missing');
   });
 
   it('replies to and resolves a thread, but not a standalone system note', async () => {

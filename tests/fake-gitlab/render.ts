@@ -15,7 +15,7 @@ export function userJson(user: UserRecord, baseUrl: string) {
 }
 
 /** `author` of a note whose user was removed from the seed still needs a shape. */
-function userByIdJson(state: FakeState, id: number, baseUrl: string) {
+export function userByIdJson(state: FakeState, id: number, baseUrl: string) {
   const user = state.user(id) ?? { id, username: `ghost-${id}`, state: 'blocked', bot: false };
   return userJson(user, baseUrl);
 }

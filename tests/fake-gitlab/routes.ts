@@ -22,6 +22,7 @@ import {
   memberJson,
   mergeRequestJson,
   noteJson,
+  userByIdJson,
   userJson,
 } from './render.js';
 import type { Member, UserRecord } from './seed.js';
@@ -369,6 +370,7 @@ export const routes: Route[] = [
         position: null,
         internal: optionalBoolean(ctx.input, 'internal') ?? false,
       });
+      ctx.state.recordTextEffects(note.id, body);
       mr.discussions.push({ id: ctx.state.discussionId(), individual_note: true, notes: [note] });
       return ok(noteJson(ctx.state, mr, note, ctx.baseUrl), 201);
     },
@@ -431,6 +433,7 @@ export const routes: Route[] = [
         resolvable: true,
         position,
       });
+      ctx.state.recordTextEffects(note.id, body);
       const discussion: DiscussionRecord = { id: ctx.state.discussionId(), individual_note: false, notes: [note] };
       mr.discussions.push(discussion);
       return ok(discussionJson(ctx.state, mr, discussion, ctx.baseUrl), 201);
@@ -470,6 +473,7 @@ export const routes: Route[] = [
         resolvable: true,
         position: first.position,
       });
+      ctx.state.recordTextEffects(note.id, body);
       discussion.notes.push(note);
       return ok(noteJson(ctx.state, mr, note, ctx.baseUrl), 201);
     },
@@ -528,7 +532,7 @@ export const routes: Route[] = [
         approvals_left: summary.approvals_left,
         require_password_to_approve: false,
         approved_by: mr.approved_by.map((a) => ({
-          user: userJson(ctx.state.user(a.user_id) ?? { id: a.user_id, username: `ghost-${a.user_id}`, state: 'blocked', bot: false }, ctx.baseUrl),
+          user: userByIdJson(ctx.state, a.user_id, ctx.baseUrl),
           approved_at: a.approved_at,
         })),
         suggested_approvers: [],

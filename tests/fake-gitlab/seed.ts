@@ -137,16 +137,17 @@ export type ApprovalRuleRecord = z.output<typeof approvalRuleSchema>;
 export type SeedNote = z.output<typeof seedNoteSchema>;
 export type SeedDiscussion = z.output<typeof seedDiscussionSchema>;
 
-export function parseSeed(seed: Partial<SeedData> = {}): NormalizedSeed {
-  const result = seedSchema.safeParse(seed);
-  if (!result.success) throw new Error(`invalid fake GitLab seed:\n${z.prettifyError(result.error)}`);
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`invalid fake GitLab seed${where}:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
+export const parseSeed = (seed: Partial<SeedData> = {}): NormalizedSeed => parseWith(seedSchema, seed, '');
+export const parseMergeRequest = (seed: SeedMergeRequest) => parseWith(mergeRequestSchema, seed, ' merge request');
+export const parseDiffFiles = (diffs: SeedDiffFile[]) => parseWith(z.array(diffFileSchema), diffs, ' diffs');
+
 /** Reads and validates a JSON seed file (same shape as `startFakeGitLab`'s argument). */
 export async function seedFromJson(path: string): Promise<SeedData> {
-  const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
-  const result = seedSchema.safeParse(raw);
-  if (!result.success) throw new Error(`invalid fake GitLab seed in ${path}:\n${z.prettifyError(result.error)}`);
-  return result.data;
+  return parseWith(seedSchema, JSON.parse(await readFile(path, 'utf8')), ` in ${path}`);
 }

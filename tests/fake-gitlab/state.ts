@@ -2,6 +2,8 @@
 // the helper methods cover the changes that need more than one field kept consistent.
 import { createHash } from 'node:crypto';
 import {
+  parseDiffFiles,
+  parseMergeRequest,
   parseSeed,
   type ApprovalRuleRecord,
   type DiffFileRecord,
@@ -148,7 +150,7 @@ export class FakeState {
   }
 
   addMergeRequest(seed: SeedMergeRequest): MergeRequestRecord {
-    const data = parseSeed({ merge_requests: [seed] }).merge_requests[0]!;
+    const data = parseMergeRequest(seed);
     const created = this.now();
     const mr: MergeRequestRecord = {
       id: data.id ?? this.nextMergeRequestId++,
@@ -187,7 +189,7 @@ export class FakeState {
 
   /** Simulates a push to the source branch: new diff version, new diff_refs, new diffs. */
   pushVersion(mr: MergeRequestRecord, refs: DiffRefs, diffs: SeedDiffFile[]): DiffVersion {
-    const files = parseSeed({ merge_requests: [{ project_id: 0, iid: 0, diff_refs: refs, diffs }] }).merge_requests[0]!.diffs;
+    const files = parseDiffFiles(diffs);
     const version: DiffVersion = {
       id: this.nextVersionId++,
       head_commit_sha: refs.head_sha,
@@ -229,10 +231,10 @@ export class FakeState {
       resolved_at: null,
       ...fields,
     };
-    if (!note.system) this.recordTextEffects(note.id, note.body);
     return note;
   }
 
+  /** Called for bodies users post or edit (not for seeded notes, which already existed). */
   recordTextEffects(noteId: number | null, body: string): TextEffect {
     const effect: TextEffect = { note_id: noteId, quick_actions: detectQuickActions(body), mentions: detectMentions(body) };
     if (effect.quick_actions.length > 0 || effect.mentions.length > 0) this.textEffects.push(effect);

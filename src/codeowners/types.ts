@@ -55,13 +55,14 @@ export interface CodeownersProblem {
 export interface SectionMatch {
   section: CodeownersSection;
   entry: CodeownersEntry;
-  /** 0 when the section is optional or the entry has no valid owner, else the section's count. */
+  /** 0 when the section is optional or the entry has no valid owner, else `max(1, n)` of the entry's header. */
   approvalsRequired: number;
 }
 
 export interface CodeownersFile {
   /** Repository-relative path of the file read (e.g. `.gitlab/CODEOWNERS`). */
   path: string;
+  /** In first-appearance order; the first is always the default section `codeowners`, even when empty. */
   sections: CodeownersSection[];
   problems: CodeownersProblem[];
   /** Every section with a matching entry for the path, in file order (exclusions applied). */

@@ -23,16 +23,6 @@ RUN npm run build && mkdir -p docs schema
 
 # ---- runtime: production dependencies, compiled output, git --------------------------
 FROM ${BASE_IMAGE} AS runtime
-ARG VERSION=0.0.0-dev
-ARG REVISION=unknown
-ARG SOURCE_URL=
-LABEL org.opencontainers.image.title="policylint" \
-      org.opencontainers.image.description="Policy-as-code linter for controlled documents (Markdown + YAML front matter) in GitLab merge requests" \
-      org.opencontainers.image.source="${SOURCE_URL}" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}"
-
 # git: policylint reads history and diffs of the linted repository (--changed, review dates).
 # safe.directory '*': the repository is usually a bind mount or a runner checkout owned by
 # another uid than `node`, and git (>= 2.35.2) then refuses to work in it ("detected dubious
@@ -42,7 +32,8 @@ LABEL org.opencontainers.image.title="policylint" \
 # runs, plus server/mail helpers (daemon, http-backend, imap-send, ...). dpkg's own
 # path-exclude filter (what -slim images use for docs) leaves them out at install time; the
 # base image's perl-base stays intact, and git-remote-https stays so `git fetch` works. The
-# filter is removed afterwards so later apt-get installs in derived images are unaffected.
+# filter is removed afterwards; a derived image that needs full perl must reinstall the
+# perl packages (apt-get install --reinstall perl-modules-5.36 libperl5.36).
 RUN printf 'path-exclude %s\n' \
       '/usr/share/perl/*' '/usr/lib/*/perl/*' '/usr/share/gitweb/*' \
       '/usr/lib/git-core/git-daemon' '/usr/lib/git-core/git-http-backend' \
@@ -70,6 +61,18 @@ COPY bin ./bin
 # `policylint` on PATH calls node directly on the bin script: no npm/npx wrapper at start-up.
 RUN chmod 0755 bin/policylint.js \
  && ln -s /opt/policylint/bin/policylint.js /usr/local/bin/policylint
+
+# Last, so that a new version or commit does not invalidate the layers above.
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+# SOURCE_URL: the project's repository URL, e.g. --build-arg SOURCE_URL="$CI_PROJECT_URL".
+ARG SOURCE_URL=
+LABEL org.opencontainers.image.title="policylint" \
+      org.opencontainers.image.description="Policy-as-code linter for controlled documents (Markdown + YAML front matter) in GitLab merge requests" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 
 USER node
 WORKDIR /work

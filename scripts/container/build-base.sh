@@ -16,7 +16,7 @@ TAG=${BASE_TAG:-local/node:20-bookworm}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 command -v podman >/dev/null 2>&1 || { echo "build-base: podman is not installed" >&2; exit 1; }

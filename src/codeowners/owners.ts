@@ -8,20 +8,20 @@ const ROLE = /^@@(?:developer|maintainer|owner)s?$/i;
 // GitLab's email reference: bounded local part and domain, ending in a word character.
 const EMAIL = /^[^@\s]{1,100}@[^@\s]{1,255}(?<!\W)$/;
 
-export function classifyOwner(token: string): Owner | undefined {
+function classifyOwner(token: string): Owner | undefined {
   if (ROLE.test(token)) return { text: token, kind: 'role' };
   if (USER_OR_GROUP.test(token)) return { text: token, kind: token.includes('/') ? 'group' : 'user' };
   if (EMAIL.test(token)) return { text: token, kind: 'email' };
   return undefined;
 }
 
-export interface OwnerToken {
+interface OwnerToken {
   text: string;
   /** 0-based offset of the token inside the owner text. */
   offset: number;
 }
 
-export function ownerTokens(text: string): OwnerToken[] {
+function ownerTokens(text: string): OwnerToken[] {
   return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], offset: m.index }));
 }
 

@@ -217,6 +217,12 @@ describe('read endpoints', () => {
       { name: '/docs/', rule_type: 'code_owner', code_owner: true, section: 'Policies', approved: false, approved_by: [] },
       { name: 'Security', rule_type: 'regular', code_owner: false, approved: true, approved_by: [{ username: 'carol' }] },
     ]);
+
+    const mr = fake.state.mergeRequest(42, 7)!;
+    fake.state.approve(mr, ALICE);
+    fake.state.addSystemNote(mr, 'approved this merge request', ALICE);
+    expect((await api.MergeRequestApprovals.showApprovalState(42, 7)).rules).toMatchObject([{ approved: true }, { approved: true }]);
+    expect((await api.MergeRequestNotes.all(42, 7))[0]).toMatchObject({ system: true, body: 'approved this merge request' });
   });
 
   it('serves files at a ref, raw and base64, and 404s a missing file', async () => {

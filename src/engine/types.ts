@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { DocumentModel } from '../model/types.js';
+import type { ProjectContext } from '../project/types.js';
+
+export type Severity = 'error' | 'warn';
+export type SeveritySetting = Severity | 'off';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  /** Repository-relative POSIX path. */
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  /** Stable across edits elsewhere in the file: derived from rule, path, the report's key and its occurrence number, never the line. */
+  fingerprint: string;
+  documentTitle?: string;
+  docsUrl?: string;
+}
+
+/** What a rule hands to `report`; the engine fills in rule id, severity, path and fingerprint. */
+export interface Report {
+  message: string;
+  line: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** What makes this finding the same finding after unrelated edits (e.g. the missing section's name). Defaults to the message. */
+  key?: string;
+  /** Report against another file than the document being checked (e.g. CODEOWNERS). */
+  path?: string;
+}
+
+export interface RuleMeta<Options> {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  /** zod schema of the rule's options; its defaults are the rule's defaults. */
+  options: z.ZodType<Options>;
+  /** Path of the rule's docs page, relative to the repository root. */
+  docs: string;
+}
+
+export interface DocumentCheckContext<Options> {
+  options: Options;
+  project: ProjectContext;
+  report(report: Report): void;
+}
+
+export interface ProjectCheckContext<Options> {
+  options: Options;
+  project: ProjectContext;
+  /** The documents of the class this rule runs for. */
+  documents: readonly DocumentModel[];
+  report(report: Report): void;
+}
+
+/** A rule is a module exporting `meta` and a per-document `check`, a once-per-run `checkProject`, or both. */
+export interface Rule<Options = unknown> {
+  meta: RuleMeta<Options>;
+  check?(doc: DocumentModel, ctx: DocumentCheckContext<Options>): void | Promise<void>;
+  checkProject?(ctx: ProjectCheckContext<Options>): void | Promise<void>;
+}
+
+/** Identity helper that keeps a rule's option type when writing `export default defineRule({...})`. */
+export function defineRule<Options>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}

@@ -1,0 +1,260 @@
+import type { Heading, Html, Nodes, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { parseFrontMatter } from './frontmatter.js';
+import type { Directive, DocumentModel, FrontMatter, Link, LinkKind, Section } from './types.js';
+
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
+
+/**
+ * Hugo's `{{< ref "x" >}}` holds spaces, which CommonMark forbids in a link destination, so
+ * `[t]({{< ref "x" >}})` would not parse as a link. Swapping each space inside the shortcode for
+ * a no-break space keeps every offset (one UTF-16 unit for one) and makes it a valid destination.
+ */
+const HUGO_REF = /\{\{([<%])\s*(ref|relref)\s+"([^"\n]*)"\s*\1?[>%]\}\}/g;
+const NBSP = '\u00a0';
+const HUGO_REF_DESTINATION = /^\{\{[<%][\s\u00a0]*(ref|relref)[\s\u00a0]+"([^"]*)"[\s\u00a0]*[>%]\}\}$/;
+
+function protectHugoRefs(source: string): string {
+  if (!source.includes('{{')) return source;
+  return source.replace(HUGO_REF, (match) => match.replace(/[ \t]/g, NBSP));
+}
+
+export interface ParseInput {
+  path: string;
+  absPath: string;
+  /** Decoded text; a leading BOM is dropped here. */
+  source: string;
+  classes: string[];
+  /** Already parsed during selection; parsed here when not given. */
+  frontMatter?: FrontMatter;
+}
+
+/** Parses a document once into the model every rule reads. */
+export function parseDocumentModel(input: ParseInput): DocumentModel {
+  const source = input.source.charCodeAt(0) === 0xfeff ? input.source.slice(1) : input.source;
+  const frontMatter = input.frontMatter ?? parseFrontMatter(source);
+  const tree = processor.parse(protectHugoRefs(source)) as Root;
+  const lines = source.split(/\r\n|\r|\n/);
+  const { headings, links, htmlNodes } = collect(tree, source);
+  const { sections, sectionTree } = buildSections(tree, headings, lines.length);
+  const attachSection = sectionLocator(sections);
+  for (const link of links) link.section = attachSection(link.line);
+  const title = stringValue(frontMatter.data?.title) ?? sections[0]?.text;
+  const titleLine = frontMatter.keyLines.get('title') ?? (frontMatter.present ? 1 : sections[0]?.line ?? 1);
+  return {
+    path: input.path,
+    absPath: input.absPath,
+    source,
+    lines,
+    frontMatter,
+    tree,
+    sections,
+    sectionTree,
+    links,
+    directives: htmlNodes.flatMap(parseDirectives),
+    title,
+    titleLine,
+    classes: input.classes,
+  };
+}
+
+function stringValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Lower-cased, HTML-free, `&`→`and`, whitespace collapsed, one trailing colon dropped: how headings and configured names are compared. */
+export function normalizeHeading(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*:$/, '')
+    .toLowerCase()
+    .replace(/\s*&\s*/g, ' and ');
+}
+
+interface Collected {
+  headings: Heading[];
+  links: Link[];
+  htmlNodes: Html[];
+}
+
+/** One walk over the tree, iterative so that pathological nesting cannot exhaust the stack. */
+function collect(tree: Root, source: string): Collected {
+  const headings: Heading[] = [];
+  const links: Link[] = [];
+  const htmlNodes: Html[] = [];
+  const definitions = new Map<string, string>();
+  const references: Array<{ node: Nodes & { identifier: string }; text: string }> = [];
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    switch (node.type) {
+      case 'heading':
+        headings.push(node);
+        break;
+      case 'html':
+        htmlNodes.push(node);
+        links.push(...htmlLinks(node));
+        break;
+      case 'link': {
+        // `<https://x>` parses to a link like `[x](x)` does; only its first character tells them apart.
+        const kind: LinkKind = source.charCodeAt(node.position?.start.offset ?? 0) === 60 ? 'autolink' : 'inline';
+        links.push(makeLink(kind, node.url, toString(node), node));
+        break;
+      }
+      case 'definition':
+        definitions.set(node.identifier, node.url);
+        links.push(makeLink('definition', node.url, node.label ?? node.identifier, node));
+        break;
+      case 'linkReference':
+        references.push({ node, text: toString(node) });
+        break;
+      default:
+        break;
+    }
+    if ('children' in node) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+  for (const { node, text } of references) {
+    const url = definitions.get(node.identifier);
+    if (url !== undefined) links.push(makeLink('reference', url, text, node));
+  }
+  // Headings are pushed in document order by the pre-order walk; links are sorted for stable output.
+  links.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { headings, links, htmlNodes };
+}
+
+function makeLink(kind: LinkKind, rawUrl: string, text: string, node: Nodes): Link {
+  const hugo = HUGO_REF_DESTINATION.exec(rawUrl);
+  const start = node.position?.start ?? { line: 1, column: 1 };
+  const end = node.position?.end ?? start;
+  return {
+    kind: hugo ? (hugo[1] === 'relref' ? 'hugo-relref' : 'hugo-ref') : kind,
+    url: hugo ? hugo[2]! : rawUrl,
+    text,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    section: undefined,
+  };
+}
+
+const HTML_HREF = /<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+
+function htmlLinks(node: Html): Link[] {
+  if (!node.value.includes('href')) return [];
+  const found: Link[] = [];
+  const start = node.position?.start ?? { line: 1, column: 1 };
+  for (const match of node.value.matchAll(HTML_HREF)) {
+    const before = node.value.slice(0, match.index);
+    const lineOffset = before.split('\n').length - 1;
+    const column = lineOffset === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n');
+    const url = match[1] ?? match[2] ?? '';
+    const line = start.line + lineOffset;
+    const link = makeLink('html', url.replace(/ /g, NBSP), '', node);
+    found.push({ ...link, line, column, endLine: line, endColumn: column + match[0].length });
+  }
+  return found;
+}
+
+const DIRECTIVE = /<!--\s*policylint-(disable-next-line|disable|enable)\b([\s\S]*?)-->/g;
+
+function parseDirectives(node: Html): Directive[] {
+  if (!node.value.includes('policylint-')) return [];
+  const start = node.position?.start ?? { line: 1, column: 1 };
+  const directives: Directive[] = [];
+  for (const match of node.value.matchAll(DIRECTIVE)) {
+    const [body = '', reason] = match[2]!.split(/\s--\s|\s--$/, 2) as [string?, string?];
+    const before = node.value.slice(0, match.index);
+    const lineOffset = before.split('\n').length - 1;
+    const line = start.line + lineOffset;
+    directives.push({
+      kind: match[1] as Directive['kind'],
+      ruleIds: body.split(/[\s,]+/).filter(Boolean),
+      reason: reason?.trim() || undefined,
+      line,
+      column: lineOffset === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n'),
+      endLine: line + match[0].split('\n').length - 1,
+    });
+  }
+  return directives;
+}
+
+/** Builds the section tree from top-level headings (headings inside lists or quotes do not open sections). */
+function buildSections(tree: Root, allHeadings: Heading[], lineCount: number): { sections: Section[]; sectionTree: Section[] } {
+  const topLevel = new Set<RootContent>(tree.children);
+  const headings = allHeadings.filter((h) => topLevel.has(h));
+  const sections: Section[] = [];
+  const sectionTree: Section[] = [];
+  const open: Section[] = [];
+  const children = tree.children;
+  const indexOf = new Map<RootContent, number>(children.map((node, i) => [node, i]));
+  for (const [i, heading] of headings.entries()) {
+    const text = toString(heading, { includeHtml: false }).trim();
+    const line = heading.position?.start.line ?? 1;
+    const next = headings[i + 1];
+    const section: Section = {
+      level: heading.depth,
+      text,
+      normalized: normalizeHeading(text),
+      heading,
+      line,
+      endLine: lineCount,
+      ownContentLines: { start: (heading.position?.end.line ?? line) + 1, end: next ? (next.position?.start.line ?? line) - 1 : lineCount },
+      hasContent: false,
+      children: [],
+      parent: undefined,
+    };
+    while (open.length > 0 && open[open.length - 1]!.level >= section.level) {
+      closeSection(open.pop()!, line - 1);
+    }
+    const parent = open[open.length - 1];
+    section.parent = parent;
+    (parent ? parent.children : sectionTree).push(section);
+    open.push(section);
+    sections.push(section);
+    section.hasContent = hasContentBelow(children, indexOf.get(heading)!, section.level);
+  }
+  for (const section of open) closeSection(section, lineCount);
+  return { sections, sectionTree };
+}
+
+function closeSection(section: Section, endLine: number): void {
+  section.endLine = Math.max(section.line, endLine);
+}
+
+function hasContentBelow(children: RootContent[], headingIndex: number, level: number): boolean {
+  for (let i = headingIndex + 1; i < children.length; i++) {
+    const node = children[i]!;
+    if (node.type === 'heading' && node.depth <= level) return false;
+    if (node.type === 'html' && /^<!--[\s\S]*-->$/.test(node.value.trim())) continue;
+    return true;
+  }
+  return false;
+}
+
+function sectionLocator(sections: Section[]): (line: number) => Section | undefined {
+  // Sections nest, so the innermost one holding a line is the last one starting at or before it, or one of its ancestors.
+  return (line) => {
+    let low = 0;
+    let high = sections.length - 1;
+    let last = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (sections[mid]!.line <= line) {
+        last = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    let section = last >= 0 ? sections[last] : undefined;
+    while (section && section.endLine < line) section = section.parent;
+    return section;
+  };
+}

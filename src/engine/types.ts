@@ -32,6 +32,8 @@ export interface Report {
   key?: string;
   /** Report against another file than the document being checked (e.g. CODEOWNERS). */
   path?: string;
+  /** Overrides the configured severity for this report (e.g. a "due soon" notice under an error-level rule). */
+  severity?: Severity;
 }
 
 export interface RuleMeta<Options> {
@@ -69,3 +71,7 @@ export interface Rule<Options = unknown> {
 export function defineRule<Options>(rule: Rule<Options>): Rule<Options> {
   return rule;
 }
+
+/** A rule of any option type, as the registry holds them (options are checked by each rule's own schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;

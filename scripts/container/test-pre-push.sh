@@ -35,7 +35,10 @@ cd "$tmp/clone" || exit 1
 git checkout -q -b main
 
 # The handbook: config and the complete document on main.
-cp "$fixtures/.policylint.yml" "$fixtures/access-management-policy.md" .
+docs=content/handbook/security
+mkdir -p "$docs"
+cp "$fixtures/.policylint.yml" "$fixtures/CODEOWNERS" .
+cp "$fixtures/$docs/access-management-policy.md" "$docs/"
 printf 'node_modules/\n' >.gitignore
 git add -A && git commit -qm "handbook with one complete controlled document"
 
@@ -69,8 +72,8 @@ expect_output() {
 push "first push of a clean handbook goes through" success -u origin main
 
 git checkout -q -b add-backup-policy
-cp "$fixtures/backup-policy.md" .
-git add backup-policy.md && git commit -qm "add a backup policy without a Scope section"
+cp "$fixtures/$docs/backup-policy.md" "$docs/"
+git add "$docs/backup-policy.md" && git commit -qm "add a backup policy without a Scope section"
 push "pushing a document with errors is rejected" rejected -u origin add-backup-policy
 expect_output "the rejection names the missing section's rule" required-sections
 expect_output "the rejection says how to bypass" "--no-verify"
@@ -83,16 +86,16 @@ push "deleting a remote branch is not checked" success origin --delete add-backu
 git checkout -q main && git branch -q -D add-backup-policy
 git checkout -q -b fix-backup-policy
 sed 's/^## Roles & Responsibilities$/## Scope\n\nAll production databases and file stores.\n\n## Roles \& Responsibilities/' \
-  "$fixtures/backup-policy.md" >backup-policy.md
-git add backup-policy.md && git commit -qm "add a complete backup policy"
+  "$fixtures/$docs/backup-policy.md" >"$docs/backup-policy.md"
+git add "$docs/backup-policy.md" && git commit -qm "add a complete backup policy"
 push "pushing the fixed document goes through (local install via npx --no-install)" success -u origin fix-backup-policy
 
 # Without a local install: a policylint on PATH is used.
 rm -rf node_modules package.json
 mkdir -p "$tmp/bin" && ln -s "$repo/bin/policylint.js" "$tmp/bin/policylint"
 git checkout -q -b path-install
-cp "$fixtures/backup-policy.md" backup-policy-2.md
-git add backup-policy-2.md && git commit -qm "another document without Scope"
+cp "$fixtures/$docs/backup-policy.md" "$docs/retention-policy.md"
+git add "$docs/retention-policy.md" && git commit -qm "another document without Scope"
 PATH=$tmp/bin:$PATH push "policylint from PATH: a document with errors is rejected" rejected -u origin path-install
 expect_output "policylint from PATH ran" required-sections
 

@@ -122,14 +122,14 @@ expect "policylint --version prints $version and exits 0" 0 "$version"
 crun --entrypoint id "$IMAGE" -u
 expect "runs as the non-root user node (uid 1000)" 0 1000
 
-crun -v "$FIXTURES:/work:ro" "$IMAGE" access-management-policy.md
+crun -v "$FIXTURES:/work:ro" "$IMAGE" content/handbook/security/access-management-policy.md
 expect "clean document, fixtures mounted read-only: exit 0" 0
 
 crun -v "$FIXTURES:/work:ro" "$IMAGE" .
 expect "fixtures with errors: exit 1 and rule ids ${EXPECTED_RULES[*]}" 1 "${EXPECTED_RULES[@]}"
 
 mkdir -p "$tmp/badconfig"
-cp "$FIXTURES"/*.md "$tmp/badconfig/"
+cp -r "$FIXTURES/." "$tmp/badconfig/"
 printf 'extends: gitlab-handbook\nrules:\n  required-sections: sometimes\n' >"$tmp/badconfig/.policylint.yml"
 crun -v "$tmp/badconfig:/work:ro" "$IMAGE" .
 expect "invalid configuration: exit 2" 2

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { AnyRule } from '../engine/types.js';
+
+export const severitySchema = z.enum(['off', 'warn', 'error']);
+
+/** ESLint's form: `"error"` or `["error", { ...options }]`. */
+function ruleSettingSchema(options: z.ZodType) {
+  return z.union([severitySchema, z.tuple([severitySchema]), z.tuple([severitySchema, options])]);
+}
+
+const conditionSchema = z.union([
+  z.strictObject({ frontMatter: z.record(z.string(), z.unknown()).describe('Every key must have this value (e.g. `controlled_document: true`).') }),
+  z.strictObject({ contains: z.string().min(1).describe('A regular expression found anywhere in the file (e.g. a "Controlled Document" banner).') }),
+]);
+
+const globList = z.array(z.string().min(1));
+
+/**
+ * The config file's schema, built from the rule registry so each rule's options are checked by
+ * the rule's own zod schema and the generated JSON Schema documents them.
+ */
+export function buildConfigSchema(rules: readonly AnyRule[]) {
+  const ruleShape = Object.fromEntries(rules.map((rule) => [rule.meta.id, ruleSettingSchema(rule.meta.options as z.ZodType).optional().describe(rule.meta.description)]));
+  const classSchema = z.strictObject({
+    description: z.string().optional(),
+    paths: globList.min(1).optional().describe('Globs, relative to the config file, of files this class may select.'),
+    excludePaths: globList.optional(),
+    when: z.array(conditionSchema).optional().describe('Any one condition selects a file; omit to select every file the paths match.'),
+    rules: z.strictObject(ruleShape).optional(),
+  });
+  return z.strictObject({
+    $schema: z.string().optional(),
+    extends: z.union([z.string(), z.array(z.string())]).optional().describe('A built-in preset to start from, e.g. `gitlab-handbook`.'),
+    include: globList.optional().describe('Files to consider when no paths are given on the command line.'),
+    exclude: globList.optional(),
+    contentRoot: z.string().optional().describe('Hugo content directory, for resolving site-absolute links.'),
+    maxFileBytes: z.number().int().positive().optional().describe('Larger files are reported instead of parsed.'),
+    classes: z.record(z.string().regex(/^[A-Za-z0-9][\w-]*$/, 'class names are letters, digits, `-` and `_`'), classSchema).optional(),
+    mergeRequest: z
+      .strictObject({
+        maxInlineThreads: z.number().int().min(0).optional(),
+        failOnPublishError: z.boolean().optional(),
+      })
+      .optional(),
+  });
+}
+
+export type ConfigInput = z.input<ReturnType<typeof buildConfigSchema>>;
+export type ConfigFile = z.output<ReturnType<typeof buildConfigSchema>>;

@@ -1,0 +1,59 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { ConfigError } from '../config/errors.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+const MARKDOWN_GLOB = '**/*.{md,markdown}';
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/**
+ * Files to consider, repository-relative and sorted: the command line's paths, directories and
+ * globs (relative to `cwd`), or the config's `include` globs; `exclude` always applies.
+ * Symbolic links are not followed, so a link loop cannot trap the walk.
+ */
+export async function discoverFiles(config: ResolvedConfig, patterns: readonly string[], cwd: string): Promise<string[]> {
+  const isExcluded = picomatch(config.exclude, { dot: true });
+  const found = new Set<string>();
+  const globOptions = { cwd: config.root, dot: false, followSymbolicLinks: false, ignore: config.exclude, onlyFiles: true } as const;
+  if (patterns.length === 0) {
+    for (const file of await glob(config.include, globOptions)) found.add(file);
+  }
+  for (const pattern of patterns) {
+    const absolute = path.resolve(cwd, pattern);
+    const relative = toPosix(path.relative(config.root, absolute));
+    if (relative.startsWith('..')) throw new ConfigError(`${pattern} is outside the project root ${config.root} (the directory of the config file)`);
+    const stat = statOrUndefined(absolute);
+    if (stat?.isDirectory()) {
+      const base = relative === '' ? '' : `${relative}/`;
+      for (const file of await glob(`${escapeGlob(base)}${MARKDOWN_GLOB}`, globOptions)) found.add(file);
+    } else if (stat) {
+      // An explicitly named file is linted even if it matches no include glob, as in ESLint.
+      if (!isExcluded(relative)) found.add(relative);
+    } else if (isDynamicPattern(pattern)) {
+      const rootPattern = toPosix(path.relative(config.root, path.resolve(cwd, pattern)));
+      const matches = await glob(rootPattern, globOptions);
+      if (matches.length === 0) throw new ConfigError(`No files match the pattern "${pattern}"`);
+      for (const file of matches) found.add(file);
+    } else {
+      throw new ConfigError(`No such file or directory: ${pattern}`);
+    }
+  }
+  return [...found].sort();
+}
+
+function statOrUndefined(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]{}()!@+]/g, '\\$&');
+}

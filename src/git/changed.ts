@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import { toPosix } from '../discover/files.js';
+import { git, GitError } from './exec.js';
+
+/** The branch a change will merge into: the MR's target in CI, else the default branch, else origin/main. */
+export function defaultBaseRef(env: NodeJS.ProcessEnv = process.env): string {
+  const target = env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || env.CI_DEFAULT_BRANCH;
+  return target ? `origin/${target}` : 'origin/main';
+}
+
+/**
+ * Files (relative to `root`) changed since the merge base with `base`: committed, staged,
+ * unstaged and untracked, so a pre-push or local run sees what the merge request will.
+ */
+export async function changedFiles(root: string, gitRoot: string, base: string): Promise<string[]> {
+  let mergeBase: string;
+  try {
+    mergeBase = (await git(root, ['merge-base', base, 'HEAD'])).trim();
+  } catch (error) {
+    const detail = error instanceof GitError ? error.message : String(error);
+    throw new ConfigError(`--changed: cannot find the merge base of ${base} and HEAD (${detail}). Fetch the branch (git fetch origin) or name another with --base.`);
+  }
+  const [diff, untracked] = await Promise.all([
+    git(gitRoot, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', mergeBase]),
+    git(gitRoot, ['-c', 'core.quotePath=false', 'ls-files', '-z', '--others', '--exclude-standard']),
+  ]);
+  const fromGitRoot = [...diff.split('\0'), ...untracked.split('\0')].filter(Boolean);
+  const relative = fromGitRoot.map((file) => toPosix(path.relative(root, path.join(gitRoot, file))));
+  return [...new Set(relative.filter((file) => !file.startsWith('..')))].sort();
+}

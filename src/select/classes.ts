@@ -1,0 +1,56 @@
+import picomatch from 'picomatch';
+import type { DocumentClass } from '../config/types.js';
+import type { FrontMatter } from '../model/types.js';
+
+export interface ClassMatcher {
+  documentClass: DocumentClass;
+  /** Cheap: path globs only, before the file is read. */
+  matchesPath(path: string): boolean;
+  /** Needs the text and its front matter, never a Markdown parse. */
+  matchesContent(source: string, frontMatter: () => FrontMatter): boolean;
+}
+
+/** Plain text is a substring; `/regex/flags` is a regular expression. */
+export function compileContains(pattern: string): (text: string) => boolean {
+  const regex = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
+  if (!regex) return (text) => text.includes(pattern);
+  const compiled = new RegExp(regex[1]!, regex[2]!.replace('g', ''));
+  return (text) => compiled.test(text);
+}
+
+function sameValue(actual: unknown, expected: unknown): boolean {
+  if (actual === expected) return true;
+  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => sameValue(actual[i], v));
+  if (expected && typeof expected === 'object') {
+    return !!actual && typeof actual === 'object' && Object.entries(expected).every(([k, v]) => sameValue((actual as Record<string, unknown>)[k], v));
+  }
+  return false;
+}
+
+export function compileClass(documentClass: DocumentClass): ClassMatcher {
+  const included = picomatch(documentClass.paths, { dot: true });
+  const excluded = documentClass.excludePaths.length > 0 ? picomatch(documentClass.excludePaths, { dot: true }) : () => false;
+  const conditions = documentClass.when.map((condition) => {
+    if ('contains' in condition) {
+      const test = compileContains(condition.contains);
+      return (source: string) => test(source);
+    }
+    const expected = Object.entries(condition.frontMatter);
+    return (source: string, frontMatter: () => FrontMatter) => {
+      // Skip the YAML parse for the many pages whose front matter does not even mention the keys.
+      if (!expected.every(([key]) => source.includes(key))) return false;
+      const { data, error } = frontMatter();
+      // Front matter that mentions the keys but cannot be read may well be a controlled document: select it so the error is reported.
+      if (error) return true;
+      return data !== null && expected.every(([key, value]) => sameValue(data[key], value));
+    };
+  });
+  return {
+    documentClass,
+    matchesPath: (path) => included(path) && !excluded(path),
+    matchesContent: (source, frontMatter) => {
+      if (conditions.length === 0) return true;
+      return conditions.some((condition) => condition(source, frontMatter));
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// Comment bodies policylint posts. Everything taken from documents goes through sanitize.ts;
+// the hidden markers let later runs find their own comments.
+import type { Finding } from '../engine/types.js';
+import { codeSpan, defuseLineStarts, neutralise } from './sanitize.js';
+
+export const SUMMARY_MARKER = '<!-- policylint:summary -->';
+const RESOLVED_MARKER = '<!-- policylint:resolved -->';
+/** GitLab rejects notes over 1,000,000 characters. */
+export const MAX_NOTE_CHARS = 1_000_000;
+
+export function findingMarker(fingerprint: string): string {
+  // Fingerprints are ours, but keep the marker inert whatever they hold.
+  return `<!-- policylint:finding:${fingerprint.replace(/[^A-Za-z0-9:_.-]/g, '_')} -->`;
+}
+
+export function fingerprintInBody(body: string): string | undefined {
+  return /<!-- policylint:finding:([A-Za-z0-9:_.-]+) -->/.exec(body)?.[1];
+}
+
+export function isResolvedReply(body: string): boolean {
+  return body.includes(RESOLVED_MARKER);
+}
+
+function docsLink(finding: Finding): string {
+  return finding.docsUrl && /^https:\/\/[^\s()<>]+$/.test(finding.docsUrl) ? ` ([docs](${finding.docsUrl}))` : '';
+}
+
+export function threadBody(finding: Finding): string {
+  return defuseLineStarts(
+    [
+      findingMarker(finding.fingerprint),
+      `**policylint** ${finding.severity} ${codeSpan(finding.ruleId)}${docsLink(finding)}`,
+      '',
+      neutralise(finding.message),
+    ].join('\n'),
+  );
+}
+
+export const RESOLVED_REPLY = `${RESOLVED_MARKER}\npolicylint no longer reports this finding, so the thread is resolved.`;
+
+export interface SummaryInput {
+  /** Findings listed in the summary (not shown as threads). */
+  listed: readonly Finding[];
+  /** Findings shown as threads on the diff. */
+  threaded: number;
+  /** How many documents were checked. */
+  documents: number;
+  /** Short SHA of the commit checked. */
+  commit: string | undefined;
+  /** Extra paragraphs (ours, trusted), e.g. how to re-check approvals. */
+  notes: readonly string[];
+  maxChars?: number;
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function findingLine(finding: Finding): string {
+  return `- **${finding.severity}** ${codeSpan(`${finding.path}:${finding.line}`)} ${neutralise(finding.message)} (${codeSpan(finding.ruleId)})`;
+}
+
+const SEVERITY_ORDER = { error: 0, warn: 1 } as const;
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.fingerprint.localeCompare(b.fingerprint);
+}
+
+/**
+ * The one summary note. Deterministic for the same input (no times, no job ids), so a re-run with
+ * the same findings leaves the note untouched. Bounded below GitLab's note size limit.
+ */
+export function summaryBody(input: SummaryInput): string {
+  const maxChars = input.maxChars ?? MAX_NOTE_CHARS;
+  const total = input.listed.length + input.threaded;
+  const errors = input.listed.filter((f) => f.severity === 'error').length;
+  const at = input.commit ? ` at ${codeSpan(input.commit)}` : '';
+  const head: string[] = [SUMMARY_MARKER];
+  if (total === 0) {
+    head.push(`### policylint: no findings`, '', `All ${count(input.documents, 'checked document')} pass${at}.`);
+  } else {
+    head.push(`### policylint: ${count(total, 'finding')}`, '');
+    const parts = [`Checked ${count(input.documents, 'document')}${at}.`];
+    if (input.threaded > 0) parts.push(`${count(input.threaded, 'finding')} ${input.threaded === 1 ? 'is' : 'are'} shown as threads on the diff.`);
+    if (input.listed.length > 0) parts.push(`${input.listed.length} listed below (${count(errors, 'error')}, ${count(input.listed.length - errors, 'warning')}).`);
+    head.push(parts.join(' '));
+  }
+  for (const note of input.notes) head.push('', note);
+  if (input.listed.length > 0) head.push('');
+
+  const lines = [...head];
+  let length = lines.join('\n').length;
+  const sorted = [...input.listed].sort(compareFindings);
+  const reserve = 200; // room for the "more findings" line
+  for (const [index, finding] of sorted.entries()) {
+    const line = findingLine(finding);
+    if (length + line.length + 1 > maxChars - reserve) {
+      lines.push('', `…and ${sorted.length - index} more, not shown to stay within GitLab's comment size limit: see the job's reports.`);
+      break;
+    }
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return defuseLineStarts(lines.join('\n'));
+}

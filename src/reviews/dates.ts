@@ -10,9 +10,11 @@ export const DATE_FORMATS = ['auto', 'iso', 'dmy', 'mdy'] as const;
 /** `auto` and `iso` never guess the order of an all-numeric date; `dmy`/`mdy` say which order to read. */
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-export interface DateField {
-  field: string;
-  format: DateFormat;
+/** A front-matter field holding a review date; a bare name reads it with format `auto`. */
+export type DateField = string | { field: string; format?: DateFormat };
+
+export function fieldName(field: DateField): string {
+  return typeof field === 'string' ? field : field.field;
 }
 
 export type DateParse = { date: Date } | { error: string };
@@ -111,7 +113,9 @@ export type FrontMatterDate =
 export function readFrontMatterDate(doc: DocumentModel, fields: readonly DateField[]): FrontMatterDate {
   const data = doc.frontMatter.data;
   if (!data) return { kind: 'absent' };
-  for (const { field, format } of fields) {
+  for (const setting of fields) {
+    const field = fieldName(setting);
+    const format = typeof setting === 'string' ? 'auto' : (setting.format ?? 'auto');
     const value = data[field];
     if (value === undefined || value === null || value === '') continue;
     const line = doc.frontMatter.keyLines.get(field) ?? doc.titleLine;

@@ -1,6 +1,6 @@
 import type { DocumentModel } from '../model/types.js';
 import type { ProjectContext } from '../project/types.js';
-import { addDays, type DateField, dayOf, daysBetween, formatDay, readFrontMatterDate } from './dates.js';
+import { addDays, type DateField, dayOf, daysBetween, fieldName, formatDay, readFrontMatterDate } from './dates.js';
 import { projectReviewHistory, type ReviewHistory } from './history.js';
 
 export type ReviewSource = 'frontmatter' | 'git';
@@ -66,7 +66,7 @@ export function reviewStatus(doc: DocumentModel, options: ReviewOptions, now: Da
       return knownReview(found.date, 'frontmatter', `\`${found.field}\` in front matter`, found.line, options, today);
     }
     if (options.source === 'frontmatter') {
-      const names = options.fields.map((field) => `\`${field.field}\``).join(' or ');
+      const names = options.fields.map((field) => `\`${fieldName(field)}\``).join(' or ');
       return unknownReview(doc.titleLine, 'missing-field', `No review date: set ${names} in the front matter to the date of the last review`);
     }
   }

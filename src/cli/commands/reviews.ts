@@ -1,4 +1,62 @@
 import type { Command } from 'commander';
+import { ConfigError, prepareRun } from '../../engine/run.js';
+import { buildCalendar, CALENDAR_FORMATS, type CalendarFormat, dueWithin, formatCalendar } from '../../reviews/calendar.js';
+import { parseNow } from '../util.js';
 
-// Placeholder until the reviews command lands.
-export function registerReviewsCommand(_program: Command): void {}
+export interface ReviewsCommandInput {
+  cwd: string;
+  paths: string[];
+  config?: string;
+  /** --now as given; POLICYLINT_NOW or the clock when absent. */
+  now?: string;
+  format: string;
+  dueWithin?: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+function isFormat(value: string): value is CalendarFormat {
+  return (CALENDAR_FORMATS as readonly string[]).includes(value);
+}
+
+function parseDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`Invalid --due-within value "${value}": use a whole number of days`);
+  return Number(value);
+}
+
+/** Runs `policylint reviews`; a report, so 0 whatever the dates say, 2 on a configuration or usage error. */
+export async function runReviewsCommand(input: ReviewsCommandInput): Promise<number> {
+  try {
+    if (!isFormat(input.format)) throw new ConfigError(`Unknown --format "${input.format}": use ${CALENDAR_FORMATS.join(', ')}`);
+    const days = parseDays(input.dueWithin);
+    const prepared = await prepareRun({ cwd: input.cwd, configPath: input.config, patterns: input.paths, now: parseNow(input.now) });
+    const calendar = await buildCalendar(prepared);
+    input.stdout(formatCalendar(days === undefined ? calendar : dueWithin(calendar, days), input.format));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    input.stderr(`policylint reviews: ${error.message}\n`);
+    return 2;
+  }
+}
+
+export function registerReviewsCommand(program: Command): void {
+  program
+    .command('reviews')
+    .description('List controlled documents with their last review, due date, status and CODEOWNERS owners, earliest due first')
+    .argument('[paths...]', 'files, directories or globs to consider (default: the config include globs)')
+    .option('--config <path>', 'configuration file (default: .policylint.yml found from the current directory up)')
+    .option('--now <date>', 'today, as YYYY-MM-DD or an ISO timestamp (default: POLICYLINT_NOW, else the clock)')
+    .option('--format <format>', `output format: ${CALENDAR_FORMATS.join(', ')}`, 'text')
+    .option('--due-within <days>', 'only documents due within this many days, overdue ones included')
+    .action(async (paths: string[], options: { config?: string; now?: string; format: string; dueWithin?: string }) => {
+      process.exitCode = await runReviewsCommand({
+        cwd: process.cwd(),
+        paths,
+        ...options,
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
+    });
+}

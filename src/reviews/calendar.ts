@@ -1,0 +1,113 @@
+import reviewDate from '../../rules/review-date.js';
+import type { CodeownersFile } from '../codeowners/types.js';
+import type { PreparedRun } from '../engine/run.js';
+import { ruleSettingFor } from '../engine/run.js';
+import { formatDay } from './dates.js';
+import { type ReviewSource, type ReviewState, reviewDocuments } from './status.js';
+
+/** One controlled document in the review calendar; the JSON output is exactly these fields but `daysLeft`. */
+export interface CalendarEntry {
+  path: string;
+  title: string | null;
+  lastReviewed: string | null;
+  source: ReviewSource | null;
+  due: string | null;
+  status: ReviewState;
+  /** CODEOWNERS owners of the document across every matching section, as written, first appearance first. */
+  owners: string[];
+  daysLeft: number | null;
+}
+
+export const CALENDAR_FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
+export type CalendarFormat = (typeof CALENDAR_FORMATS)[number];
+
+function ownersOf(codeowners: CodeownersFile | null, path: string): string[] {
+  const owners = codeowners?.match(path).flatMap((match) => match.entry.owners.map((owner) => owner.text)) ?? [];
+  return [...new Set(owners)];
+}
+
+/** Earliest due first; documents with an unknown date last; ties by path. */
+function byDueDate(a: CalendarEntry, b: CalendarEntry): number {
+  if (a.due !== b.due) {
+    if (a.due === null) return 1;
+    if (b.due === null) return -1;
+    return a.due < b.due ? -1 : 1;
+  }
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Review status of every document whose class has `review-date` switched on, with that class's options. */
+export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntry[]> {
+  const { config, project } = prepared;
+  const items = prepared.documents.flatMap((doc) => {
+    const setting = ruleSettingFor(config, doc, reviewDate.meta.id);
+    if (!setting || setting.severity === 'off') return [];
+    return [{ doc, options: reviewDate.meta.options.parse(setting.options) }];
+  });
+  const reviews = await reviewDocuments(project, items);
+  const codeowners = await project.codeowners();
+  const entries = items.map(({ doc }, index): CalendarEntry => {
+    const review = reviews[index]!;
+    return {
+      path: doc.path,
+      title: doc.title ?? null,
+      lastReviewed: review.lastReviewed && formatDay(review.lastReviewed),
+      source: review.source,
+      due: review.due && formatDay(review.due),
+      status: review.status,
+      owners: ownersOf(codeowners, doc.path),
+      daysLeft: review.daysLeft,
+    };
+  });
+  return entries.sort(byDueDate);
+}
+
+/** Documents due within `days` days, overdue ones included; documents with an unknown date have no due date to compare. */
+export function dueWithin(entries: readonly CalendarEntry[], days: number): CalendarEntry[] {
+  return entries.filter((entry) => entry.daysLeft !== null && entry.daysLeft <= days);
+}
+
+const COLUMNS = ['Due', 'Status', 'Last reviewed', 'Source', 'Path', 'Title', 'Owners'] as const;
+
+function cells(entry: CalendarEntry): string[] {
+  return [entry.due ?? '', entry.status, entry.lastReviewed ?? '', entry.source ?? '', entry.path, entry.title ?? '', entry.owners.join(' ')];
+}
+
+/** Spreadsheets run cells starting with these as formulas (OWASP CSV injection); a leading `'` keeps them text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function markdownCell(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ');
+}
+
+function textTable(entries: readonly CalendarEntry[]): string {
+  const rows = [COLUMNS.map((column) => column.toUpperCase()), ...entries.map((entry) => cells(entry).map((cell) => cell.replace(/\s+/g, ' ') || '-'))];
+  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
+  const count = (status: ReviewState) => entries.filter((entry) => entry.status === status).length;
+  const total = `${entries.length} document${entries.length === 1 ? '' : 's'}: ${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
+  return `${lines.join('\n')}\n\n${total}\n`;
+}
+
+export function formatCalendar(entries: readonly CalendarEntry[], format: CalendarFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(
+        entries.map(({ path, title, lastReviewed, source, due, status, owners }) => ({ path, title, lastReviewed, source, due, status, owners })),
+        null,
+        2,
+      )}\n`;
+    case 'csv':
+      // RFC 4180: CRLF after every record, the header included.
+      return [COLUMNS, ...entries.map(cells)].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+    case 'markdown':
+      return [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => ' --- |').join('')}`, ...entries.map((entry) => `| ${cells(entry).map(markdownCell).join(' | ')} |`)].join('\n') + '\n';
+    case 'text':
+      return textTable(entries);
+  }
+}

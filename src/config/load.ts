@@ -75,7 +75,7 @@ function validate(raw: unknown, where: (issuePath: PropertyKey[]) => string, fil
   if (result.success) return result.data;
   throw new ConfigError(
     `Invalid configuration in ${file}`,
-    flattenIssues(result.error.issues, raw).map((issue) => `${where(issue.path)}: ${formatPath(issue.path)}: ${issue.message}`),
+    flattenIssues(result.error.issues, raw).map((issue) => `${where(issue.locate)}: ${formatPath(issue.path)}: ${issue.message}`),
   );
 }
 
@@ -85,13 +85,15 @@ type Issue = z.core.$ZodIssue;
  * A rule setting is a union (severity, or [severity, options]); zod reports a failed union as one
  * vague issue. The branch whose errors reach deepest is what the user meant, so report that one.
  */
-function flattenIssues(issues: readonly Issue[], raw: unknown): Array<{ path: PropertyKey[]; message: string }> {
+function flattenIssues(issues: readonly Issue[], raw: unknown): Array<{ path: PropertyKey[]; locate: PropertyKey[]; message: string }> {
   return issues.flatMap((issue) => {
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
       if (depth(best) > 0) return flattenIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), raw);
     }
-    return [{ path: issue.path, message: describeIssue(issue, valueAt(raw, issue.path)) }];
+    // An unknown key is best pointed at by its own line, not its parent's.
+    const locate = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    return [{ path: issue.path, locate, message: describeIssue(issue, valueAt(raw, issue.path)) }];
   });
 }
 

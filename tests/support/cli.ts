@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(REPO_ROOT, 'bin/policylint.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (npm test builds first) as a user would, with a clean, colourless environment. */
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string }): CliResult {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, POLICYLINT_NOW: '2026-11-27', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined, CI_DEFAULT_BRANCH: undefined, CI_PIPELINE_SOURCE: undefined, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', input: options.input, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A temporary folder holding the given files (paths relative to it). */
+export function makeTree(files: Record<string, string | Buffer>, prefix = 'policylint-'): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(root, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  return root;
+}
+
+export function makeExecutable(file: string): void {
+  chmodSync(file, 0o755);
+}
+
+/** A complete controlled document that passes the gitlab-handbook preset's section rules. */
+export function controlledDocument(title: string, extra = ''): string {
+  return `---
+title: ${title}
+controlled_document: true
+---
+
+## Purpose
+
+Why this exists.
+
+## Scope
+
+Who it covers.
+
+## Roles & Responsibilities
+
+| Role | Responsibility |
+| --- | --- |
+| Owner (Code Owners) | Approves changes |
+
+## Policy
+
+What must be done.${extra}
+
+## Exceptions
+
+See the [exception process](/handbook/security/controlled-document-procedure/#exceptions).
+
+## References
+
+- [Controlled Document Procedure](/handbook/security/controlled-document-procedure/)
+`;
+}

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
+import { documentAnchors } from '../src/links/anchors.js';
+import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
+import { isExternal } from '../src/links/target.js';
+import { anyOf, compileTextPattern, patternSchema } from '../src/model/match.js';
+import { parseDocumentModel } from '../src/model/parse.js';
+import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
+
+const options = z
+  .object({
+    /** Hugo's content directory (repository-relative): where `/handbook/x/` and `{{< ref "/x" >}}` point. */
+    contentRoot: z.string().default('content'),
+    /** `#anchor` must be an ID the target page renders. */
+    checkAnchors: z.boolean().default(true),
+    /** Targets (as written) to skip: plain case-insensitive substrings or `/regex/flags`. */
+    ignore: z.array(patternSchema).default([]),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+type Context = DocumentCheckContext<Options>;
+
+/** A reference's target is checked once, at its definition; autolinks are always URLs. */
+const CHECKED_KINDS = new Set<LinkKind>(['inline', 'definition', 'html', 'hugo-ref', 'hugo-relref']);
+
+function pageIndex(ctx: Context): Promise<PageIndex> {
+  const { contentRoot } = ctx.options;
+  return ctx.project.memo(`links:pages:${contentRoot}`, async () => buildPageIndex(await ctx.project.listFiles(), contentRoot));
+}
+
+/** Anchors of a page, parsed at most once per run whichever document links to it first. */
+function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<Set<string> | undefined> {
+  return ctx.project.memo(`links:anchors:${file}`, async () => {
+    if (file === current.path) return documentAnchors(current);
+    const absPath = path.join(ctx.project.root, file);
+    // A listed file that cannot be read (a dangling symlink, say) has unknown anchors, not none.
+    const source = await readFile(absPath, 'utf8').catch(() => undefined);
+    if (source === undefined) return undefined;
+    return documentAnchors(parseDocumentModel({ path: file, absPath, source, classes: [] }));
+  });
+}
+
+function describe(link: Link): string {
+  return link.kind === 'hugo-ref' || link.kind === 'hugo-relref' ? `Hugo ${link.kind.slice(5)} "${link.url}"` : `Link target "${link.url}"`;
+}
+
+function problem(link: Link, resolution: Exclude<Resolution, { kind: 'page' | 'external' }>): { message: string; key: string } {
+  switch (resolution.kind) {
+    case 'url-in-ref':
+      return {
+        message: `${describe(link)} wraps an absolute URL, which Hugo rejects at build time: use a plain Markdown link`,
+        key: `url-in-ref:${link.url}`,
+      };
+    case 'ambiguous':
+      return {
+        message: `${describe(link)} is ambiguous: ${resolution.files.length} pages are named "${resolution.name}" (${resolution.files.join(', ')}); write the path`,
+        key: `ambiguous:${link.url}`,
+      };
+    case 'missing':
+      return { message: `${describe(link)} does not resolve: tried ${resolution.tried.join(', ')}`, key: `missing:${link.url}` };
+  }
+}
+
+async function checkLink(doc: DocumentModel, link: Link, index: PageIndex, ctx: Context): Promise<void> {
+  const resolution = resolveTarget(link.kind, link.url, doc.path, index);
+  if (resolution.kind === 'external') return;
+  const at = { line: link.line, column: link.column, endLine: link.endLine, endColumn: link.endColumn };
+  if (resolution.kind !== 'page') {
+    ctx.report({ ...at, ...problem(link, resolution) });
+    return;
+  }
+  if (!ctx.options.checkAnchors || !resolution.anchor || !/\.(?:md|markdown)$/i.test(resolution.file)) return;
+  const anchors = await anchorsOf(ctx, resolution.file, doc);
+  if (!anchors || anchors.has(resolution.anchor)) return;
+  const where = resolution.file === doc.path ? 'this document' : resolution.file;
+  ctx.report({ ...at, message: `${describe(link)}: no heading or anchor "#${resolution.anchor}" in ${where}`, key: `anchor:${link.url}` });
+}
+
+export default defineRule({
+  meta: {
+    id: 'links',
+    description: 'Relative links and Hugo refs must resolve to an existing page and heading in the repository',
+    defaultSeverity: 'error',
+    options,
+    docs: 'docs/rules/links.md',
+  },
+  async check(doc, ctx) {
+    const ignored = anyOf(ctx.options.ignore, compileTextPattern);
+    const links = doc.links.filter(
+      (link) =>
+        CHECKED_KINDS.has(link.kind) &&
+        // External URLs need no repository index; a Hugo ref wrapping one is still a finding.
+        (link.kind.startsWith('hugo-') || !isExternal(link.url)) &&
+        // `<a href="{{< ref "x" >}}">` nests quotes, so the HTML scan sees only `{{< ref `: not a target to judge.
+        !link.url.startsWith('{{') &&
+        !ignored(link.url),
+    );
+    if (links.length === 0) return;
+    const index = await pageIndex(ctx);
+    for (const link of links) await checkLink(doc, link, index, ctx);
+  },
+});

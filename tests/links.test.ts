@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import rule from '../rules/links.js';
+import type { Report } from '../src/engine/types.js';
+import { headingSlug } from '../src/links/anchors.js';
+import { buildPageIndex, resolveTarget } from '../src/links/resolve.js';
+import { normalizeTarget } from '../src/links/target.js';
+import { parseDocumentModel } from '../src/model/parse.js';
+import { createProjectContext } from '../src/project/context.js';
+import type { ProjectContext } from '../src/project/types.js';
+
+const temporaryDirectories: string[] = [];
+afterEach(() => {
+  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+function tempRepo(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'policylint-links-'));
+  temporaryDirectories.push(root);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}
+
+/** The real project context, with its memo counting how often each key is computed. */
+function countingProject(root: string): { project: ProjectContext; computed: Map<string, number> } {
+  const project = createProjectContext({ root, now: new Date('2026-01-01') });
+  const computed = new Map<string, number>();
+  const memo = project.memo;
+  project.memo = (key, compute) =>
+    memo(key, () => {
+      computed.set(key, (computed.get(key) ?? 0) + 1);
+      return compute();
+    });
+  return { project, computed };
+}
+
+async function check(root: string, files: string[], options: Record<string, unknown> = {}, project = countingProject(root).project) {
+  const reports: Array<Report & { path: string }> = [];
+  for (const relative of files) {
+    const absPath = path.join(root, relative);
+    const doc = parseDocumentModel({ path: relative, absPath, source: fs.readFileSync(absPath, 'utf8'), classes: ['policy'] });
+    await rule.check!(doc, {
+      options: rule.meta.options.parse(options),
+      project,
+      report: (report) => reports.push({ ...report, path: relative }),
+    });
+  }
+  return reports;
+}
+
+const SECURITY_INDEX = `---
+title: Security
+---
+
+## Information Security Policy Exception Management Process
+
+Text.
+
+## Duplicate
+
+## Duplicate
+
+## Custom heading {#custom-id}
+
+## Ünïcode & Symbols: 100%!
+
+<a id="html-anchor"></a>
+`;
+
+const handbook = {
+  'content/_index.md': '# Home\n',
+  'content/handbook/security/_index.md': SECURITY_INDEX,
+  'content/handbook/security/policies/security-and-technology-policy-exception.md': '## Process\n',
+  'content/a/dup.md': '# A\n',
+  'content/b/dup/_index.md': '# B\n',
+  'content/handbook/security/isms.md': `---
+title: ISMS
+---
+
+## Purpose
+
+- [1]({{< ref "_index.md#information-security-policy-exception-management-process" >}})
+- [2]({{< ref "/handbook/security#duplicate-1" >}})
+- [3]({{< ref "security-and-technology-policy-exception" >}})
+- [4](/handbook/security/#custom-id)
+- [5](/handbook/security/#custom-heading)
+- [6](./policies/security-and-technology-policy-exception.md#process)
+- [7](../people/missing/)
+- [8]({{< ref "https://about.gitlab.com/handbook/" >}})
+- [9](#purpose) and [10](#nope)
+- [11](https://example.com/x) and <https://example.com/y> and [12](mailto:security@example.com)
+- [13]({{< ref "handbook/security#duplicate" >}})
+- [14]({{< ref "dup" >}})
+- <a href="/handbook/security/#html-anchor">15</a>
+- [16][n] and [17][n]
+- [18]({{< ref "/" >}}) and [19](/handbook/security/#ünïcode--symbols-100)
+- [20](/handbook/security/#%C3%BCn%C3%AFcode--symbols-100)
+
+[n]: /handbook/nope/
+`,
+};
+
+describe('links over a small handbook', () => {
+  it('reports exactly the broken targets, at the link', async () => {
+    const root = tempRepo(handbook);
+    const reports = await check(root, ['content/handbook/security/isms.md']);
+    expect(reports.map((report) => [report.line, report.column, report.key])).toEqual([
+      [11, 3, 'anchor:/handbook/security/#custom-heading'],
+      [13, 3, 'missing:../people/missing/'],
+      [14, 3, 'url-in-ref:https://about.gitlab.com/handbook/'],
+      [15, 21, 'anchor:#nope'],
+      [18, 3, 'ambiguous:dup'],
+      [24, 1, 'missing:/handbook/nope/'],
+    ]);
+    const message = (key: string) => reports.find((report) => report.key === key)!.message;
+    expect(message('missing:../people/missing/')).toBe(
+      'Link target "../people/missing/" does not resolve: tried content/handbook/people/missing.md, content/handbook/people/missing/_index.md, content/handbook/people/missing/index.md',
+    );
+    expect(message('anchor:#nope')).toBe('Link target "#nope": no heading or anchor "#nope" in this document');
+    expect(message('anchor:/handbook/security/#custom-heading')).toContain('in content/handbook/security/_index.md');
+    expect(message('url-in-ref:https://about.gitlab.com/handbook/')).toContain('Hugo rejects');
+    expect(message('ambiguous:dup')).toContain('content/a/dup.md, content/b/dup/_index.md');
+  });
+
+  it('reports a bare Hugo ref that names no page, listing what was tried', async () => {
+    const root = tempRepo({ ...handbook, 'content/handbook/x.md': '[x]({{< ref "no-such-page#a" >}})\n' });
+    const [report] = await check(root, ['content/handbook/x.md']);
+    expect(report!.message).toBe(
+      'Hugo ref "no-such-page#a" does not resolve: tried content/handbook/no-such-page.md, content/handbook/no-such-page/_index.md, content/handbook/no-such-page/index.md, content/no-such-page.md, content/no-such-page/_index.md, content/no-such-page/index.md, a page named "no-such-page"',
+    );
+  });
+
+  it('parses each linked page once per run and indexes the repository once', async () => {
+    const root = tempRepo({
+      ...handbook,
+      'content/handbook/other.md': '[a](/handbook/security/#duplicate)\n\n[b]({{< ref "security#duplicate-1" >}})\n',
+    });
+    const { project, computed } = countingProject(root);
+    await check(root, ['content/handbook/security/isms.md', 'content/handbook/other.md'], {}, project);
+    expect(computed.get('links:anchors:content/handbook/security/_index.md')).toBe(1);
+    expect(computed.get('links:pages:content')).toBe(1);
+  });
+
+  it('skips anchors when checkAnchors is off and ignored targets entirely', async () => {
+    const root = tempRepo(handbook);
+    const reports = await check(root, ['content/handbook/security/isms.md'], {
+      checkAnchors: false,
+      ignore: ['/^\\.\\.\\//', 'NOPE'],
+    });
+    expect(reports.map((report) => report.key)).toEqual(['url-in-ref:https://about.gitlab.com/handbook/', 'ambiguous:dup']);
+  });
+
+  it('resolves site-root links from a custom content root', async () => {
+    const root = tempRepo({ 'site/handbook/a.md': '## Top\n', 'site/handbook/b.md': '[a](/handbook/a/#top) [c](/handbook/c/)\n' });
+    const reports = await check(root, ['site/handbook/b.md'], { contentRoot: 'site' });
+    expect(reports.map((report) => report.key)).toEqual(['missing:/handbook/c/']);
+  });
+
+  it('leaves a document without internal links alone without indexing the repository', async () => {
+    const root = tempRepo({ 'content/x.md': '[a](https://example.com) <https://example.org>\n' });
+    const { project, computed } = countingProject(root);
+    expect(await check(root, ['content/x.md'], {}, project)).toEqual([]);
+    expect(computed.has('links:pages:content')).toBe(false);
+  });
+});
+
+describe('Hugo heading IDs', () => {
+  it.each([
+    ['Information Security Policy Exception Management Process', 'information-security-policy-exception-management-process'],
+    ['Roles & Responsibilities:', 'roles--responsibilities'],
+    ['  Ünïcode — Straße 2024  ', 'ünïcode--straße-2024'],
+    ['snake_case and-dash', 'snake_case-and-dash'],
+    ['Why? (FAQ)', 'why-faq'],
+    ['🚀', ''],
+  ])('%s → %s', (text, slug) => {
+    expect(headingSlug(text)).toBe(slug);
+  });
+
+  it('numbers duplicates, names empty headings, honours explicit IDs and HTML ids', async () => {
+    const root = tempRepo({
+      'content/p.md': '## A\n\n## A\n\n> ## A\n\n## 🚀\n\n## B {#a-3 .wide}\n\n## A\n\n<div id="box"></div>\n\n[x](#a-4) [y](#heading) [z](#box) [w](#a-2) [v](#b)\n',
+    });
+    expect((await check(root, ['content/p.md'])).map((report) => report.key)).toEqual(['anchor:#b']);
+  });
+});
+
+describe('target resolution', () => {
+  const index = buildPageIndex(
+    ['content/handbook/security/_index.md', 'content/handbook/security/isms.md', 'content/handbook/leaf/index.md', 'content/files/report.pdf', 'README.md'],
+    './content/',
+  );
+  it.each([
+    ['hugo-ref', '/handbook/security', 'content/handbook/security/_index.md'],
+    ['hugo-ref', 'leaf', 'content/handbook/leaf/index.md'],
+    ['hugo-relref', '../leaf/', 'content/handbook/leaf/index.md'],
+    ['inline', '/files/report.pdf', 'content/files/report.pdf'],
+    ['inline', '/handbook/security/isms.md', 'content/handbook/security/isms.md'],
+    ['inline', 'isms%2Emd', 'content/handbook/security/isms.md'],
+  ] as const)('%s %s → %s', (kind, target, file) => {
+    expect(resolveTarget(kind, target, 'content/handbook/security/isms.md', index)).toMatchObject({ kind: 'page', file });
+  });
+
+  it('does not look plain links up by name, nor refs outside the content root', () => {
+    expect(resolveTarget('inline', 'leaf', 'content/handbook/security/isms.md', index).kind).toBe('missing');
+    expect(resolveTarget('hugo-ref', 'README', 'content/handbook/security/isms.md', index).kind).toBe('missing');
+  });
+});
+
+describe('normalizeTarget', () => {
+  it.each([
+    ['/handbook/security/controlled-document-procedure/#exceptions', 'handbook/security/controlled-document-procedure#exceptions'],
+    ['/handbook/security#Info', 'handbook/security#info'],
+    ['handbook/security/_index.md#x', 'handbook/security#x'],
+    ['_index.md#x', '#x'],
+    ['../policy.md', '../policy'],
+    ['leaf/index.md', 'leaf'],
+    ['https://gitlab.com/g/p/issues/new/?t=x', 'https://gitlab.com/g/p/issues/new?t=x'],
+  ])('%s → %s', (target, normalized) => {
+    expect(normalizeTarget(target)).toBe(normalized);
+  });
+});

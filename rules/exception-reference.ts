@@ -1,0 +1,191 @@
+import type { Nodes, Paragraph, Root } from 'mdast';
+import { z } from 'zod';
+import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
+import { compileTargetPattern, normalizeTarget } from '../src/links/target.js';
+import { anyOf, compileNamePattern, compileTextPattern, patternSchema } from '../src/model/match.js';
+import type { DocumentModel, Point, Section } from '../src/model/types.js';
+
+/**
+ * Keeps conditional prose ("unless an exception has been granted", "once the exception was
+ * approved") from reading as a grant: no if/unless/until/once/when/whether/after earlier in the
+ * same clause.
+ */
+const NOT_CONDITIONAL = String.raw`(?<!\b(?:if|unless|until|once|when|whenever|whether|after|before)\b[^.;:!?]{0,80})`;
+
+const DEFAULT_GRANT_PATTERNS = [
+  // "An exception was granted to ...", "the exception has been approved".
+  String.raw`/${NOT_CONDITIONAL}\bexceptions? (?:was|were|has been|have been|had been|is hereby|are hereby) (?:granted|approved)\b/i`,
+  // "The Data team has been granted an exception to ...".
+  String.raw`/${NOT_CONDITIONAL}\b(?:was|were|has been|have been|had been|is hereby|are hereby) (?:granted|given) (?:an?|the|this) exception\b/i`,
+  // "Security approved an exception for ..."; not "may be granted an exception for ...".
+  String.raw`/${NOT_CONDITIONAL}(?<!\b(?:be|been|being|must|may|can|could|should|shall|will|would|to)\s+)\b(?:granted|approved) (?:an?|this) exception (?:to|for|from)\b/i`,
+  // "Service X is exempt from this policy".
+  String.raw`/${NOT_CONDITIONAL}\b(?:is|are|was|were|has been|have been) (?:hereby |currently |temporarily |permanently )?exempt(?:ed)? from\b/i`,
+];
+
+const DEFAULT_TRACKED_EXCEPTION_PATTERNS = [
+  // GitLab issue references: #123, project#123, group/project#123 (not HTML entities like &#123; or URL fragments).
+  String.raw`/(?:^|[^\w&/#])(?:[\w.-]+(?:\/[\w.-]+)*)?#\d+\b/`,
+  // Issue and work item URLs, with or without GitLab's /-/ separator.
+  String.raw`/https?:\/\/\S+?\/(?:-\/)?(?:issues|work_items)\/\d+/`,
+];
+
+const options = z
+  .object({
+    /** Names of the Exceptions section: plain names (compared normalized) or `/regex/` on the normalized heading. */
+    section: z.array(patternSchema).min(1).default(['/^exceptions\\b/']),
+    /** Heading levels the Exceptions section may have; lower-level "...exception..." headings are topics, not the section. */
+    levels: z.array(z.number().int().min(1).max(6)).min(1).default([2]),
+    /** Report documents that have no Exceptions section at all. */
+    requireSection: z.boolean().default(true),
+    /** Accepted exception-process targets: plain text that must occur in the normalized target, or `/regex/` on it. */
+    targets: z.array(patternSchema).min(1).default(['/exception/']),
+    /** Sentences outside the Exceptions section that grant a specific exception (`/regex/flags` or plain substrings). */
+    grantPatterns: z.array(patternSchema).default(DEFAULT_GRANT_PATTERNS),
+    /** What cites a tracked exception in a granting sentence's paragraph. */
+    trackedExceptionPatterns: z.array(patternSchema).min(1).default(DEFAULT_TRACKED_EXCEPTION_PATTERNS),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+type Context = DocumentCheckContext<Options>;
+
+/** Options for GitLab's handbook: the eight spellings of its exception-process link (ANALYSIS §4) and nothing else. */
+export const gitlabHandbookExceptionOptions = {
+  targets: [
+    // /handbook/security[/]#…, handbook/security#…, _index.md#… (from a page in handbook/security/).
+    '#information-security-policy-exception-management-process',
+    '/handbook/security/controlled-document-procedure/#exceptions',
+    // {{< ref "security-and-technology-policy-exception" >}}, by page name.
+    'security-and-technology-policy-exception',
+    // The exception request tracker (issue template or an issue in it).
+    'gitlab.com/gitlab-com/gl-security/security-assurance/sec-compliance/exceptions/',
+  ],
+} satisfies Partial<z.input<typeof options>>;
+
+function withinSection(line: number, section: Section): boolean {
+  return line >= section.line && line <= section.endLine;
+}
+
+function briefList(patterns: readonly string[]): string {
+  const shown = patterns.slice(0, 3).join(', ');
+  return patterns.length > 3 ? `${shown}, …` : shown;
+}
+
+function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context): void {
+  const { options } = ctx;
+  if (sections.length === 0) {
+    if (!options.requireSection) return;
+    const levels = options.levels.map((level) => `H${level}`).join('/');
+    ctx.report({
+      line: doc.titleLine,
+      message: `No Exceptions section (an ${levels} heading matching ${options.section.join(' or ')}): say how exceptions to this document are requested and link the exception process`,
+      key: 'no-section',
+    });
+    return;
+  }
+  const isProcessLink = anyOf(options.targets, compileTargetPattern);
+  for (const section of sections) {
+    const links = doc.links.filter((link) => withinSection(link.line, section));
+    if (links.some((link) => isProcessLink(normalizeTarget(link.url)))) continue;
+    const found = links.length === 0 ? 'it has no links' : `its ${links.length} link(s) point elsewhere`;
+    ctx.report({
+      line: section.line,
+      column: section.heading.position?.start.column ?? 1,
+      endLine: section.heading.position?.end.line ?? section.line,
+      endColumn: section.heading.position?.end.column,
+      message: `The "${section.text}" section does not link to the exception process (${found}); link one of: ${briefList(options.targets)}`,
+      key: `no-process-link:${section.normalized}`,
+    });
+  }
+}
+
+interface Sentence {
+  text: string;
+  start: Point;
+}
+
+/** The paragraph's prose split into sentences, inline code left out, each with where it starts in the source. */
+function sentencesOf(paragraph: Paragraph): Sentence[] {
+  let text = '';
+  const runs: Array<{ offset: number; start: Point }> = [];
+  const stack: Nodes[] = [paragraph];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text' && node.position) {
+      runs.push({ offset: text.length, start: node.position.start });
+      text += node.value;
+    } else if (node.type === 'inlineCode' || node.type === 'break') {
+      text += ' ';
+    }
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  const locate = (offset: number): Point => {
+    let run = runs[0]!;
+    for (const candidate of runs) if (candidate.offset <= offset) run = candidate;
+    const before = text.slice(run.offset, offset);
+    const newline = before.lastIndexOf('\n');
+    const lines = before.split('\n').length - 1;
+    return { line: run.start.line + lines, column: newline < 0 ? run.start.column + before.length : before.length - newline };
+  };
+  return [...text.matchAll(/\S[^]*?(?:[.!?](?=\s|$)|$)/g)].map((match) => ({
+    text: match[0].replace(/\s+/g, ' '),
+    start: locate(match.index),
+  }));
+}
+
+function paragraphsOf(tree: Root): Paragraph[] {
+  const paragraphs: Paragraph[] = [];
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'paragraph') paragraphs.push(node);
+    else if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return paragraphs;
+}
+
+/** The paragraph's source (issue references, inline link URLs) plus the URLs its reference-style links point to. */
+function citableText(doc: DocumentModel, paragraph: Paragraph): string {
+  const start = paragraph.position?.start;
+  const end = paragraph.position?.end;
+  if (!start || !end || start.offset === undefined || end.offset === undefined) return '';
+  const referenced = doc.links.filter((link) => link.kind === 'reference' && link.line >= start.line && link.line <= end.line);
+  return [doc.source.slice(start.offset, end.offset), ...referenced.map((link) => link.url)].join('\n');
+}
+
+function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Context): void {
+  const isGrant = anyOf(ctx.options.grantPatterns, compileTextPattern);
+  const citesTrackedException = anyOf(ctx.options.trackedExceptionPatterns, compileTextPattern);
+  for (const paragraph of paragraphsOf(doc.tree)) {
+    const line = paragraph.position?.start.line ?? 0;
+    if (exceptionSections.some((section) => withinSection(line, section))) continue;
+    const grants = sentencesOf(paragraph).filter((sentence) => isGrant(sentence.text));
+    if (grants.length === 0 || citesTrackedException(citableText(doc, paragraph))) continue;
+    for (const grant of grants) {
+      const quoted = grant.text.length > 100 ? `${grant.text.slice(0, 99)}…` : grant.text;
+      ctx.report({
+        line: grant.start.line,
+        column: grant.start.column,
+        message: `This sentence grants an exception outside the Exceptions section without citing the tracked exception: "${quoted}". Add the exception issue (#123, group/project#123 or its URL) to the paragraph`,
+        key: `grant:${grant.text.toLowerCase()}`,
+      });
+    }
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'exception-reference',
+    description: 'The Exceptions section must link to the exception process, and exceptions granted elsewhere must cite a tracked exception',
+    defaultSeverity: 'error',
+    options,
+    docs: 'docs/rules/exception-reference.md',
+  },
+  check(doc, ctx) {
+    const isExceptionsName = anyOf(ctx.options.section, compileNamePattern);
+    const sections = doc.sections.filter((section) => ctx.options.levels.includes(section.level) && isExceptionsName(section.normalized));
+    checkExceptionSections(doc, sections, ctx);
+    checkGrants(doc, sections, ctx);
+  },
+});

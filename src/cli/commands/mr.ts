@@ -1,4 +1,65 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { APPROVAL_RECHECK_NOTE, runMergeRequest } from '../../gitlab/run.js';
+import { FORMATS } from '../../reporters/index.js';
+import { parseFormat, parseReportTarget } from '../output.js';
+import { parseNow } from '../util.js';
 
-// Placeholder until the mr command lands.
-export function registerMrCommand(_program: Command): void {}
+export { runMergeRequest, MR_EXIT, type MergeRequestRunOptions } from '../../gitlab/run.js';
+
+interface MrFlags {
+  config?: string;
+  now?: string;
+  report: string[];
+  format: string;
+  checkApprovals?: boolean;
+  dryRun?: boolean;
+  serverUrl?: string;
+  project?: string;
+  mr?: string;
+  baseSha?: string;
+  targetBranch?: string;
+  headSha?: string;
+  sourceProject?: string;
+  tokenEnv?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Registers `policylint mr`; exit codes go through `setExit` (default: process.exitCode). */
+export function registerMrCommand(program: Command, setExit: (code: number) => void = (code) => (process.exitCode = code)): void {
+  program
+    .command('mr')
+    .description('Lint what a GitLab merge request changes, write reports, then post one summary comment and diff threads (run in merge-request pipelines)')
+    .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
+    .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW)')
+    .option('--report <format=file>', 'write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format on stdout').choices([...FORMATS]).default('stylish'))
+    .option('--check-approvals', 'only re-check code-owner approvals of the changed documents; publishes nothing, exits 1 while approvals are missing')
+    .option('--dry-run', 'print what would be published instead of publishing')
+    .option('--server-url <url>', 'GitLab instance URL (default: $CI_SERVER_URL, else $CI_API_V4_URL without /api/v4)')
+    .option('--project <id>', 'project ID or path of the merge request (default: $CI_MERGE_REQUEST_PROJECT_ID, else $CI_PROJECT_ID)')
+    .option('--mr <iid>', 'merge request IID (default: $CI_MERGE_REQUEST_IID)')
+    .option('--base-sha <sha>', 'diff base commit (default: $CI_MERGE_REQUEST_DIFF_BASE_SHA)')
+    .option('--target-branch <name>', 'target branch, whose CODEOWNERS applies (default: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME)')
+    .option('--head-sha <sha>', 'commit under review (default: $CI_COMMIT_SHA)')
+    .option('--source-project <id>', 'source project ID; a fork gets reports only (default: $CI_MERGE_REQUEST_SOURCE_PROJECT_ID)')
+    .option(
+      '--token-env <name>',
+      'environment variable holding the API token (default: GITLAB_TOKEN, then POLICYLINT_GITLAB_TOKEN). There is no flag for the token itself: command lines end up in shell history and process lists',
+    )
+    .addHelpText('after', `\n${APPROVAL_RECHECK_NOTE}\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`)
+    .action(async (flags: MrFlags) => {
+      setExit(
+        await runMergeRequest({
+          ...flags,
+          cwd: process.cwd(),
+          env: process.env,
+          now: parseNow(flags.now),
+          reports: flags.report.map(parseReportTarget),
+          format: parseFormat(flags.format),
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+        }),
+      );
+    });
+}

@@ -1,0 +1,128 @@
+// What a merge request changes, and which documents that puts in question.
+import { posix } from 'node:path';
+import { CODEOWNERS_PATHS, loadCodeowners } from '../codeowners/load.js';
+import type { CodeownersFile } from '../codeowners/types.js';
+import { git } from '../git/exec.js';
+import type { GitLabApi } from './client.js';
+import type { ChangedFile } from './diff.js';
+
+interface ApiDiff {
+  old_path: string;
+  new_path: string;
+  new_file: boolean;
+  renamed_file: boolean;
+  deleted_file: boolean;
+  diff: string;
+  collapsed?: boolean;
+  too_large?: boolean;
+}
+
+function statusOf(diff: Pick<ApiDiff, 'new_file' | 'renamed_file' | 'deleted_file'>): ChangedFile['status'] {
+  if (diff.deleted_file) return 'deleted';
+  if (diff.new_file) return 'added';
+  return diff.renamed_file ? 'renamed' : 'modified';
+}
+
+/** Every page of the MR's diffs. Collapsed and too-large files come back with an empty diff: their hunks are unknown (null). */
+export async function changedFilesFromApi(api: GitLabApi, projectId: string | number, iid: number): Promise<ChangedFile[]> {
+  const diffs = (await api.MergeRequests.allDiffs(projectId, iid, { perPage: 100 })) as ApiDiff[];
+  return diffs.map((diff) => ({
+    oldPath: diff.old_path,
+    newPath: diff.new_path,
+    status: statusOf(diff),
+    diff: diff.diff === '' && (diff.collapsed || diff.too_large) ? null : diff.diff,
+  }));
+}
+
+export interface GitRange {
+  gitRoot: string;
+  base: string;
+  head: string;
+}
+
+/** `git diff --name-status -z -M base...head`: what the MR changes when the API cannot tell. */
+export async function changedFilesFromGit(range: GitRange): Promise<ChangedFile[]> {
+  const fields = (await git(range.gitRoot, ['diff', '--name-status', '-z', '-M', `${range.base}...${range.head}`])).split('\0');
+  const files: ChangedFile[] = [];
+  for (let index = 0; index < fields.length - 1; ) {
+    const status = fields[index++]!;
+    const oldPath = fields[index++]!;
+    const newPath = status.startsWith('R') ? fields[index++]! : oldPath;
+    files.push({
+      oldPath,
+      newPath,
+      status: status.startsWith('R') ? 'renamed' : status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified',
+      diff: null,
+    });
+  }
+  return fillHunksFromGit(range, files);
+}
+
+/** Hunks for files whose diff is unknown, from git (GitLab diffs use three context lines, like git). */
+export async function fillHunksFromGit(range: GitRange, files: ChangedFile[]): Promise<ChangedFile[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      if (file.diff !== null || file.status === 'deleted') return file;
+      const paths = file.oldPath === file.newPath ? [file.newPath] : [file.oldPath, file.newPath];
+      const patch = await git(range.gitRoot, ['diff', '-U3', '--no-color', '--no-ext-diff', '-M', `${range.base}...${range.head}`, '--', ...paths]);
+      const hunks = patch.indexOf('\n@@');
+      return { ...file, diff: hunks === -1 ? '' : patch.slice(hunks + 1) };
+    }),
+  );
+}
+
+/** Both sides of every change: renamed and deleted files are owned by their old path's owners too (GitLab's modified_paths). */
+export function changedPaths(files: readonly ChangedFile[]): string[] {
+  return [...new Set(files.flatMap((file) => [file.newPath, file.oldPath]))].sort();
+}
+
+const MARKDOWN = /\.(?:md|markdown)$/i;
+
+/** What a CODEOWNERS file says about a path, in a form that compares equal when nothing that matters changed. */
+function ownershipKey(file: CodeownersFile | null, path: string): string {
+  if (!file) return '';
+  return JSON.stringify(
+    file.match(path).map((m) => [m.section.name.toLowerCase(), m.approvalsRequired, m.entry.owners.map((o) => o.text.toLowerCase()).sort()]),
+  );
+}
+
+export interface LintSelection {
+  /** Repository-relative files to lint, or 'all' when the change can affect every document. */
+  files: string[] | 'all';
+  /** Why more than the changed files are linted, for the log. */
+  reasons: string[];
+}
+
+export interface SelectionInput {
+  gitRoot: string;
+  changes: readonly ChangedFile[];
+  /** Config file path relative to the git root. */
+  configFile: string | undefined;
+  /** CODEOWNERS as the target branch has it. */
+  targetCodeowners: CodeownersFile | null;
+}
+
+/**
+ * The changed Markdown files, plus every document whose status the change affects: all of them
+ * when the config changes, and those whose owners differ when CODEOWNERS changes.
+ */
+export async function selectFilesToLint(input: SelectionInput): Promise<LintSelection> {
+  const paths = changedPaths(input.changes);
+  if (input.configFile && paths.includes(input.configFile)) return { files: 'all', reasons: [`${input.configFile} changed: linting every document`] };
+  const files = new Set(input.changes.filter((f) => f.status !== 'deleted' && MARKDOWN.test(f.newPath)).map((f) => f.newPath));
+  const reasons: string[] = [];
+  if (paths.some((path) => (CODEOWNERS_PATHS as readonly string[]).includes(path))) {
+    const workTree = loadCodeowners(input.gitRoot);
+    const tracked = (await git(input.gitRoot, ['ls-files', '-z', '--', '*.md', '*.markdown'])).split('\0').filter(Boolean);
+    const affected = tracked.filter((path) => ownershipKey(input.targetCodeowners, path) !== ownershipKey(workTree, path));
+    for (const path of affected) files.add(path);
+    reasons.push(`CODEOWNERS changed: also linting ${affected.length} document(s) whose owners change`);
+  }
+  return { files: [...files].sort(), reasons };
+}
+
+/** A git-root-relative path as seen from the config's directory, or undefined when outside it. */
+export function relativeTo(root: string, gitRoot: string, path: string): string | undefined {
+  const rel = posix.relative(root.split('\\').join('/'), posix.join(gitRoot.split('\\').join('/'), path));
+  return rel.startsWith('..') ? undefined : rel;
+}

@@ -58,11 +58,10 @@ export function resolveTarget(kind: LinkKind, target: string, fromFile: string, 
   const wanted = safeDecode(parts.path);
   const tried: string[] = [];
   const find = (base: string): string | undefined => {
-    for (const candidate of pageCandidates(base)) {
-      if (!tried.includes(candidate)) tried.push(candidate);
-      if (index.files.has(candidate)) return candidate;
-    }
-    return undefined;
+    const candidates = pageCandidates(base);
+    const described = candidates.length === 1 ? candidates[0]! : `${base}{${candidates.map((file) => file.slice(base.length)).join(',')}}`;
+    if (!tried.includes(described)) tried.push(described);
+    return candidates.find((candidate) => index.files.has(candidate));
   };
   const fromRoot = () => find(repositoryPath(index.contentRoot, wanted));
   const fromPage = () => find(repositoryPath(path.posix.dirname(fromFile), wanted));

@@ -167,7 +167,7 @@ function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Cont
       ctx.report({
         line: grant.start.line,
         column: grant.start.column,
-        message: `This sentence grants an exception outside the Exceptions section without citing the tracked exception: "${quoted}". Add the exception issue (#123, group/project#123 or its URL) to the paragraph`,
+        message: `This sentence grants an exception outside the Exceptions section, but its paragraph cites no tracked exception (an issue such as #123, group/project#123 or its URL): "${quoted}"`,
         key: `grant:${grant.text.toLowerCase()}`,
       });
     }

@@ -12,7 +12,6 @@ export interface ReviewsCommandInput {
   format: string;
   dueWithin?: string;
   stdout(text: string): void;
-  stderr(text: string): void;
 }
 
 function isFormat(value: string): value is CalendarFormat {
@@ -25,20 +24,16 @@ function parseDays(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-/** Runs `policylint reviews`; a report, so 0 whatever the dates say, 2 on a configuration or usage error. */
-export async function runReviewsCommand(input: ReviewsCommandInput): Promise<number> {
-  try {
-    if (!isFormat(input.format)) throw new ConfigError(`Unknown --format "${input.format}": use ${CALENDAR_FORMATS.join(', ')}`);
-    const days = parseDays(input.dueWithin);
-    const prepared = await prepareRun({ cwd: input.cwd, configPath: input.config, patterns: input.paths, now: parseNow(input.now) });
-    const calendar = await buildCalendar(prepared);
-    input.stdout(formatCalendar(days === undefined ? calendar : dueWithin(calendar, days), input.format));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    input.stderr(`policylint reviews: ${error.message}\n`);
-    return 2;
-  }
+/**
+ * Runs `policylint reviews`. It is a report, so it succeeds (exit 0) however late the reviews are;
+ * configuration and usage mistakes throw ConfigError, which the CLI main turns into exit code 2.
+ */
+export async function runReviewsCommand(input: ReviewsCommandInput): Promise<void> {
+  if (!isFormat(input.format)) throw new ConfigError(`Unknown --format "${input.format}": use ${CALENDAR_FORMATS.join(', ')}`);
+  const days = parseDays(input.dueWithin);
+  const prepared = await prepareRun({ cwd: input.cwd, configPath: input.config, patterns: input.paths, now: parseNow(input.now) });
+  const calendar = await buildCalendar(prepared);
+  input.stdout(formatCalendar(days === undefined ? calendar : dueWithin(calendar, days), input.format));
 }
 
 export function registerReviewsCommand(program: Command): void {
@@ -51,12 +46,6 @@ export function registerReviewsCommand(program: Command): void {
     .option('--format <format>', `output format: ${CALENDAR_FORMATS.join(', ')}`, 'text')
     .option('--due-within <days>', 'only documents due within this many days, overdue ones included')
     .action(async (paths: string[], options: { config?: string; now?: string; format: string; dueWithin?: string }) => {
-      process.exitCode = await runReviewsCommand({
-        cwd: process.cwd(),
-        paths,
-        ...options,
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-      });
+      await runReviewsCommand({ cwd: process.cwd(), paths, ...options, stdout: (text) => process.stdout.write(text) });
     });
 }

@@ -113,6 +113,8 @@ async function gitWithInput(cwd: string, args: string[], input: string, env: Rec
     const child = execFile('git', args, { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
       error ? reject(new GitError(`git ${args[0]} failed: ${stderr.trim().split('\n')[0] || error.message}`, null)) : resolve(stdout),
     );
+    // A failure shows in git's exit status; a write after git stopped reading must not crash the process.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input);
   });
 }

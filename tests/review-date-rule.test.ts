@@ -6,7 +6,7 @@ import type { Report } from '../src/engine/types.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
-import { loggingGit, removeTemporaryDirectories, TempRepo, temporaryDirectory } from './review-helpers.js';
+import { gitCallsDuring, removeTemporaryDirectories, TempRepo, temporaryDirectory } from './review-helpers.js';
 
 afterEach(removeTemporaryDirectories);
 
@@ -98,34 +98,24 @@ describe('review-date', () => {
     fs.writeFileSync(path.join(plain, 'c.md'), policy('C', 'last_reviewed: 2026-02-01\n'));
     expect(brief(await check(plain, ['a.md', 'b.md', 'c.md']))).toEqual([{ path: 'a.md', line: 2, key: 'not-a-git-repository' }]);
 
-    const logging = loggingGit();
-    const originalPath = process.env.PATH;
-    process.env.PATH = `${logging.dir}${path.delimiter}${originalPath}`;
-    try {
-      expect(await check(plain, ['c.md'])).toEqual([]);
-    } finally {
-      process.env.PATH = originalPath;
-    }
-    expect(logging.calls()).toEqual([]);
+    let reports: Report[] = [];
+    const calls = await gitCallsDuring(async () => (reports = await check(plain, ['c.md'])));
+    expect(reports).toEqual([]);
+    expect(calls).toEqual([]);
   });
 
   it('loads history with a fixed number of git calls however many documents, once per project', async () => {
     const files = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`policies/p${String(i).padStart(2, '0')}.md`, policy(`P${i}`)]));
     const repo = new TempRepo().commit('Add', '2025-01-01', files);
     const project = createProjectContext({ root: repo.root, now: new Date('2026-03-01') });
-    const logging = loggingGit();
-    const originalPath = process.env.PATH;
-    process.env.PATH = `${logging.dir}${path.delimiter}${originalPath}`;
-    let reports: Report[];
-    try {
+    let reports: Report[] = [];
+    const calls = await gitCallsDuring(async () => {
       reports = await check(repo.root, Object.keys(files), {}, project);
       // A second class over the same documents (or the reviews command) reuses the memo.
       await check(repo.root, Object.keys(files), {}, project);
-    } finally {
-      process.env.PATH = originalPath;
-    }
+    });
     expect(reports.map((report) => report.key)).toEqual(Array(60).fill('overdue'));
-    expect(logging.calls()).toHaveLength(2);
+    expect(calls).toHaveLength(2);
   });
 
   it('rejects options that cannot work', () => {

@@ -63,3 +63,16 @@ export function loggingGit(): { dir: string; calls(): string[] } {
   fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
   return { dir, calls: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
+
+/** Runs in-process work with the logging git first on PATH; returns the git calls it made. */
+export async function gitCallsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const logging = loggingGit();
+  const originalPath = process.env.PATH;
+  process.env.PATH = `${logging.dir}${path.delimiter}${originalPath}`;
+  try {
+    await work();
+  } finally {
+    process.env.PATH = originalPath;
+  }
+  return logging.calls();
+}

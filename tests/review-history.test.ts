@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReviewHistory, parseLog, type PathHistory, type ReviewHistory } from '../src/reviews/history.js';
-import { loggingGit, removeTemporaryDirectories, TempRepo, temporaryDirectory } from './review-helpers.js';
+import { gitCallsDuring, removeTemporaryDirectories, TempRepo, temporaryDirectory } from './review-helpers.js';
 
 const IGNORE = '^(fix typo|chore: bulk reformat)';
 
@@ -79,15 +79,8 @@ describe('loadReviewHistory', () => {
   });
 
   it('runs git twice for all paths, not once per path', async () => {
-    const logging = loggingGit();
-    const originalPath = process.env.PATH;
-    process.env.PATH = `${logging.dir}${path.delimiter}${originalPath}`;
-    try {
-      await loadReviewHistory(repo.root, PATHS, { ignoreCommitPattern: IGNORE });
-    } finally {
-      process.env.PATH = originalPath;
-    }
-    expect(logging.calls().map((call) => call.split(' ').find((word) => !word.startsWith('-') && !word.includes('=')))).toEqual(['rev-parse', 'log']);
+    const calls = await gitCallsDuring(() => loadReviewHistory(repo.root, PATHS, { ignoreCommitPattern: IGNORE }));
+    expect(calls.map((call) => call.split(' ').find((word) => !word.startsWith('-') && !word.includes('=')))).toEqual(['rev-parse', 'log']);
   });
 
   it('names paths from the directory it is given, not from the top of the work tree', async () => {

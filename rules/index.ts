@@ -1,8 +1,11 @@
 import type { AnyRule } from '../src/engine/types.js';
 import codeownersCoverage from './codeowners-coverage.js';
 import directives from './directives.js';
+import exceptionReference from './exception-reference.js';
 import frontmatter from './frontmatter.js';
+import links from './links.js';
 import requiredSections from './required-sections.js';
+import reviewDate from './review-date.js';
 
 /** Every rule policylint knows, in the order `policylint rules` lists them. */
-export const rules: readonly AnyRule[] = [requiredSections, frontmatter, codeownersCoverage, directives];
+export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, links, directives];

@@ -9,7 +9,7 @@ import { loadCodeowners } from '../src/codeowners/load.js';
 import { codeownersReport } from '../src/codeowners/report.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-const handbookCodeowners = fs.readFileSync(path.join(repositoryRoot, 'fixtures/codeowners/gitlab-handbook/.gitlab/CODEOWNERS'), 'utf8');
+const handbookCodeowners = fs.readFileSync(path.join(repositoryRoot, 'fixtures/gitlab-handbook/.gitlab/CODEOWNERS'), 'utf8');
 
 const temporaryDirectories: string[] = [];
 afterEach(() => {

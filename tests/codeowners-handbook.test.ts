@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCodeowners } from '../src/codeowners/load.js';
 
 // The GitLab Handbook's real .gitlab/CODEOWNERS (CC BY-SA 4.0, see the NOTICE.md beside it).
-const handbookRoot = fileURLToPath(new URL('../fixtures/codeowners/gitlab-handbook', import.meta.url));
+const handbookRoot = fileURLToPath(new URL('../fixtures/gitlab-handbook', import.meta.url));
 const file = loadCodeowners(handbookRoot)!;
 
 const CONTENT_SITES: [string, string] = ['content-sites', '*'];

@@ -8,7 +8,7 @@ import { parseDocumentModel } from '../src/model/parse.js';
 import { createProjectContext } from '../src/project/context.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const handbook = path.join(repoRoot, 'fixtures/rules/exception-reference/gitlab-handbook');
+const handbook = path.join(repoRoot, 'fixtures/gitlab-handbook');
 
 const temporaryDirectories: string[] = [];
 afterEach(() => {

@@ -171,7 +171,7 @@ describe('links over a small handbook', () => {
 
 describe('links on real GitLab handbook pages', () => {
   // Copies of the corpus, CC BY-SA 4.0: see that folder's NOTICE.md.
-  const corpus = path.resolve(import.meta.dirname, '../fixtures/rules/exception-reference/gitlab-handbook');
+  const corpus = path.resolve(import.meta.dirname, '../fixtures/gitlab-handbook');
   const secControls = 'content/handbook/security/security-assurance/security-compliance/sec-controls.md';
 
   it('finds the real broken anchor, resolves bare refs by page name and skips shortcodes inside HTML attributes', async () => {

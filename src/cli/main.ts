@@ -120,6 +120,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--print-config <path>', 'print the class and rule settings that apply to a file')
     .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW), for reproducible review-date checks')
     .showHelpAfterError('(run policylint --help for usage)')
+    // Options after a subcommand's name belong to it: `policylint rules --format json` must reach `rules`, not the lint --format.
+    .enablePositionalOptions()
     .action(async (paths: string[], flags: LintFlags) => setExit(await runLint(paths, flags)));
 
   program
@@ -141,13 +143,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode: number = EXIT.ok;
+  // The lint command reports its code through setExit; subcommands set process.exitCode themselves.
+  let exitCode: number | undefined;
   const program = buildProgram((code) => {
     exitCode = code;
   });
   try {
     await program.parseAsync(argv);
-    return exitCode;
+    return exitCode ?? (typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0; usage mistakes are 2, as for config errors.

@@ -14,7 +14,6 @@ export const CONFIG_FILE_NAMES = ['.policylint.yml', '.policylint.yaml'] as cons
 const DEFAULTS = {
   include: ['**/*.md'],
   exclude: ['**/node_modules/**'],
-  contentRoot: 'content',
   maxFileBytes: 10 * 1024 * 1024,
   maxInlineThreads: 25,
   failOnPublishError: false,
@@ -214,7 +213,6 @@ function resolveConfig(config: ConfigFile, root: string, file: string | undefine
     root,
     include: last((l) => l.include, DEFAULTS.include),
     exclude: last((l) => l.exclude, DEFAULTS.exclude),
-    contentRoot: last((l) => l.contentRoot, DEFAULTS.contentRoot),
     maxFileBytes: last((l) => l.maxFileBytes, DEFAULTS.maxFileBytes),
     classes,
     mergeRequest: {

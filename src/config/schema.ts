@@ -33,7 +33,6 @@ export function buildConfigSchema(rules: readonly AnyRule[]) {
     extends: z.union([z.string(), z.array(z.string())]).optional().describe('A built-in preset to start from, e.g. `gitlab-handbook`.'),
     include: globList.optional().describe('Files to consider when no paths are given on the command line.'),
     exclude: globList.optional(),
-    contentRoot: z.string().optional().describe('Hugo content directory, for resolving site-absolute links.'),
     maxFileBytes: z.number().int().positive().optional().describe('Larger files are reported instead of parsed.'),
     classes: z.record(z.string().regex(/^[A-Za-z0-9][\w-]*$/, 'class names are letters, digits, `-` and `_`'), classSchema).optional(),
     mergeRequest: z

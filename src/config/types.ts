@@ -37,8 +37,6 @@ export interface ResolvedConfig {
   /** Files considered at all (before classes select among them). */
   include: string[];
   exclude: string[];
-  /** Hugo content directory, for resolving `/handbook/...` links and refs. */
-  contentRoot: string;
   /** Files larger than this are reported, not parsed. */
   maxFileBytes: number;
   classes: DocumentClass[];

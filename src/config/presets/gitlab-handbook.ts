@@ -1,3 +1,4 @@
+import { gitlabHandbookExceptionOptions } from '../../../rules/exception-reference.js';
 import type { ConfigInput } from '../schema.js';
 
 /**
@@ -9,7 +10,6 @@ import type { ConfigInput } from '../schema.js';
 export const gitlabHandbook: ConfigInput = {
   include: ['content/**/*.md'],
   exclude: ['**/node_modules/**'],
-  contentRoot: 'content',
   classes: {
     'controlled-document': {
       description: 'Policies, standards and procedures under the Controlled Document Procedure',
@@ -32,7 +32,10 @@ export const gitlabHandbook: ConfigInput = {
             ],
           },
         ],
+        'exception-reference': ['error', gitlabHandbookExceptionOptions],
         'codeowners-coverage': 'error',
+        'review-date': 'error',
+        links: 'warn',
         directives: 'error',
       },
     },

@@ -11,7 +11,7 @@ export async function readText(absPath: string, maxBytes: number): Promise<ReadR
     data = await readFile(absPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'symbolic link loop' : code === 'EISDIR' ? 'is a directory' : code ?? (error as Error).message;
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'symbolic link loop' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'no such file (a broken symbolic link?)' : code ?? (error as Error).message;
     return { ok: false, message: `Cannot read file: ${reason}` };
   }
   if (data.length > maxBytes) {

@@ -130,8 +130,9 @@ describe('changed files', () => {
     const targetCodeowners = await loadCodeownersAtRef(repo.dir, 'refs/remotes/origin/main');
     const codeownersOnly = [{ oldPath: 'CODEOWNERS', newPath: 'CODEOWNERS', status: 'modified' as const, diff: null }];
     const selection = await selectFilesToLint({ gitRoot: repo.dir, changes: codeownersOnly, configFile: '.policylint.yml', targetCodeowners });
-    expect(selection.files).toEqual([ACCESS, BACKUP]);
-    expect(selection.reasons).toEqual(['CODEOWNERS changed: also linting 2 document(s) whose owners change']);
+    // The MR branch gives @dave every *.md, so the (uncontrolled) procedure page's owners change too.
+    expect(selection.files).toEqual([ACCESS, BACKUP, 'content/handbook/security/controlled-document-procedure.md']);
+    expect(selection.reasons).toEqual(['CODEOWNERS changed: also linting 3 document(s) whose owners change']);
     const unchanged = await selectFilesToLint({ gitRoot: repo.dir, changes: codeownersOnly, configFile: '.policylint.yml', targetCodeowners: loadCodeowners(repo.dir) });
     expect(unchanged.files).toEqual([]);
     const config = [{ oldPath: '.policylint.yml', newPath: '.policylint.yml', status: 'modified' as const, diff: null }];

@@ -121,7 +121,8 @@ describe('policylint mr', () => {
   });
 
   it('names the missing variable and flag in a one-line usage error', async () => {
-    await expect(run({ env: ciEnv({ CI_MERGE_REQUEST_IID: undefined }) })).rejects.toThrow(/^policylint mr: missing iid: set CI_MERGE_REQUEST_IID or --mr$/);
+    await expect(run({ env: ciEnv({ CI_MERGE_REQUEST_IID: undefined }) })).rejects.toThrow(/^mr needs the merge request IID: set CI_MERGE_REQUEST_IID or pass --mr$/);
+    await expect(run({ env: ciEnv({ CI_SERVER_URL: 'gitlab.example.com' }) })).rejects.toThrow(/^mr got an invalid value for the GitLab URL .*--server-url$/);
     await expect(run({ env: ciEnv({ CI_SERVER_URL: undefined, CI_API_V4_URL: `${fake.url}/api/v4` }) })).resolves.toMatchObject({ code: MR_EXIT.findings });
   });
 

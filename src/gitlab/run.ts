@@ -80,6 +80,10 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   });
   const targetCodeowners = source ? await loadCodeownersAtRef(gitRoot, source.ref) : null;
 
+  // The engine and its rules see paths relative to the config's directory.
+  const configFile = resolveConfigFile({ cwd: options.cwd, configPath: options.configPath });
+  const fromConfigDir = (paths: readonly string[]) =>
+    paths.map((path) => relativeTo(dirname(configFile), gitRoot, path)).filter((path): path is string => path !== undefined);
   const paths = changedPaths(changes);
   let mergeRequest: MergeRequestInfo | undefined;
   if (online) {
@@ -92,19 +96,16 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
       headSha: settings.headSha,
       approvedBy: await fetchApprovedBy(online, settings.projectId, settings.iid),
       ownerMembers: await resolveOwnerMembers(online, settings.projectId, owners),
-      changedPaths: paths,
+      changedPaths: fromConfigDir(paths),
     };
   } else {
     say('policylint mr: code-owner approvals are not checked without GitLab API access');
   }
 
-  const configFile = resolveConfigFile({ cwd: options.cwd, configPath: options.configPath });
   const selection = await selectFilesToLint({ gitRoot, changes, configFile: relative(gitRoot, configFile).split('\\').join('/'), targetCodeowners });
   if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
   const lintAll = selection.files === 'all' && !options.checkApprovals;
-  const files = (selection.files === 'all' ? changes.filter((c) => c.status !== 'deleted').map((c) => c.newPath) : selection.files)
-    .map((path) => relativeTo(dirname(configFile), gitRoot, path))
-    .filter((path): path is string => path !== undefined);
+  const files = fromConfigDir(selection.files === 'all' ? changes.filter((c) => c.status !== 'deleted').map((c) => c.newPath) : selection.files);
 
   let result: LintResult = await lint({
     cwd: options.cwd,

@@ -39,15 +39,15 @@ const schema = z.object({
   sourceProjectId: optional,
 });
 
-/** How to supply each value, named in error messages. */
-const SOURCES: Record<keyof z.input<typeof schema>, string> = {
-  serverUrl: 'CI_SERVER_URL (or CI_API_V4_URL) or --server-url',
-  projectId: 'CI_MERGE_REQUEST_PROJECT_ID / CI_PROJECT_ID or --project',
-  iid: 'CI_MERGE_REQUEST_IID or --mr',
-  targetBranch: 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME or --target-branch',
-  baseSha: 'CI_MERGE_REQUEST_DIFF_BASE_SHA or --base-sha',
-  headSha: 'CI_COMMIT_SHA or --head-sha',
-  sourceProjectId: 'CI_MERGE_REQUEST_SOURCE_PROJECT_ID or --source-project',
+/** What each value is and how to supply it, for error messages. */
+const SOURCES: Record<keyof z.input<typeof schema>, [label: string, how: string]> = {
+  serverUrl: ['the GitLab URL', 'set CI_SERVER_URL (or CI_API_V4_URL) or pass --server-url'],
+  projectId: ['the project', 'set CI_MERGE_REQUEST_PROJECT_ID / CI_PROJECT_ID or pass --project'],
+  iid: ['the merge request IID', 'set CI_MERGE_REQUEST_IID or pass --mr'],
+  targetBranch: ['the target branch', 'set CI_MERGE_REQUEST_TARGET_BRANCH_NAME or pass --target-branch'],
+  baseSha: ['the diff base SHA', 'set CI_MERGE_REQUEST_DIFF_BASE_SHA or pass --base-sha'],
+  headSha: ['the head SHA', 'set CI_COMMIT_SHA or pass --head-sha'],
+  sourceProjectId: ['the source project', 'set CI_MERGE_REQUEST_SOURCE_PROJECT_ID or pass --source-project'],
 };
 
 const nonEmpty = (...values: Array<string | undefined>) => values.find((v) => v !== undefined && v.trim() !== '');
@@ -71,8 +71,9 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path[0] as keyof typeof SOURCES;
-    const missing = issue.code === 'invalid_type';
-    throw new ConfigError(`policylint mr: ${missing ? 'missing' : 'invalid'} ${key}: set ${SOURCES[key]}${missing ? '' : ` (${issue.message})`}`);
+    const [label, how] = SOURCES[key];
+    const problem = issue.code === 'invalid_type' ? `needs ${label}` : `got an invalid value for ${label} (${issue.message})`;
+    throw new ConfigError(`mr ${problem}: ${how}`);
   }
   const tokenNames = flags.tokenEnv ? [flags.tokenEnv] : ['GITLAB_TOKEN', 'POLICYLINT_GITLAB_TOKEN'];
   const tokenName = tokenNames.find((name) => nonEmpty(env[name]) !== undefined);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rules } from '../rules/index.js';
 import { MR_EXIT, runMergeRequest, type MergeRequestRunOptions } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { botThreads, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN, writes } from './mr-fixtures.js';
@@ -141,5 +142,39 @@ describe('policylint mr', () => {
       for (const text of [output.stdout, output.stderr, output.codequality, output.junit]) expect(text).not.toContain(TOKEN);
     }
     expect(failing.stderr).toContain('[REDACTED]');
+  });
+});
+
+const ownerApprovalRegistered = rules.some((rule) => rule.meta.id === 'owner-approval');
+
+describe.skipIf(!ownerApprovalRegistered)('policylint mr with owner-approval (needs the rule in rules/index.ts)', () => {
+  beforeEach(async () => {
+    await fake.close();
+    rmSync(repo.dir, { recursive: true, force: true });
+    repo = createTestRepo({
+      config: 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: error\n',
+      targetCodeowners: '[Controlled Documents][2]\n/content/handbook/security/*-policy.md @alice @@maintainer\n',
+      featureCodeowners: '[Controlled Documents]\n/content/handbook/security/*-policy.md @dave\n',
+    });
+    fake = await startFakeGitLab(seed({ diff_refs: { base_sha: repo.baseSha, start_sha: repo.baseSha, head_sha: repo.headSha }, diffs: repo.apiDiffs() }));
+  });
+
+  it('reports missing approvals from target-branch owners, and --check-approvals re-checks them without publishing', async () => {
+    const first = await run();
+    const approvals = (JSON.parse(first.codequality) as Array<{ check_name: string; location: { path: string } }>).filter((i) => i.check_name === 'owner-approval');
+    expect(approvals.map((i) => i.location.path).sort()).toEqual([ACCESS, BACKUP]);
+    expect(summaries(fake)[0]!.body).toContain('approving a merge request starts no pipeline');
+
+    const mr = fake.state.mergeRequest(PROJECT_ID, IID)!;
+    fake.state.approve(mr, 5); // dave: an owner only on the MR branch
+    fake.state.approve(mr, 2); // alice
+    const stillMissing = await run({ checkApprovals: true });
+    expect(stillMissing.code).toBe(MR_EXIT.findings);
+    fake.state.approve(mr, 3); // bob, a maintainer
+    const before = writes(fake).length;
+    const approved = await run({ checkApprovals: true });
+    expect(approved.code).toBe(MR_EXIT.ok);
+    expect(approved.codequality).toBe('[]\n');
+    expect(writes(fake)).toHaveLength(before);
   });
 });

@@ -65,12 +65,19 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   let changes: ChangedFile[];
   let apiReachable = api !== null;
   try {
-    changes = api ? await fillHunksFromGit(gitRange, await changedFilesFromApi(api, settings.projectId, settings.iid)) : await changedFilesFromGit(gitRange);
+    changes = api ? await changedFilesFromApi(api, settings.projectId, settings.iid) : await changedFilesFromGit(gitRange);
   } catch (error) {
     if (!api) throw error;
     say(`policylint mr: cannot read the merge request from GitLab (${describeError(error, secrets)}); taking the changes from git and writing reports only`);
     apiReachable = false;
     changes = await changedFilesFromGit(gitRange);
+  }
+  if (changes.some((file) => file.diff === null && file.status !== 'deleted')) {
+    // Collapsed or too-large diffs: without hunks their findings simply go into the summary.
+    changes = await fillHunksFromGit(gitRange, changes).catch((error: unknown) => {
+      say(`policylint mr: cannot read collapsed diffs from git (${describeError(error, secrets)}); their findings go into the summary`);
+      return changes;
+    });
   }
   const online = apiReachable ? api : null;
 

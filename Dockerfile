@@ -13,10 +13,11 @@ ARG BASE_IMAGE=node:22-bookworm-slim
 
 # ---- build: dev dependencies, TypeScript compile --------------------------------------
 FROM ${BASE_IMAGE} AS build
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # Dependencies first so that source edits reuse this layer.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --no-update-notifier --loglevel=warn
+RUN npm ci --no-audit --no-fund --loglevel=warn
 COPY . .
 # docs/ and schema/ are optional in the context; make sure both exist for the COPY below.
 RUN npm run build && mkdir -p docs schema

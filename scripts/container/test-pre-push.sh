@@ -28,6 +28,8 @@ export GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.com GIT_COMMITTER_NAME=ci 
 # No system/global git configuration (hooksPath, templates) may leak into the test.
 export GIT_CONFIG_NOSYSTEM=1 HOME=$tmp/home
 mkdir -p "$HOME"
+# "Today" for the fixtures' review dates.
+export POLICYLINT_NOW=2026-11-27
 
 git init -q --bare -b main "$tmp/remote.git"
 git clone -q "$tmp/remote.git" "$tmp/clone" 2>/dev/null

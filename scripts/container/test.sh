@@ -98,8 +98,9 @@ fi
 # (stdout+stderr) goes to $out, exit status to $rc.
 out=$tmp/out.txt
 rc=0
+# POLICYLINT_NOW pins "today" so the fixtures' review dates give the same result every year.
 crun() {
-  podman run --rm --network "${NET:-none}" "$@" >"$out" 2>&1
+  podman run --rm --network "${NET:-none}" -e POLICYLINT_NOW=2026-11-27 "$@" >"$out" 2>&1
   rc=$?
 }
 # Check that the last crun exited with $1 and (optionally) printed each of the rest.
@@ -122,17 +123,19 @@ expect "policylint --version prints $version and exits 0" 0 "$version"
 crun --entrypoint id "$IMAGE" -u
 expect "runs as the non-root user node (uid 1000)" 0 1000
 
-crun -v "$FIXTURES:/work:ro" "$IMAGE" content/handbook/security/access-management-policy.md
-expect "clean document, fixtures mounted read-only: exit 0" 0
+# The clean handbook: the fixtures without the document that lacks its Scope section.
+mkdir -p "$tmp/clean" && cp -r "$FIXTURES/." "$tmp/clean/"
+rm "$tmp/clean/content/handbook/security/backup-policy.md"
+crun -v "$tmp/clean:/work:ro" "$IMAGE" .
+expect "clean handbook mounted read-only: exit 0" 0
 
 crun -v "$FIXTURES:/work:ro" "$IMAGE" .
 expect "fixtures with errors: exit 1 and rule ids ${EXPECTED_RULES[*]}" 1 "${EXPECTED_RULES[@]}"
 
-mkdir -p "$tmp/badconfig"
-cp -r "$FIXTURES/." "$tmp/badconfig/"
-printf 'extends: gitlab-handbook\nrules:\n  required-sections: sometimes\n' >"$tmp/badconfig/.policylint.yml"
+mkdir -p "$tmp/badconfig" && cp -r "$FIXTURES/." "$tmp/badconfig/"
+printf 'extends: no-such-preset\n' >"$tmp/badconfig/.policylint.yml"
 crun -v "$tmp/badconfig:/work:ro" "$IMAGE" .
-expect "invalid configuration: exit 2" 2
+expect "invalid configuration: exit 2 and the reason" 2 no-such-preset
 
 # The container user (uid 1000) cannot write into root-owned directories: give it one.
 mkdir -p "$tmp/reports" && chmod 0777 "$tmp/reports"
@@ -173,22 +176,32 @@ if [ "$label" = "$version" ]; then ok "OCI version label is $version"; else not_
 crun --entrypoint '' "$IMAGE" sh -c 'policylint --version'
 expect "with --entrypoint '' (GitLab job): sh -c 'policylint --version'" 0 "$version"
 
-# Start-up cost: median of 5 runs each inside one container, after one warm-up run.
+# Start-up cost inside one container, median of 5 runs after a warm-up: node alone, node on
+# the bin script, and the `policylint` on PATH (what the entrypoint runs). Wall clock is
+# what the target is about; CPU time (user+sys) is printed too, as it depends less on how
+# busy the machine is.
 # shellcheck disable=SC2016  # expanded by the shell in the container
-crun --entrypoint '' "$IMAGE" sh -c '
-  ms() { date +%s%3N; }
-  policylint --version >/dev/null
-  for cmd in "node --version" "policylint --version"; do
-    for i in 1 2 3 4 5; do s=$(ms); $cmd >/dev/null || exit 1; e=$(ms); echo "${cmd%% *} $((e - s))"; done
-  done'
-median() { grep "^$1 " "$out" | awk '{print $2}' | sort -n | sed -n 3p; }
-node_ms=$(median node) cli_ms=$(median policylint)
+crun --entrypoint '' "$IMAGE" bash -c '
+  TIMEFORMAT="%3R %3U %3S"
+  policylint --version >/dev/null || exit 1
+  run() { for _ in 1 2 3 4 5; do { time $2 >/dev/null; } 2>&1 | sed "s/^/$1 /"; done; }
+  run node "node --version"
+  run bin "node /opt/policylint/bin/policylint.js --version"
+  run policylint "policylint --version"'
+# median LABEL wall|cpu -> milliseconds
+median() {
+  awk -v label="$1" -v what="$2" '$1 == label { print (what == "wall" ? $2 : $3 + $4) * 1000 }' "$out" \
+    | sort -n | sed -n 3p | cut -d. -f1
+}
+node_ms=$(median node wall) bin_ms=$(median bin wall) cli_ms=$(median policylint wall)
+timing="node --version ${node_ms:-?} ms, node bin/policylint.js --version ${bin_ms:-?} ms, policylint --version ${cli_ms:-?} ms"
+timing+=" (CPU $(median node cpu)/$(median bin cpu)/$(median policylint cpu) ms; load average $(cut -d' ' -f1 /proc/loadavg))"
 if [ "$rc" -eq 0 ] && [ -n "$node_ms" ] && [ -n "$cli_ms" ] \
   && [ $((cli_ms - node_ms)) -le "$MAX_STARTUP_OVERHEAD_MS" ]; then
-  ok "start-up in the container: node --version ${node_ms} ms, policylint --version ${cli_ms} ms (median of 5)"
+  ok "start-up within ${MAX_STARTUP_OVERHEAD_MS} ms of node: $timing"
 else
-  not_ok "start-up: node --version ${node_ms:-?} ms, policylint --version ${cli_ms:-?} ms (allowed overhead ${MAX_STARTUP_OVERHEAD_MS} ms)"
-  show "$out"
+  not_ok "start-up within ${MAX_STARTUP_OVERHEAD_MS} ms of node: $timing"
+  [ "$rc" -eq 0 ] || show "$out"
 fi
 t0=$(now_ms)
 podman run --rm --network none "$IMAGE" --version >/dev/null 2>&1

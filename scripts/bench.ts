@@ -1,0 +1,426 @@
+/**
+ * policylint's benchmark on a full-size handbook (the Japanese GitLab Handbook, 4,561 pages).
+ *
+ *   npm run bench                      # 3 runs each, markdownlint-cli2 once
+ *   npm run bench -- --quick           # 1 run each
+ *   npm run bench -- --runs 5 --no-markdownlint --check
+ *
+ * Runs side by side, interleaved round by round, each as its own child process:
+ *   (a) policylint with the gitlab-handbook preset (selects the controlled documents);
+ *   (b) policylint with a class selecting every page and every registered rule;
+ *   (c) a bare unified + remark-parse + remark-frontmatter parse of every page (the floor);
+ *   (d) markdownlint-cli2 with the GitLab Handbook's own .markdownlint-cli2.jsonc.
+ * and prints a Markdown table of median wall time, CPU time, peak RSS and the ratio to (c).
+ *
+ * Corpus: $POLICYLINT_BENCH_CORPUS (a .tar.gz, or a directory holding content/), else
+ * ../shared/corpus/handbook-ja.tar.gz next to the repository; unpacked once into
+ * $POLICYLINT_BENCH_DIR (default /tmp/policylint-bench/handbook-ja) and reused.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gitlabHandbook } from '../src/config/presets/gitlab-handbook.js';
+import { rules } from '../rules/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/scripts/bench.js → the repository root. */
+const repoRoot = path.resolve(here, '..', '..');
+const sharedCorpus = path.resolve(repoRoot, '..', 'shared', 'corpus');
+
+/** Rules left out of the select-everything run by default: they need a git history the unpacked corpus does not have. */
+const DEFAULT_EXCLUDED_RULES = ['review-date'];
+
+interface Options {
+  runs: number;
+  markdownlintRuns: number;
+  check: boolean;
+  nodeOptions: string[];
+  excludeRules: string[];
+  only: Set<string> | undefined;
+  json: string | undefined;
+  keepOutput: boolean;
+}
+
+function usage(): never {
+  process.stdout.write(`usage: npm run bench -- [options]
+  --runs N                 runs of each policylint/bare-parse command (default 3; median reported)
+  --quick                  one run of everything
+  --with-markdownlint[=N]  runs of markdownlint-cli2 (default 1; it takes ~30 s a run)
+  --no-markdownlint        skip markdownlint-cli2
+  --only a,b,c,d           run only these: preset, all, bare, markdownlint
+  --exclude-rules x,y      rules to leave out of the select-everything config (default: ${DEFAULT_EXCLUDED_RULES.join(', ')})
+  --node-options "..."     extra node flags for every child (e.g. --max-semi-space-size=64)
+  --check                  exit 1 when a target is missed
+  --json FILE              also write the raw measurements as JSON
+env: POLICYLINT_BENCH_CORPUS (tarball or directory with content/), POLICYLINT_BENCH_DIR (work directory)
+`);
+  process.exit(0);
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { runs: 3, markdownlintRuns: 1, check: false, nodeOptions: [], excludeRules: DEFAULT_EXCLUDED_RULES, only: undefined, json: undefined, keepOutput: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const count = (text: string, flag: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} expects a whole number, got "${text}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const take = () => inline ?? value(i++, flag);
+    switch (flag) {
+      case '--runs':
+        options.runs = Math.max(1, count(take(), flag));
+        break;
+      case '--quick':
+        options.runs = 1;
+        options.markdownlintRuns = Math.min(options.markdownlintRuns, 1);
+        break;
+      case '--with-markdownlint':
+        options.markdownlintRuns = inline === undefined ? Math.max(options.markdownlintRuns, 1) : count(inline, flag);
+        break;
+      case '--markdownlint-runs':
+        options.markdownlintRuns = count(take(), flag);
+        break;
+      case '--no-markdownlint':
+        options.markdownlintRuns = 0;
+        break;
+      case '--only':
+        options.only = new Set(take().split(',').filter(Boolean));
+        break;
+      case '--exclude-rules':
+        options.excludeRules = take().split(',').filter(Boolean);
+        break;
+      case '--node-options':
+        options.nodeOptions = take().split(/\s+/).filter(Boolean);
+        break;
+      case '--check':
+        options.check = true;
+        break;
+      case '--json':
+        options.json = path.resolve(take());
+        break;
+      case '--keep-output':
+        options.keepOutput = true;
+        break;
+      case '-h':
+      case '--help':
+        usage();
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
+    }
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corpus
+
+interface Corpus {
+  dir: string;
+  source: string;
+}
+
+function corpusSource(): string {
+  const fromEnv = process.env.POLICYLINT_BENCH_CORPUS;
+  const source = fromEnv ? path.resolve(fromEnv) : path.join(sharedCorpus, 'handbook-ja.tar.gz');
+  if (!existsSync(source)) {
+    throw new Error(`corpus not found at ${source}: set POLICYLINT_BENCH_CORPUS to the handbook-ja tarball or a directory holding content/`);
+  }
+  return source;
+}
+
+/** Unpacks (or copies) the corpus once; a stamp file records what it came from so a changed source is unpacked again. */
+function prepareCorpus(): Corpus {
+  const source = corpusSource();
+  const stat = statSync(source);
+  if (stat.isDirectory() && existsSync(path.join(source, 'content')) && !process.env.POLICYLINT_BENCH_DIR) {
+    // A directory is used in place, except that the configs are written next to content/.
+    return { dir: source, source };
+  }
+  const dir = path.resolve(process.env.POLICYLINT_BENCH_DIR ?? path.join('/tmp', 'policylint-bench', 'handbook-ja'));
+  const stampFile = path.join(dir, '.bench-source.json');
+  const stamp = JSON.stringify({ source, size: stat.size, mtimeMs: stat.mtimeMs });
+  if (existsSync(path.join(dir, 'content')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { dir, source };
+  log(`unpacking ${source} into ${dir}`);
+  rmSync(path.join(dir, 'content'), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (stat.isDirectory()) cpSync(path.join(source, 'content'), path.join(dir, 'content'), { recursive: true });
+  else execFileSync('tar', ['-xzf', source, '-C', dir], { stdio: 'inherit' });
+  if (!existsSync(path.join(dir, 'content'))) throw new Error(`${source} holds no content/ directory`);
+  writeFileSync(stampFile, stamp);
+  return { dir, source };
+}
+
+/** The GitLab Handbook's own markdownlint-cli2 config; its output formatters are swapped for the default one when they are not installed. */
+function markdownlintConfig(): { text: string; note: string | undefined } {
+  const candidates = [path.join(sharedCorpus, 'gitlab-handbook', '.markdownlint-cli2.jsonc'), path.join(repoRoot, 'scripts', 'bench', 'gitlab-handbook.markdownlint-cli2.jsonc')];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) throw new Error(`no markdownlint-cli2 config found (looked at ${candidates.join(', ')})`);
+  const text = readFileSync(file, 'utf8');
+  const formatters = [...text.matchAll(/"(markdownlint-cli2-formatter-[\w-]+)"/g)].map((m) => m[1]!);
+  const missing = formatters.filter((name) => !existsSync(path.join(repoRoot, 'node_modules', name)));
+  if (missing.length === 0) return { text, note: undefined };
+  // Without them markdownlint-cli2 stops at start-up; the default formatter prints the same findings.
+  const stripped = text.replace(/"outputFormatters"\s*:\s*\[[\s\S]*?\]\s*\]\s*,?/, '');
+  return { text: stripped, note: `outputFormatters (${missing.join(', ')}) not installed: default formatter used` };
+}
+
+/** The select-everything config: one class over every page with every registered rule (the preset's options where it sets them). */
+function everythingConfig(excluded: readonly string[]): { config: object; ruleIds: string[] } {
+  const presetRules = (gitlabHandbook.classes?.['controlled-document']?.rules ?? {}) as Record<string, unknown>;
+  const ruleIds = rules.map((rule) => rule.meta.id).filter((id) => !excluded.includes(id));
+  const classRules = Object.fromEntries(ruleIds.map((id) => [id, presetRules[id] ?? 'error']));
+  // The preset's top-level settings (include, exclude, ...), with one class of its own.
+  const { classes: _classes, ...topLevel } = gitlabHandbook;
+  return {
+    ruleIds,
+    config: { ...topLevel, classes: { 'every-page': { description: 'Benchmark: every page, every rule', paths: ['**/*.md'], rules: classRules } } },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring a child process
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  peakRssKb: number;
+  exitCode: number;
+}
+
+interface Tool {
+  key: string;
+  label: string;
+  command: string[];
+  /** Exit codes that mean "ran to completion" (1 is a linter's "found problems"). */
+  okExitCodes: number[];
+  runs: number;
+  files: (stdout: string, stderr: string) => string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+function gnuTimeWorks(): boolean {
+  try {
+    execFileSync(GNU_TIME, ['-f', '%e %U %S %M', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Without GNU time, a preloaded module writes the child's own resource usage at exit (user+sys
+ * CPU and max RSS of the whole process, every thread included): node children only.
+ */
+const USAGE_PRELOAD = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.POLICYLINT_BENCH_USAGE, \`\${u.userCPUTime + u.systemCPUTime} \${u.maxRSS}\`); });
+`;
+
+async function measure(tool: Tool, cwd: string, scratch: string, useGnuTime: boolean, run: number): Promise<Sample & { stdout: string; stderr: string }> {
+  const base = path.join(scratch, `${tool.key}-${run}`);
+  const statsFile = `${base}.usage`;
+  rmSync(statsFile, { force: true });
+  const [executable, ...args] = tool.command as [string, ...string[]];
+  let command: string;
+  let commandArgs: string[];
+  const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', POLICYLINT_BENCH_USAGE: statsFile };
+  if (useGnuTime) {
+    command = GNU_TIME;
+    commandArgs = ['-f', '%e %U %S %M', '-o', statsFile, executable, ...args];
+  } else {
+    const preload = path.join(scratch, 'usage-preload.mjs');
+    if (!existsSync(preload)) writeFileSync(preload, USAGE_PRELOAD);
+    command = executable;
+    commandArgs = executable === process.execPath ? ['--import', preload, ...args] : args;
+  }
+  const stdoutFile = `${base}.stdout`;
+  const stderrFile = `${base}.stderr`;
+  const out = createWriteStream(stdoutFile);
+  const err = createWriteStream(stderrFile);
+  await Promise.all([new Promise((r) => out.on('open', r)), new Promise((r) => err.on('open', r))]);
+  const started = process.hrtime.bigint();
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(command, commandArgs, { cwd, env, stdio: ['ignore', out, err] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  await Promise.all([new Promise((r) => out.end(r)), new Promise((r) => err.end(r))]);
+  const stdout = readFileSync(stdoutFile, 'utf8');
+  const stderr = readFileSync(stderrFile, 'utf8');
+  let cpuMs = NaN;
+  let peakRssKb = NaN;
+  if (existsSync(statsFile)) {
+    const text = readFileSync(statsFile, 'utf8').trim().split('\n').pop()!;
+    if (useGnuTime) {
+      const [, user, sys, rss] = text.split(/\s+/).map(Number) as [number, number, number, number];
+      cpuMs = (user + sys) * 1000;
+      peakRssKb = rss;
+    } else {
+      const [cpuUs, rss] = text.split(/\s+/).map(Number) as [number, number];
+      cpuMs = cpuUs / 1000;
+      peakRssKb = rss;
+    }
+  }
+  return { wallMs, cpuMs, peakRssKb, exitCode, stdout, stderr };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const seconds = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const mib = (kb: number) => (Number.isNaN(kb) ? 'n/a' : `${Math.round(kb / 1024)} MiB`);
+const ratio = (value: number, reference: number) => (Number.isNaN(value) || !reference ? '–' : `${(value / reference).toFixed(2)}×`);
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function machine(): string {
+  const cpu = cpus();
+  const model = cpu[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu.length} × ${model}, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const corpus = prepareCorpus();
+  const cwd = corpus.dir;
+  const scratch = mkdtempSync(path.join(tmpdir(), 'policylint-bench-'));
+
+  writeFileSync(path.join(cwd, '.policylint.yml'), 'extends: gitlab-handbook\n');
+  const everything = everythingConfig(options.excludeRules);
+  writeFileSync(path.join(cwd, 'policylint-all.yml'), `${JSON.stringify(everything.config, null, 2)}\n`);
+  const mdl = markdownlintConfig();
+  writeFileSync(path.join(cwd, '.markdownlint-cli2.jsonc'), mdl.text);
+
+  const node = [process.execPath, ...options.nodeOptions];
+  const policylint = [...node, path.join(repoRoot, 'bin', 'policylint.js')];
+  const now = ['--now', '2026-11-27'];
+  const markdownlintBin = path.join(repoRoot, 'node_modules', 'markdownlint-cli2', 'markdownlint-cli2-bin.mjs');
+  const bareFiles = (stdout: string) => String((JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { files?: number }).files ?? '?');
+  let discovered = '?';
+  const allTools: Tool[] = [
+    { key: 'bare', label: 'bare parse (unified + remark-parse + remark-frontmatter)', command: [...node, path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content'], okExitCodes: [0], runs: options.runs, files: bareFiles },
+    { key: 'preset', label: 'policylint, gitlab-handbook preset', command: [...policylint, '--config', '.policylint.yml', ...now], okExitCodes: [0, 1], runs: options.runs, files: () => discovered },
+    { key: 'all', label: `policylint, every page (${everything.ruleIds.join(', ')})`, command: [...policylint, '--config', 'policylint-all.yml', ...now], okExitCodes: [0, 1], runs: options.runs, files: () => discovered },
+    {
+      key: 'markdownlint',
+      label: 'markdownlint-cli2 0.18.1, handbook config',
+      command: [...node, markdownlintBin, 'content/**/*.md'],
+      okExitCodes: [0, 1],
+      runs: options.markdownlintRuns,
+      files: (stdout, stderr) => /Linting: (\d+) file/.exec(stdout + stderr)?.[1] ?? '?',
+    },
+  ];
+  const tools = allTools.filter((tool) => tool.runs > 0 && (!options.only || options.only.has(tool.key)));
+
+  const useGnuTime = gnuTimeWorks();
+  log(`corpus ${cwd} (from ${corpus.source})`);
+  log(`measuring with ${useGnuTime ? GNU_TIME : 'a resource-usage preload'}; ${machine()}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // Warm the page cache and count what policylint will consider (same discovery as the bare parse).
+  execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content', '--read-only'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .replace(/"files":(\d+)/, (_, n: string) => (discovered = n));
+
+  const samples = new Map<string, Sample[]>(tools.map((t) => [t.key, []]));
+  const files = new Map<string, string>();
+  const rounds = Math.max(...tools.map((t) => t.runs));
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order each round so no tool always runs first after a cold spell.
+    const order = tools.map((_, i) => tools[(i + round) % tools.length]!).filter((t) => round < t.runs);
+    for (const tool of order) {
+      const sample = await measure(tool, cwd, scratch, useGnuTime, round);
+      if (!tool.okExitCodes.includes(sample.exitCode)) {
+        process.stderr.write(`${sample.stderr.slice(-4000)}\n`);
+        log(`${tool.label} exited ${sample.exitCode} (expected ${tool.okExitCodes.join(' or ')}): failing the benchmark`);
+        log(`command: (cd ${cwd} && ${tool.command.join(' ')})`);
+        return 2;
+      }
+      samples.get(tool.key)!.push(sample);
+      files.set(tool.key, tool.files(sample.stdout, sample.stderr));
+      log(`round ${round + 1}/${rounds} ${tool.key}: ${seconds(sample.wallMs)} wall, ${seconds(sample.cpuMs)} CPU, ${mib(sample.peakRssKb)} peak RSS, exit ${sample.exitCode}`);
+    }
+  }
+
+  const summary = tools.map((tool) => {
+    const list = samples.get(tool.key)!;
+    return {
+      key: tool.key,
+      label: tool.label,
+      runs: list.length,
+      files: files.get(tool.key) ?? '?',
+      wallMs: median(list.map((s) => s.wallMs)),
+      cpuMs: median(list.map((s) => s.cpuMs)),
+      peakRssKb: Math.max(...list.map((s) => s.peakRssKb)),
+      samples: list,
+    };
+  });
+  const bare = summary.find((s) => s.key === 'bare');
+  const rows = summary.map(
+    (s) =>
+      `| ${s.label} | ${Number(s.files).toLocaleString('en-US')} | ${seconds(s.wallMs)} (n=${s.runs}) | ${seconds(s.cpuMs)} | ${mib(s.peakRssKb)} | ${bare ? `${ratio(s.wallMs, bare.wallMs)} wall, ${ratio(s.cpuMs, bare.cpuMs)} CPU` : '–'} |`,
+  );
+  const table = [
+    '| Run | Files | Wall (median) | CPU user+sys (median) | Peak RSS (max) | vs bare parse |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
+
+  const targets: Array<{ name: string; ok: boolean; detail: string }> = [];
+  const preset = summary.find((s) => s.key === 'preset');
+  const all = summary.find((s) => s.key === 'all');
+  if (preset) targets.push({ name: 'preset run under 1.5 s wall', ok: preset.wallMs < 1500, detail: seconds(preset.wallMs) });
+  if (all && bare) targets.push({ name: 'every-page run at most 1.15× the bare parse (wall)', ok: all.wallMs <= 1.15 * bare.wallMs, detail: ratio(all.wallMs, bare.wallMs) });
+  if (all) targets.push({ name: 'every-page run peak RSS under 300 MB', ok: all.peakRssKb * 1024 < 300e6, detail: `${((all.peakRssKb * 1024) / 1e6).toFixed(0)} MB` });
+
+  const argsShown = process.argv.slice(2).join(' ');
+  process.stdout.write(
+    [
+      '',
+      table,
+      '',
+      `Machine: ${machine()}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+      `Corpus: ${discovered} Markdown pages under content/ of the Japanese GitLab Handbook (${path.basename(corpus.source)}).`,
+      `Measured with ${useGnuTime ? 'GNU time (CPU = user+sys, peak = max RSS)' : 'process.resourceUsage() in each child'}; wall from spawn to exit.`,
+      ...(options.nodeOptions.length ? [`Node flags for every child: ${options.nodeOptions.join(' ')}`] : []),
+      ...(mdl.note ? [`markdownlint-cli2: ${mdl.note}.`] : []),
+      `Reproduce: npm run bench${argsShown ? ` -- ${argsShown}` : ''}`,
+      '',
+      ...targets.map((t) => `${t.ok ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}`),
+      '',
+    ].join('\n'),
+  );
+  if (options.json) writeFileSync(options.json, `${JSON.stringify({ machine: machine(), corpus: corpus.source, summary, targets }, null, 2)}\n`);
+  if (!options.keepOutput) rmSync(scratch, { recursive: true, force: true });
+  else log(`outputs kept in ${scratch}`);
+  return options.check && targets.some((t) => !t.ok) ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    log(error.message);
+    process.exitCode = 2;
+  },
+);

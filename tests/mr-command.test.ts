@@ -97,6 +97,15 @@ describe('policylint mr', () => {
     expect(summaries(fake)).toHaveLength(0);
   });
 
+  it('still lints and writes reports when approvals cannot be read', async () => {
+    fake.faults.status(503, { path: '**/approvals', times: Infinity });
+    const result = await run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.codequality).toContain(ACCESS);
+    expect(result.stderr).toMatch(/code-owner approvals are not checked: cannot read them from GitLab \(GitLab API GET .*approvals failed after 4 attempts: 503/);
+    expect(summaries(fake)).toHaveLength(1);
+  });
+
   it('fails with exit 3 on a publishing error when mergeRequest.failOnPublishError is set', async () => {
     repo.write('.policylint.yml', 'extends: gitlab-handbook\nmergeRequest:\n  failOnPublishError: true\n');
     fake.faults.status(500, { method: 'POST', times: Infinity });

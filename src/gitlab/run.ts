@@ -2,6 +2,7 @@
 // Reports come first so a GitLab outage loses no findings.
 import { dirname, relative } from 'node:path';
 import { loadCodeownersAtRef } from '../codeowners/load.js';
+import type { CodeownersFile } from '../codeowners/types.js';
 import type { ReportTarget } from '../cli/output.js';
 import { renderReport, writeReports } from '../cli/output.js';
 import { lint, resolveConfigFile, type LintResult } from '../engine/run.js';
@@ -16,7 +17,7 @@ import type { ChangedFile } from './diff.js';
 import { publishFindings } from './publish.js';
 import { describeError, redact } from './redact.js';
 import { neutralise } from './sanitize.js';
-import { readMergeRequestSettings, type MergeRequestFlags } from './settings.js';
+import { readMergeRequestSettings, type MergeRequestFlags, type MergeRequestSettings } from './settings.js';
 
 export const OWNER_APPROVAL_RULE = 'owner-approval';
 
@@ -92,22 +93,11 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   const fromConfigDir = (paths: readonly string[]) =>
     paths.map((path) => relativeTo(dirname(configFile), gitRoot, path)).filter((path): path is string => path !== undefined);
   const paths = changedPaths(changes);
-  let mergeRequest: MergeRequestInfo | undefined;
-  if (online) {
-    const owners = targetCodeowners ? ownersFor(targetCodeowners, paths) : [];
-    mergeRequest = {
-      projectId: settings.projectId,
-      iid: settings.iid,
-      targetBranch: settings.targetBranch,
-      diffBaseSha: settings.baseSha,
-      headSha: settings.headSha,
-      approvedBy: await fetchApprovedBy(online, settings.projectId, settings.iid),
-      ownerMembers: await resolveOwnerMembers(online, settings.projectId, owners),
-      changedPaths: fromConfigDir(paths),
-    };
-  } else {
-    say('policylint mr: code-owner approvals are not checked without GitLab API access');
-  }
+  const mergeRequest = online ? await mergeRequestInfo(online, settings, paths, fromConfigDir(paths), targetCodeowners).catch((error: unknown) => {
+    say(`policylint mr: code-owner approvals are not checked: cannot read them from GitLab (${describeError(error, secrets)})`);
+    return undefined;
+  }) : undefined;
+  if (!online) say('policylint mr: code-owner approvals are not checked without GitLab API access');
 
   const selection = await selectFilesToLint({ gitRoot, changes, configFile: relative(gitRoot, configFile).split('\\').join('/'), targetCodeowners });
   if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
@@ -153,6 +143,27 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
     if (result.config.mergeRequest.failOnPublishError) return MR_EXIT.publishFailed;
   }
   return exitCode;
+}
+
+/** Approvals and the members behind group and role owners of the changed paths. */
+async function mergeRequestInfo(
+  api: GitLabApi,
+  settings: MergeRequestSettings,
+  gitRootPaths: string[],
+  changedPaths: string[],
+  targetCodeowners: CodeownersFile | null,
+): Promise<MergeRequestInfo> {
+  const owners = targetCodeowners ? ownersFor(targetCodeowners, gitRootPaths) : [];
+  return {
+    projectId: settings.projectId,
+    iid: settings.iid,
+    targetBranch: settings.targetBranch,
+    diffBaseSha: settings.baseSha,
+    headSha: settings.headSha,
+    approvedBy: await fetchApprovedBy(api, settings.projectId, settings.iid),
+    ownerMembers: await resolveOwnerMembers(api, settings.projectId, owners),
+    changedPaths,
+  };
 }
 
 function approvalNotes(findings: readonly Finding[], codeownersSource: string | undefined): string[] {

@@ -36,11 +36,11 @@ git clone -q "$tmp/remote.git" "$tmp/clone" 2>/dev/null
 cd "$tmp/clone" || exit 1
 git checkout -q -b main
 
-# The handbook: config and the complete document on main.
+# The handbook on main: config, CODEOWNERS, the complete policy and the page it links to.
 docs=content/handbook/security
 mkdir -p "$docs"
 cp "$fixtures/.policylint.yml" "$fixtures/CODEOWNERS" .
-cp "$fixtures/$docs/access-management-policy.md" "$docs/"
+cp "$fixtures/$docs/access-management-policy.md" "$fixtures/$docs/controlled-document-procedure.md" "$docs/"
 printf 'node_modules/\n' >.gitignore
 git add -A && git commit -qm "handbook with one complete controlled document"
 

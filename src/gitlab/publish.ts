@@ -5,7 +5,7 @@ import type { DiscussionNoteSchema, DiscussionSchema } from '@gitbeaker/rest';
 import type { Finding } from '../engine/types.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
 import { newSideLines, type ChangedFile, type NewSideLine } from './diff.js';
-import { compareFindings, fingerprintInBody, isResolvedReply, RESOLVED_REPLY, SUMMARY_MARKER, summaryBody, threadBody } from './render.js';
+import { compareFindings, fingerprintInBody, isResolvedReply, markerFingerprint, RESOLVED_REPLY, SUMMARY_MARKER, summaryBody, threadBody } from './render.js';
 
 export interface PublishInput {
   api: GitLabApi;
@@ -89,7 +89,7 @@ async function listOurComments(input: PublishInput, userId: number): Promise<Our
   return ours;
 }
 
-const markerOf = (finding: Finding) => fingerprintInBody(threadBody(finding))!;
+const markerOf = (finding: Finding) => markerFingerprint(finding.fingerprint);
 
 /** Diff lines a thread can be attached to, per new path. */
 function placements(changes: readonly ChangedFile[]): Map<string, { file: ChangedFile; lines: Map<number, NewSideLine> }> {

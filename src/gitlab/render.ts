@@ -8,9 +8,13 @@ const RESOLVED_MARKER = '<!-- policylint:resolved -->';
 /** GitLab rejects notes over 1,000,000 characters. */
 export const MAX_NOTE_CHARS = 1_000_000;
 
-export function findingMarker(fingerprint: string): string {
-  // Fingerprints are ours, but keep the marker inert whatever they hold.
-  return `<!-- policylint:finding:${fingerprint.replace(/[^A-Za-z0-9:_.-]/g, '_')} -->`;
+/** A fingerprint as it appears in a marker: fingerprints are ours, but keep the marker inert whatever they hold. */
+export function markerFingerprint(fingerprint: string): string {
+  return fingerprint.replace(/[^A-Za-z0-9:_.-]/g, '_');
+}
+
+function findingMarker(fingerprint: string): string {
+  return `<!-- policylint:finding:${markerFingerprint(fingerprint)} -->`;
 }
 
 export function fingerprintInBody(body: string): string | undefined {

@@ -1,0 +1,405 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Log } from 'sarif';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { create } from 'xmlbuilder2';
+import { rules } from '../rules/index.js';
+import { controlledDocument, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+
+/** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
+const NEEDS_MORE_THAN_THE_DOCUMENT = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
+const REGISTERED = rules.map((rule) => rule.meta.id);
+const OFF = NEEDS_MORE_THAN_THE_DOCUMENT.filter((id) => REGISTERED.includes(id));
+
+function config(extraRules = ''): string {
+  return `extends: gitlab-handbook
+classes:
+  controlled-document:
+    rules:
+${OFF.map((id) => `      ${id}: "off"\n`).join('')}${extraRules}`;
+}
+
+const DOCS = 'https://gitlab.com/policylint/policylint/-/blob/main/docs/rules/';
+const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const ANSI = /\u001b\[\d+m/;
+
+/** Missing its Scope section: one required-sections error at the title, line 2. */
+function withoutScope(title: string): string {
+  return controlledDocument(title).replace('## Scope\n\nWho it covers.\n\n', '');
+}
+
+const MISSING_SCOPE = 'Missing required section "Scope" (add a ## heading)';
+
+function basicRepo(): string {
+  return makeTree({
+    '.policylint.yml': config(),
+    'content/clean.md': controlledDocument('Clean'),
+    'content/broken.md': withoutScope('Broken'),
+    'content/page.md': '# Just a page\n\nNot controlled.\n',
+    'content/sub/other.md': withoutScope('Other'),
+  });
+}
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  fingerprint: string;
+  documentTitle: string | null;
+  docsUrl: string | null;
+}
+
+function where(findings: readonly JsonFinding[]): string[] {
+  return findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.severity} ${f.ruleId}`);
+}
+
+describe('exit codes and lint output', () => {
+  let root: string;
+  beforeAll(() => {
+    root = basicRepo();
+  });
+
+  it('exits 0 with a clean summary when nothing is wrong', () => {
+    const result = runCli(['content/clean.md'], { cwd: root });
+    expect(result).toEqual({ code: 0, stdout: '✔ 1 document linted, no problems\n', stderr: '' });
+  });
+
+  it('exits 1 and prints ESLint-style rows for errors', () => {
+    const result = runCli([], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `${path.join(root, 'content/broken.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n\n` +
+        `${path.join(root, 'content/sub/other.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n\n` +
+        '✖ 2 problems (2 errors, 0 warnings)\n',
+    );
+  });
+
+  it('writes JSON with the documented fields, in order', () => {
+    const result = runCli(['--format', 'json'], { cwd: root });
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    expect(findings).toHaveLength(2);
+    expect(Object.keys(findings[0]!)).toEqual(['ruleId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'documentTitle', 'docsUrl']);
+    expect(findings[0]).toEqual({
+      ruleId: 'required-sections',
+      severity: 'error',
+      path: 'content/broken.md',
+      line: 2,
+      column: 1,
+      endLine: 2,
+      endColumn: 1,
+      message: MISSING_SCOPE,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+      documentTitle: 'Broken',
+      docsUrl: `${DOCS}required-sections.md`,
+    });
+    expect(findings[1]).toMatchObject({ path: 'content/sub/other.md', line: 2, documentTitle: 'Other' });
+  });
+
+  it('writes GitLab Code Quality, JUnit and SARIF that parse and hold the finding', () => {
+    const codequality = runCli(['--format', 'codequality', 'content/broken.md'], { cwd: root });
+    expect(codequality.code).toBe(1);
+    expect(JSON.parse(codequality.stdout)).toEqual([
+      {
+        description: MISSING_SCOPE,
+        check_name: 'required-sections',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+        severity: 'major',
+        location: { path: 'content/broken.md', lines: { begin: 2, end: 2 } },
+      },
+    ]);
+
+    const junit = runCli(['--format', 'junit', 'content/broken.md'], { cwd: root });
+    expect(junit.code).toBe(1);
+    const xml = create(junit.stdout).end({ format: 'object' }) as { testsuites: { '@failures': string; testsuite: unknown } };
+    expect(xml.testsuites['@failures']).toBe('1');
+    const suites = [xml.testsuites.testsuite].flat() as Array<{ '@name': string; '@failures': string; testcase: unknown }>;
+    const sections = suites.find((suite) => suite['@name'] === 'required-sections')!;
+    expect(sections['@failures']).toBe('1');
+    expect([sections.testcase].flat()).toContainEqual(expect.objectContaining({ '@name': 'content/broken.md:2:1', '@file': 'content/broken.md' }));
+
+    const sarif = runCli(['--format', 'sarif', 'content/broken.md'], { cwd: root });
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.stdout) as Log;
+    expect(log.version).toBe('2.1.0');
+    const [result] = log.runs[0]!.results!;
+    expect(result).toMatchObject({ ruleId: 'required-sections', level: 'error', message: { text: MISSING_SCOPE } });
+    expect(result!.locations![0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'content/broken.md' }, region: { startLine: 2 } });
+    expect(log.runs[0]!.tool.driver.version).toBe(VERSION);
+  });
+
+  it('writes several reports in one run and still prints stylish to stdout', () => {
+    const result = runCli(['--report', 'codequality=reports/a.json', '--report', 'junit=b.xml'], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`  2:1  error  ${MISSING_SCOPE}  required-sections`);
+    expect(result.stdout).toMatch(/✖ 2 problems \(2 errors, 0 warnings\)\n$/);
+    const codequality = JSON.parse(readFileSync(path.join(root, 'reports/a.json'), 'utf8')) as Array<{ location: { path: string } }>;
+    expect(codequality.map((issue) => issue.location.path)).toEqual(['content/broken.md', 'content/sub/other.md']);
+    expect(readFileSync(path.join(root, 'b.xml'), 'utf8')).toMatch(/^<\?xml[\s\S]*<testcase [^>]*name="content\/broken.md:2:1"/);
+  });
+
+  it('writes the output to a file with --output, and nothing to stdout', () => {
+    const result = runCli(['--format', 'json', '--output', 'out/result.json'], { cwd: root });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: '' });
+    expect(where(JSON.parse(readFileSync(path.join(root, 'out/result.json'), 'utf8')) as JsonFinding[])).toEqual([
+      'content/broken.md:2:1 error required-sections',
+      'content/sub/other.md:2:1 error required-sections',
+    ]);
+  });
+
+  it('prints byte-identical output on every run, in every format', () => {
+    const formats = ['stylish', 'codequality', 'junit', 'sarif'];
+    const outputs = [1, 2].map((n) => {
+      const result = runCli(['--format', 'json', ...formats.flatMap((format) => ['--report', `${format}=run${n}/${format}.out`])], { cwd: root });
+      expect(result.code).toBe(1);
+      return [result.stdout, ...formats.map((format) => readFileSync(path.join(root, `run${n}`, `${format}.out`), 'utf8'))];
+    });
+    for (const output of outputs[0]!) expect(output).toMatch(/content\/broken\.md/);
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+
+  it('colours the terminal report only with FORCE_COLOR', () => {
+    const plain = runCli([], { cwd: root });
+    expect(plain.stdout).not.toMatch(ANSI);
+    const forced = runCli([], { cwd: root, env: { FORCE_COLOR: '1', NO_COLOR: undefined } });
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toMatch(ANSI);
+    expect(forced.stdout.replace(/\u001b\[\d+m/g, '')).toBe(plain.stdout);
+  });
+});
+
+describe('paths on the command line', () => {
+  let root: string;
+  beforeAll(() => {
+    root = basicRepo();
+  });
+
+  const lint = (...args: string[]) => {
+    const result = runCli(['--format', 'json', ...args], { cwd: root });
+    return { code: result.code, found: result.code === 2 ? [] : where(JSON.parse(result.stdout) as JsonFinding[]), stderr: result.stderr };
+  };
+
+  it('lints a file, a directory or a glob, from any working directory', () => {
+    expect(lint('content/broken.md')).toEqual({ code: 1, found: ['content/broken.md:2:1 error required-sections'], stderr: '' });
+    expect(lint('content/sub')).toEqual({ code: 1, found: ['content/sub/other.md:2:1 error required-sections'], stderr: '' });
+    expect(lint('content/**/o*.md')).toEqual({ code: 1, found: ['content/sub/other.md:2:1 error required-sections'], stderr: '' });
+    expect(lint('content/clean.md', 'content/page.md')).toEqual({ code: 0, found: [], stderr: '' });
+    const fromSub = runCli(['--format', 'json', 'other.md'], { cwd: path.join(root, 'content/sub') });
+    expect(where(JSON.parse(fromSub.stdout) as JsonFinding[])).toEqual(['content/sub/other.md:2:1 error required-sections']);
+  });
+
+  it('exits 2 for a path or glob that names nothing', () => {
+    expect(lint('content/nope.md')).toEqual({ code: 2, found: [], stderr: 'policylint: No such file or directory: content/nope.md\n' });
+    expect(lint('content/**/nothing-*.md')).toEqual({ code: 2, found: [], stderr: 'policylint: No files match the pattern "content/**/nothing-*.md"\n' });
+  });
+});
+
+describe('configuration and usage errors exit 2 with a message naming the problem', () => {
+  const fails = (files: Record<string, string>, args: string[] = []) => {
+    const root = makeTree({ 'content/a.md': controlledDocument('A'), ...files });
+    const result = runCli(args, { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    return { root, stderr: result.stderr };
+  };
+
+  it('names the file, line and key path of an unknown key and of a wrong type', () => {
+    const { root, stderr } = fails({
+      '.policylint.yml': 'extends: gitlab-handbook\ncolour: true\nclasses:\n  controlled-document:\n    rules:\n      required-sections: 5\n      required-sectons: error\n',
+    });
+    const file = path.join(root, '.policylint.yml');
+    expect(stderr).toBe(
+      `policylint: Invalid configuration in ${file}\n` +
+        `  ${file}:6:7: classes.controlled-document.rules.required-sections: expected "off", "warn", "error" or [severity, options], found number 5\n` +
+        `  ${file}:7:7: classes.controlled-document.rules: unknown key "required-sectons"\n` +
+        `  ${file}:2:1: (top level): unknown key "colour"\n`,
+    );
+  });
+
+  it('names the key path inside a rule option', () => {
+    const { root, stderr } = fails({
+      '.policylint.yml': 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections:\n        - error\n        - levels: "two"\n',
+    });
+    expect(stderr).toContain(`  ${path.join(root, '.policylint.yml')}:7:11: classes.controlled-document.rules.required-sections[1].levels: expected array, found string "two"\n`);
+  });
+
+  it('reports invalid YAML with its line', () => {
+    const { root, stderr } = fails({ '.policylint.yml': 'extends: gitlab-handbook\nclasses: [\n' });
+    expect(stderr).toMatch(new RegExp(`^policylint: Invalid YAML in ${escape(path.join(root, '.policylint.yml'))}\\n  ${escape(path.join(root, '.policylint.yml'))}:3:1: `));
+  });
+
+  it('rejects an unknown preset', () => {
+    expect(fails({ '.policylint.yml': 'extends: handbook\n' }).stderr).toBe('policylint: Unknown preset "handbook" in extends: built-in presets are gitlab-handbook\n');
+  });
+
+  it('asks for a config when there is none, and names a missing --config file', () => {
+    const root = makeTree({ 'content/a.md': controlledDocument('A') }, 'policylint-noconfig-');
+    // The temp folder has no config above it (unless the machine's /tmp has one, which would be a broken setup).
+    expect(existsSync(path.join(os.tmpdir(), '.policylint.yml'))).toBe(false);
+    const none = runCli([], { cwd: root });
+    expect(none).toEqual({ code: 2, stdout: '', stderr: `policylint: No .policylint.yml found in ${root} or any parent directory. Create one with \`policylint init\`, or pass --config.\n` });
+    const missing = runCli(['--config', 'nope.yml'], { cwd: root });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(new RegExp(`^policylint: Cannot read config ${escape(path.join(root, 'nope.yml'))}: ENOENT`));
+  });
+
+  it('rejects an unknown --format and a malformed or unknown --report', () => {
+    const config = { '.policylint.yml': 'extends: gitlab-handbook\n' };
+    expect(fails(config, ['--format', 'xml']).stderr).toMatch(/^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are stylish, json, codequality, junit, sarif\./);
+    expect(fails(config, ['--report', 'codequality']).stderr).toBe('policylint: --report expects FORMAT=FILE (e.g. codequality=gl-code-quality-report.json), got "codequality"\n');
+    expect(fails(config, ['--report', 'xml=out.xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, json, codequality, junit, sarif\n');
+    expect(fails(config, ['--max-warnings', 'lots']).stderr).toBe('policylint: --max-warnings expects a whole number, got "lots"\n');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+describe('warnings: --max-warnings and --quiet', () => {
+  let root: string;
+  beforeAll(() => {
+    root = makeTree({
+      '.policylint.yml': config('      required-sections: warn\n'),
+      'content/warned.md': withoutScope('Warned'),
+      // A number where a title string is required: an error.
+      'content/errored.md': controlledDocument('Errored').replace('title: Errored', 'title: 42'),
+    });
+  });
+
+  it('fails on warnings only past --max-warnings', () => {
+    const args = ['content/warned.md'];
+    const plain = runCli(args, { cwd: root });
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain(`  2:1  warning  ${MISSING_SCOPE}  required-sections`);
+    const strict = runCli([...args, '--max-warnings', '0'], { cwd: root });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe('policylint found 1 warnings (more than --max-warnings 0).\n');
+    expect(runCli([...args, '--max-warnings', '1'], { cwd: root }).code).toBe(0);
+  });
+
+  it('hides warnings with --quiet, keeping errors and the exit code', () => {
+    const all = runCli(['--format', 'json'], { cwd: root });
+    expect(all.code).toBe(1);
+    expect(where(JSON.parse(all.stdout) as JsonFinding[])).toEqual(['content/errored.md:2:1 error frontmatter', 'content/warned.md:2:1 warn required-sections']);
+    const quiet = runCli(['--format', 'json', '--quiet'], { cwd: root });
+    expect(quiet.code).toBe(1);
+    expect(where(JSON.parse(quiet.stdout) as JsonFinding[])).toEqual(['content/errored.md:2:1 error frontmatter']);
+    const quietWarnOnly = runCli(['--quiet', 'content/warned.md'], { cwd: root });
+    expect(quietWarnOnly).toEqual({ code: 0, stdout: '✔ 1 document linted, no problems\n', stderr: '' });
+  });
+});
+
+describe('other commands', () => {
+  it('prints the class and rule settings for a file with --print-config', () => {
+    const root = basicRepo();
+    const result = runCli(['--print-config', 'content/broken.md'], { cwd: root });
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { path: string; configFile: string; class: string; selected: boolean; rules: Record<string, { severity: string; options: unknown }> };
+    expect(printed).toMatchObject({ path: 'content/broken.md', configFile: path.join(root, '.policylint.yml'), class: 'controlled-document', selected: true });
+    expect(printed.rules['required-sections']?.severity).toBe('error');
+    expect(printed.rules['required-sections']?.options).toMatchObject({ levels: [2], sections: expect.arrayContaining([expect.objectContaining({ name: 'Scope' })]) });
+    for (const id of OFF) expect(printed.rules[id]?.severity).toBe('off');
+    const page = JSON.parse(runCli(['--print-config', 'content/page.md'], { cwd: root }).stdout) as { class: string | null; selected: boolean };
+    expect(page).toMatchObject({ class: null, selected: false });
+  });
+
+  it('prints the package version', () => {
+    expect(runCli(['--version'], { cwd: os.tmpdir() })).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('lists every registered rule with its docs link', () => {
+    const text = runCli(['rules'], { cwd: os.tmpdir() });
+    expect(text.code).toBe(0);
+    const json = runCli(['rules', '--format', 'json'], { cwd: os.tmpdir() });
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout) as Array<{ id: string; docsUrl: string; defaultSeverity: string }>;
+    expect(listed.map((rule) => rule.id)).toEqual(REGISTERED);
+    for (const rule of rules) {
+      const docsUrl = `https://gitlab.com/policylint/policylint/-/blob/main/${rule.meta.docs}`;
+      expect(listed.find((r) => r.id === rule.meta.id)).toMatchObject({ docsUrl, defaultSeverity: rule.meta.defaultSeverity });
+      expect(text.stdout).toMatch(new RegExp(`^${escape(rule.meta.id)} +${rule.meta.defaultSeverity} +\\S`, 'm'));
+      expect(text.stdout).toContain(`${docsUrl}\n`);
+      expect(existsSync(path.join(REPO_ROOT, rule.meta.docs)), `${rule.meta.docs} exists`).toBe(true);
+    }
+  });
+
+  it('writes a starter config with init that then lints, and will not overwrite it without --force', () => {
+    const root = makeTree({ 'content/policy.md': withoutScope('Policy') }, 'policylint-init-');
+    const init = runCli(['init'], { cwd: root });
+    expect(init).toEqual({ code: 0, stdout: `Wrote ${path.join(root, '.policylint.yml')} (extends the gitlab-handbook preset). Run \`policylint\` to lint.\n`, stderr: '' });
+    const lint = runCli(['--format', 'json'], { cwd: root });
+    expect(lint.code).toBe(1);
+    expect(where(JSON.parse(lint.stdout) as JsonFinding[])).toContain('content/policy.md:2:1 error required-sections');
+
+    writeFileSync(path.join(root, '.policylint.yml'), config());
+    const again = runCli(['init'], { cwd: root });
+    expect(again).toEqual({ code: 2, stdout: '', stderr: `policylint: ${path.join(root, '.policylint.yml')} already exists; pass --force to overwrite it\n` });
+    expect(readFileSync(path.join(root, '.policylint.yml'), 'utf8')).toBe(config());
+    expect(runCli(['init', '--force'], { cwd: root }).code).toBe(0);
+    expect(readFileSync(path.join(root, '.policylint.yml'), 'utf8')).toMatch(/^extends: gitlab-handbook$/m);
+  });
+});
+
+describe('--changed in a real git repository', () => {
+  let repo: string;
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+
+  beforeAll(() => {
+    const remote = makeTree({}, 'policylint-remote-');
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    repo = makeTree({
+      '.policylint.yml': config(),
+      'content/old-broken.md': withoutScope('Old'),
+      'content/edited.md': controlledDocument('Edited'),
+      'content/unstaged.md': controlledDocument('Unstaged'),
+    });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'base');
+    git(repo, 'remote', 'add', 'origin', remote);
+    git(repo, 'push', '-q', 'origin', 'main');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(path.join(repo, 'content/edited.md'), withoutScope('Edited'));
+    writeFileSync(path.join(repo, 'content/added.md'), withoutScope('Added'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'feature work');
+    writeFileSync(path.join(repo, 'content/unstaged.md'), withoutScope('Unstaged'));
+    writeFileSync(path.join(repo, 'content/untracked.md'), withoutScope('Untracked'));
+  });
+
+  const changedFiles = (args: string[], env: Record<string, string> = {}) => {
+    const result = runCli(['--format', 'json', ...args], { cwd: repo, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    return (JSON.parse(result.stdout) as JsonFinding[]).map((f) => f.path);
+  };
+
+  it('lints only files changed since origin/main: committed, unstaged and untracked', () => {
+    expect(changedFiles([])).toEqual(['content/added.md', 'content/edited.md', 'content/old-broken.md', 'content/unstaged.md', 'content/untracked.md']);
+    const expected = ['content/added.md', 'content/edited.md', 'content/unstaged.md', 'content/untracked.md'];
+    expect(changedFiles(['--changed'])).toEqual(expected);
+    expect(changedFiles(['--changed', '--base', 'main'])).toEqual(expected);
+  });
+
+  it('exits 2 naming the base when it cannot be found', () => {
+    const result = runCli(['--changed'], { cwd: repo, env: { CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^policylint: --changed: cannot find the merge base of origin\/release and HEAD \(/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});

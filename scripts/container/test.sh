@@ -60,6 +60,8 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- tools and podman settings ---------------------------------------------------------
+# node on the host: the stand-in base copies it, and the report checks run with it.
+command -v node >/dev/null 2>&1 || { not_ok "node (>= 20) is installed on the host"; finish; }
 ensure_container_tools || skip_all "podman/runc/debootstrap are not installed and could not be installed here"
 write_containers_conf "$tmp"
 podman info >/dev/null 2>&1 || skip_all "podman is installed but does not work here: $(podman info 2>&1 | tail -n 1)"

@@ -248,8 +248,9 @@ describe('configuration and usage errors exit 2 with a message naming the proble
     const none = runCli([], { cwd: root });
     expect(none).toEqual({ code: 2, stdout: '', stderr: `policylint: No .policylint.yml found in ${root} or any parent directory. Create one with \`policylint init\`, or pass --config.\n` });
     const missing = runCli(['--config', 'nope.yml'], { cwd: root });
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(new RegExp(`^policylint: Cannot read config ${escape(path.join(root, 'nope.yml'))}: ENOENT`));
+    expect(missing).toEqual({ code: 2, stdout: '', stderr: `policylint: Cannot read config ${path.join(root, 'nope.yml')}: no such file\n` });
+    const directory = runCli(['--config', 'content'], { cwd: root });
+    expect(directory).toEqual({ code: 2, stdout: '', stderr: `policylint: Cannot read config ${path.join(root, 'content')}: is a directory\n` });
   });
 
   it('rejects an unknown --format and a malformed or unknown --report', () => {

@@ -211,19 +211,24 @@ echo "# podman run $IMAGE --version, wall clock: $(( $(now_ms) - t0 )) ms"
 
 # ---- HOOK: `policylint mr` against the fake GitLab server -----------------------------
 # Not wired yet. To enable it, set FAKE_GITLAB_START to a command that starts the fake
-# GitLab server on 127.0.0.1, prints its base URL (e.g. http://127.0.0.1:40123) as its
-# first line of stdout and serves until killed; then fill in the `crun` and `expect` lines
-# below (environment the mr command reads, expected exit code and output).
-# The container shares the host's network (NET=host) to reach the server on loopback.
+# GitLab on 127.0.0.1, prints its base URL (http://127.0.0.1:<port>) on stdout and serves
+# until killed (SIGTERM), then fill in the `crun`/`expect` lines marked TODO below. The
+# image itself carries the server (docs/gitlab-ci.md, "Trying it locally"), so no host
+# build is needed, e.g.:
+#   FAKE_GITLAB_START="podman run --rm --network host -v $PWD/seed.json:/seed.json:ro \
+#     --entrypoint node policylint:test /opt/policylint/dist/scripts/fake-gitlab-server.js /seed.json"
+# The policylint container shares the host's network (NET=host) to reach the server;
+# "$tmp/repo" is a git repository with one commit, owned by another uid, to mount.
 check_mr_fake_gitlab() {
   if [ -z "${FAKE_GITLAB_START:-}" ]; then
     echo "# skip: policylint mr against the fake GitLab server (FAKE_GITLAB_START not set)"
     return
   fi
   local url=""
-  sh -c "$FAKE_GITLAB_START" >"$tmp/fake-gitlab.log" 2>&1 &
+  # exec: $server_pid is then the server itself, and kill reaches it.
+  sh -c "exec $FAKE_GITLAB_START" >"$tmp/fake-gitlab.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 50); do
+  for _ in $(seq 100); do
     url=$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/fake-gitlab.log")
     [ -n "$url" ] && break
     sleep 0.1
@@ -233,11 +238,11 @@ check_mr_fake_gitlab() {
     show "$tmp/fake-gitlab.log"
     return
   fi
-  # TODO(lead): environment and arguments of `policylint mr`, expected exit and output, e.g.
-  # NET=host crun -v "$FIXTURES:/work:ro" \
-  #   -e CI_SERVER_URL="$url" -e CI_PROJECT_ID=1 -e CI_MERGE_REQUEST_IID=1 \
-  #   -e POLICYLINT_GITLAB_TOKEN=test-token "$IMAGE" mr
-  # expect "policylint mr against the fake GitLab server" 0 "..."
+  ok "fake GitLab server started at $url"
+  # TODO(lead): seed, arguments of `policylint mr`, expected exit and output, e.g.
+  # NET=host crun -v "$tmp/repo:/work:ro" -e CI_SERVER_URL="$url" -e GITLAB_TOKEN=<seed token> \
+  #   "$IMAGE" mr --project 42 --mr 7 --target-branch main --base-sha <sha> --dry-run
+  # expect "policylint mr against the fake GitLab server" 0 "<text the summary must contain>"
   kill "$server_pid" 2>/dev/null
   wait "$server_pid" 2>/dev/null
   server_pid=

@@ -71,10 +71,13 @@ function checkStaleEntries(ctx: Context, file: CodeownersFile, sections: Codeown
   }
 }
 
-function checkUncontrolledFiles(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): void {
-  const controlled = new Set(ctx.documents.map((doc) => doc.path));
+async function checkUncontrolledFiles(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): Promise<void> {
+  const linted = new Set(ctx.documents.map((doc) => doc.path));
   for (const path of files) {
-    if (!MARKDOWN.test(path) || controlled.has(path)) continue;
+    if (!MARKDOWN.test(path) || linted.has(path)) continue;
+    // A run may lint only some documents (--changed, a merge request): ask the engine whether the others are controlled.
+    if (!sections.some((section) => matchSection(section, path))) continue;
+    if ((await ctx.project.documentClassOf(path)) === ctx.documentClass) continue;
     for (const section of sections) {
       const match = matchSection(section, path);
       if (!match) continue;
@@ -132,6 +135,6 @@ export default defineRule<Options>({
     if (!ctx.options.staleEntries && !ctx.options.uncontrolledFiles) return;
     const files = await ctx.project.listFiles();
     if (ctx.options.staleEntries) checkStaleEntries(ctx, file, sections, files);
-    if (ctx.options.uncontrolledFiles) checkUncontrolledFiles(ctx, file, sections, files);
+    if (ctx.options.uncontrolledFiles) await checkUncontrolledFiles(ctx, file, sections, files);
   },
 });

@@ -4,8 +4,9 @@ import directives from './directives.js';
 import exceptionReference from './exception-reference.js';
 import frontmatter from './frontmatter.js';
 import links from './links.js';
+import ownerApproval from './owner-approval.js';
 import requiredSections from './required-sections.js';
 import reviewDate from './review-date.js';
 
 /** Every rule policylint knows, in the order `policylint rules` lists them. */
-export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, links, directives];
+export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, ownerApproval, links, directives];

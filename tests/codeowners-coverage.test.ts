@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import { afterEach, describe, expect, it } from 'vitest';
 import rule from '../rules/codeowners-coverage.js';
-import { loadCodeowners } from '../src/codeowners/load.js';
 import type { Report } from '../src/engine/types.js';
 import { parseDocumentModel } from '../src/model/parse.js';
+import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
 
 const temporaryDirectories: string[] = [];
@@ -26,19 +25,7 @@ function tempRepo(files: Record<string, string>): string {
 
 /** A project over real files: the real CODEOWNERS loader and a real file listing. */
 function project(root: string): ProjectContext {
-  const memos = new Map<string, Promise<unknown>>();
-  return {
-    root,
-    now: new Date('2026-01-01'),
-    listFiles: async () => (await glob('**', { cwd: root, dot: true, ignore: ['.git/**'] })).sort(),
-    codeowners: async () => loadCodeowners(root),
-    gitRoot: async () => null,
-    mergeRequest: undefined,
-    memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-      if (!memos.has(key)) memos.set(key, compute());
-      return memos.get(key) as Promise<T>;
-    },
-  };
+  return createProjectContext({ root, now: new Date('2026-01-01') });
 }
 
 async function check(root: string, controlled: string[], options: Record<string, unknown> = {}): Promise<Report[]> {
@@ -54,6 +41,7 @@ async function check(root: string, controlled: string[], options: Record<string,
   await rule.checkProject!({
     options: rule.meta.options.parse(options),
     project: project(root),
+    documentClass: 'policy',
     documents,
     report: (report) => reports.push(report),
   });

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { rules } from '../rules/index.js';
 import { MR_EXIT, runMergeRequest, type MergeRequestRunOptions } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { botThreads, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN, writes } from './mr-fixtures.js';
@@ -154,9 +153,8 @@ describe('policylint mr', () => {
   });
 });
 
-const ownerApprovalRegistered = rules.some((rule) => rule.meta.id === 'owner-approval');
 
-describe.skipIf(!ownerApprovalRegistered)('policylint mr with owner-approval (needs the rule in rules/index.ts)', () => {
+describe('policylint mr with owner-approval', () => {
   beforeEach(async () => {
     await fake.close();
     rmSync(repo.dir, { recursive: true, force: true });

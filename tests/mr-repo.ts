@@ -45,7 +45,8 @@ export function createTestRepo(options: { config?: string; targetCodeowners?: st
     return git('rev-parse', 'HEAD').trim();
   };
   git('init', '-q', '-b', 'main');
-  write('.policylint.yml', options.config ?? 'extends: gitlab-handbook\n');
+  // Publishing scenarios leave approvals aside; the owner-approval scenarios turn the rule back on.
+  write('.policylint.yml', options.config ?? 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n');
   write('CODEOWNERS', options.targetCodeowners ?? '[Controlled Documents]\n/content/handbook/security/*-policy.md @alice\n');
   write(ACCESS, controlledDocument('Access Management Policy'));
   write('content/handbook/security/controlled-document-procedure.md', '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n');

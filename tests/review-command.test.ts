@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReviewsCommandInput, runReviewsCommand } from '../src/cli/commands/reviews.js';
+import { type ReviewsCommandInput, runReviewsCommand } from '../src/reviews/command.js';
 import { ConfigError } from '../src/engine/run.js';
 import { loggingGit, removeTemporaryDirectories, TempRepo } from './review-helpers.js';
 

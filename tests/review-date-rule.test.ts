@@ -20,6 +20,7 @@ async function check(root: string, paths: string[], options: Record<string, unkn
   await rule.checkProject!({
     options: rule.meta.options.parse(options),
     project: project ?? createProjectContext({ root, now: new Date('2026-03-01T10:00:00Z') }),
+    documentClass: 'policy',
     documents,
     report: (report) => reports.push(report),
   });

@@ -5,11 +5,11 @@ import type { z } from 'zod';
 import { rules as ruleRegistry } from '../../rules/index.js';
 import type { AnyRule } from '../engine/types.js';
 import { ConfigError } from './errors.js';
+import { CONFIG_FILE_NAMES } from './names.js';
 import { PRESETS } from './presets/index.js';
 import { buildConfigSchema, type ConfigFile, type ConfigInput } from './schema.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from './types.js';
 
-export const CONFIG_FILE_NAMES = ['.policylint.yml', '.policylint.yaml'] as const;
 
 const DEFAULTS = {
   include: ['**/*.md'],

@@ -55,7 +55,8 @@ export interface DocumentCheckContext<Options> {
 export interface ProjectCheckContext<Options> {
   options: Options;
   project: ProjectContext;
-  /** The documents of the class this rule runs for. */
+  /** The class this rule runs for, and its documents in this run (a run may lint only some of the class's files). */
+  documentClass: string;
   documents: readonly DocumentModel[];
   report(report: Report): void;
 }

@@ -3,7 +3,7 @@
 import { dirname, relative } from 'node:path';
 import { loadCodeownersAtRef } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
-import type { ReportTarget } from '../cli/output.js';
+import type { ReportTarget } from '../cli/report-targets.js';
 import { renderReport, writeReports } from '../cli/output.js';
 import { lint, resolveConfigFile, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
@@ -16,6 +16,7 @@ import { createGitLabClient, type GitLabApi, type RetryPolicy } from './client.j
 import type { ChangedFile } from './diff.js';
 import { publishFindings } from './publish.js';
 import { describeError, redact } from './redact.js';
+import { APPROVAL_RECHECK_NOTE } from './messages.js';
 import { neutralise } from './sanitize.js';
 import { readMergeRequestSettings, type MergeRequestFlags, type MergeRequestSettings } from './settings.js';
 
@@ -42,9 +43,6 @@ export interface MergeRequestRunOptions extends MergeRequestFlags {
   /** Tests make retries instant. */
   retry?: Partial<RetryPolicy>;
 }
-
-export const APPROVAL_RECHECK_NOTE =
-  'Approvals are read when this job runs, and approving a merge request starts no pipeline: after approving, retry the policylint job (or its `--check-approvals` job) to update this.';
 
 export async function runMergeRequest(options: MergeRequestRunOptions): Promise<number> {
   const settings = readMergeRequestSettings(options, options.env);

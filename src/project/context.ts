@@ -10,6 +10,8 @@ export interface ProjectOptions {
   /** Read CODEOWNERS from this git ref (the MR's target branch) instead of the work tree. */
   codeownersRef?: string;
   mergeRequest?: MergeRequestInfo;
+  /** Class selection for a repository-relative path (the engine's, so rules see the same answer). */
+  classify?: (path: string) => Promise<string | undefined>;
 }
 
 export function createProjectContext(options: ProjectOptions): ProjectContext {
@@ -29,6 +31,7 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     mergeRequest: options.mergeRequest,
     memo,
     gitRoot,
+    documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),
     listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
     codeowners: () =>
       memo('codeowners', async (): Promise<CodeownersFile | null> => {

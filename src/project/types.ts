@@ -28,6 +28,8 @@ export interface ProjectContext {
   /** Absolute path of the git work tree, or null when the root is not in one. */
   gitRoot(): Promise<string | null>;
   mergeRequest: MergeRequestInfo | undefined;
+  /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */
+  documentClassOf(path: string): Promise<string | undefined>;
   /** Memo for rules that compute a project-wide fact once per run (e.g. git history for all documents). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }

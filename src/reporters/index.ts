@@ -3,13 +3,14 @@ import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
+import type { FormatName } from './formats.js';
 import type { ReportInput } from './types.js';
 
 export type { ReportInput, RuleSummary } from './types.js';
 export type { JsonFinding } from './json.js';
 export { CODE_QUALITY_SEVERITY, type CodeQualityIssue } from './codequality.js';
 
-export type FormatName = 'stylish' | 'json' | 'codequality' | 'junit' | 'sarif';
+export { FORMATS, type FormatName } from './formats.js';
 
 const FORMATTERS: Readonly<Record<FormatName, (input: ReportInput) => string>> = {
   stylish: formatStylish,
@@ -18,8 +19,6 @@ const FORMATTERS: Readonly<Record<FormatName, (input: ReportInput) => string>> =
   junit: formatJunit,
   sarif: formatSarif,
 };
-
-export const FORMATS: readonly FormatName[] = Object.freeze(Object.keys(FORMATTERS) as FormatName[]);
 
 /** Renders the findings of one run in the given format; same input, same bytes. */
 export function formatReport(format: FormatName, input: ReportInput): string {

@@ -3,6 +3,7 @@ import type { CodeownersFile } from '../codeowners/types.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/run.js';
 import { formatDay } from './dates.js';
+import { CALENDAR_FORMATS } from './formats.js';
 import { type ReviewSource, type ReviewState, reviewDocuments } from './status.js';
 
 /** One controlled document in the review calendar; the JSON output is exactly these fields but `daysLeft`. */
@@ -18,7 +19,7 @@ export interface CalendarEntry {
   daysLeft: number | null;
 }
 
-export const CALENDAR_FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
+export { CALENDAR_FORMATS };
 export type CalendarFormat = (typeof CALENDAR_FORMATS)[number];
 
 function ownersOf(codeowners: CodeownersFile | null, path: string): string[] {

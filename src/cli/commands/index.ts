@@ -4,7 +4,7 @@ import { registerMrCommand } from './mr.js';
 import { registerReviewsCommand } from './reviews.js';
 
 /** Subcommands besides the default lint command; each module owns its flags and help. */
-export const registerSubcommands: Array<(program: Command) => void> = [
+export const registerSubcommands: Array<(program: Command, setExit: (code: number) => void) => void> = [
   registerCodeownersCommand,
   registerReviewsCommand,
   registerMrCommand,

@@ -1,10 +1,8 @@
 import { Command, Option } from 'commander';
-import { APPROVAL_RECHECK_NOTE, runMergeRequest } from '../../gitlab/run.js';
-import { FORMATS } from '../../reporters/index.js';
-import { parseFormat, parseReportTarget } from '../output.js';
-import { parseNow } from '../util.js';
-
-export { runMergeRequest, MR_EXIT, type MergeRequestRunOptions } from '../../gitlab/run.js';
+import { APPROVAL_RECHECK_NOTE } from '../../gitlab/messages.js';
+import { FORMATS } from '../../reporters/formats.js';
+import { parseFormat, parseReportTarget } from '../report-targets.js';
+import { collectValues, parseNow } from '../util.js';
 
 interface MrFlags {
   config?: string;
@@ -23,8 +21,6 @@ interface MrFlags {
   tokenEnv?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 /** Registers `policylint mr`; exit codes go through `setExit` (default: process.exitCode). */
 export function registerMrCommand(program: Command, setExit: (code: number) => void = (code) => (process.exitCode = code)): void {
   program
@@ -32,7 +28,7 @@ export function registerMrCommand(program: Command, setExit: (code: number) => v
     .description('Lint what a GitLab merge request changes, write reports, then post one summary comment and diff threads (run in merge-request pipelines)')
     .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
     .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW)')
-    .option('--report <format=file>', 'write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable)', collect, [])
+    .option('--report <format=file>', 'write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable)', collectValues, [])
     .addOption(new Option('-f, --format <format>', 'output format on stdout').choices([...FORMATS]).default('stylish'))
     .option('--check-approvals', 'only re-check code-owner approvals of the changed documents; publishes nothing, exits 1 while approvals are missing')
     .option('--dry-run', 'print what would be published instead of publishing')
@@ -49,6 +45,8 @@ export function registerMrCommand(program: Command, setExit: (code: number) => v
     )
     .addHelpText('after', `\n${APPROVAL_RECHECK_NOTE}\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`)
     .action(async (flags: MrFlags) => {
+      // Loaded on use: the GitLab client is the heaviest part of policylint and most runs never need it.
+      const { runMergeRequest } = await import('../../gitlab/run.js');
       setExit(
         await runMergeRequest({
           ...flags,

@@ -34,6 +34,7 @@ export const gitlabHandbook: ConfigInput = {
         ],
         'exception-reference': ['error', gitlabHandbookExceptionOptions],
         'codeowners-coverage': 'error',
+        'owner-approval': 'error',
         'review-date': 'error',
         links: 'warn',
         directives: 'error',

@@ -1,0 +1,19 @@
+import { ConfigError } from '../config/errors.js';
+import { FORMATS, type FormatName } from '../reporters/formats.js';
+
+export interface ReportTarget {
+  format: FormatName;
+  file: string;
+}
+
+export function parseFormat(value: string): FormatName {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new ConfigError(`Unknown format "${value}": use one of ${FORMATS.join(', ')}`);
+  return value as FormatName;
+}
+
+/** `--report codequality=gl-code-quality.json` */
+export function parseReportTarget(value: string): ReportTarget {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new ConfigError(`--report expects FORMAT=FILE (e.g. codequality=gl-code-quality-report.json), got "${value}"`);
+  return { format: parseFormat(value.slice(0, eq)), file: value.slice(eq + 1) };
+}

@@ -66,8 +66,8 @@ RUN chmod 0755 bin/policylint.js \
 # Last, so that a new version or commit does not invalidate the layers above.
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
-# SOURCE_URL: the project's repository URL, e.g. --build-arg SOURCE_URL="$CI_PROJECT_URL".
-ARG SOURCE_URL=
+# SOURCE_URL: the repository the image is built from; a fork passes --build-arg SOURCE_URL="$CI_PROJECT_URL".
+ARG SOURCE_URL=https://gitlab.com/policylint/policylint
 LABEL org.opencontainers.image.title="policylint" \
       org.opencontainers.image.description="Policy-as-code linter for controlled documents (Markdown + YAML front matter) in GitLab merge requests" \
       org.opencontainers.image.source="${SOURCE_URL}" \

@@ -16,7 +16,6 @@
 #                registry is reachable.
 #   IMAGE        tag for the image under test (default policylint:test)
 #   FIXTURES     fixture directory (default scripts/container/fixtures)
-#   FAKE_GITLAB_START  see check_mr_fake_gitlab below
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,9 +51,10 @@ skip_all() {
 
 tmp=$(mktemp -d /var/tmp/policylint-ctest.XXXXXX)
 server_pid=
+fake_gitlab=policylint-fake-gitlab-$$
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$server_pid" ] && podman rm -f "$fake_gitlab" >/dev/null 2>&1
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -209,41 +209,64 @@ t0=$(now_ms)
 podman run --rm --network none "$IMAGE" --version >/dev/null 2>&1
 echo "# podman run $IMAGE --version, wall clock: $(( $(now_ms) - t0 )) ms"
 
-# ---- HOOK: `policylint mr` against the fake GitLab server -----------------------------
-# Not wired yet. To enable it, set FAKE_GITLAB_START to a command that starts the fake
-# GitLab on 127.0.0.1, prints its base URL (http://127.0.0.1:<port>) on stdout and serves
-# until killed (SIGTERM), then fill in the `crun`/`expect` lines marked TODO below. The
-# image itself carries the server (docs/gitlab-ci.md, "Trying it locally"), so no host
-# build is needed, e.g.:
-#   FAKE_GITLAB_START="podman run --rm --network host -v $PWD/seed.json:/seed.json:ro \
-#     --entrypoint node policylint:test /opt/policylint/dist/scripts/fake-gitlab-server.js /seed.json"
-# The policylint container shares the host's network (NET=host) to reach the server;
-# "$tmp/repo" is a git repository with one commit, owned by another uid, to mount.
+# ---- `policylint mr` against the fake GitLab server -------------------------------------
+# A merge request on a real repository: the fake GitLab (carried in the image, run with the
+# host's network on 127.0.0.1) serves its diffs and takes the comments; policylint, in its own
+# container sharing that network, runs as a GitLab job would, from the CI variables alone.
 check_mr_fake_gitlab() {
-  if [ -z "${FAKE_GITLAB_START:-}" ]; then
-    echo "# skip: policylint mr against the fake GitLab server (FAKE_GITLAB_START not set)"
-    return
-  fi
-  local url=""
-  # exec: $server_pid is then the server itself, and kill reaches it.
-  sh -c "exec $FAKE_GITLAB_START" >"$tmp/fake-gitlab.log" 2>&1 &
+  local mr=$tmp/mr url="" base head
+  mkdir -p "$mr/repo" "$mr/out" && cp -r "$FIXTURES/." "$mr/repo/" && chmod 777 "$mr/out"
+  gitc() { git -C "$mr/repo" -c user.name=ci -c user.email=ci@example.com "$@"; }
+  gitc init -q -b main && gitc add -A && gitc commit -qm base
+  base=$(gitc rev-parse HEAD)
+  gitc checkout -q -b feature
+  printf '\n## Notes\n\nTalk to @all about this.\n' >>"$mr/repo/content/handbook/security/backup-policy.md"
+  gitc commit -qam "Add notes"
+  head=$(gitc rev-parse HEAD)
+  MR_BASE=$base MR_HEAD=$head MR_DIFF=$(gitc diff "$base" "$head" -- content/handbook/security/backup-policy.md | sed -n '/^@@/,$p') \
+    CODEOWNERS_TEXT=$(cat "$mr/repo/CODEOWNERS") node -e '
+      const e = process.env;
+      process.stdout.write(JSON.stringify({
+        users: [{ id: 1, username: "policylint-bot", bot: true }, { id: 2, username: "author" }],
+        tokens: [{ token: "container-test-token", user_id: 1 }],
+        projects: [{ id: 42, path_with_namespace: "acme/handbook", files: { main: { CODEOWNERS: e.CODEOWNERS_TEXT } } }],
+        merge_requests: [{ project_id: 42, iid: 7, author_id: 2, source_branch: "feature", target_branch: "main",
+          diff_refs: { base_sha: e.MR_BASE, start_sha: e.MR_BASE, head_sha: e.MR_HEAD },
+          diffs: [{ new_path: "content/handbook/security/backup-policy.md", diff: e.MR_DIFF + "\n" }] }],
+      }));' >"$mr/seed.json"
+  podman run --rm --name "$fake_gitlab" --network host -v "$mr/seed.json:/seed.json:ro" --entrypoint node "$IMAGE" \
+    /opt/policylint/dist/scripts/fake-gitlab-server.js /seed.json >"$mr/fake-gitlab.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
-    url=$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$tmp/fake-gitlab.log")
+    url=$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$mr/fake-gitlab.log")
     [ -n "$url" ] && break
     sleep 0.1
   done
   if [ -z "$url" ]; then
-    not_ok "fake GitLab server started"
-    show "$tmp/fake-gitlab.log"
+    not_ok "fake GitLab server started from the image"
+    show "$mr/fake-gitlab.log"
     return
   fi
-  ok "fake GitLab server started at $url"
-  # TODO(lead): seed, arguments of `policylint mr`, expected exit and output, e.g.
-  # NET=host crun -v "$tmp/repo:/work:ro" -e CI_SERVER_URL="$url" -e GITLAB_TOKEN=<seed token> \
-  #   "$IMAGE" mr --project 42 --mr 7 --target-branch main --base-sha <sha> --dry-run
-  # expect "policylint mr against the fake GitLab server" 0 "<text the summary must contain>"
-  kill "$server_pid" 2>/dev/null
+  NET=host crun -v "$mr/repo:/work:ro" -v "$mr/out:/out" -w /work \
+    -e CI_PIPELINE_SOURCE=merge_request_event -e CI_SERVER_URL="$url" -e GITLAB_TOKEN=container-test-token \
+    -e CI_PROJECT_ID=42 -e CI_MERGE_REQUEST_IID=7 -e CI_MERGE_REQUEST_DIFF_BASE_SHA="$base" \
+    -e CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main -e CI_COMMIT_SHA="$head" -e CI_MERGE_REQUEST_SOURCE_PROJECT_ID=42 \
+    "$IMAGE" --report codequality=/out/gl-code-quality-report.json
+  expect "policylint in an MR pipeline (implicit mr) lints the change and publishes to GitLab" 1 "published to !7" required-sections
+  if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).length || process.exit(1)' "$mr/out/gl-code-quality-report.json" 2>/dev/null; then
+    ok "mr wrote its Code Quality report before publishing"
+  else
+    not_ok "mr wrote its Code Quality report before publishing"
+  fi
+  local notes
+  notes=$(curl -sf -H "PRIVATE-TOKEN: container-test-token" "$url/api/v4/projects/42/merge_requests/7/notes?per_page=100" 2>&1)
+  if grep -q 'policylint:summary' <<<"$notes" && ! grep -q 'Talk to @all' <<<"$notes"; then
+    ok "the MR has policylint's summary note, with no live @mention quoted"
+  else
+    not_ok "the MR has policylint's summary note, with no live @mention quoted"
+    sed -n '1,5p' <<<"$notes" | sed 's/^/    # /'
+  fi
+  podman rm -f "$fake_gitlab" >/dev/null 2>&1
   wait "$server_pid" 2>/dev/null
   server_pid=
 }

@@ -4,22 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, controlledDocument, makeTree, runCli, type CliResult } from './support/cli.js';
+import type { JsonFinding } from '../src/reporters/json.js';
 
 // One repository holding a good controlled document with known findings beside every kind of broken
 // file a real handbook can contain; the real CLI must report them all in one run, each by name.
 
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  path: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  fingerprint: string;
-  documentTitle: string | null;
-}
 
 /** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
 const NEEDS_MORE_THAN_THE_DOCUMENT = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { rules } from '../rules/index.js';
 import { controlledDocument, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+import type { JsonFinding } from '../src/reporters/json.js';
 
 /** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
 const NEEDS_MORE_THAN_THE_DOCUMENT = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
@@ -42,19 +43,6 @@ function basicRepo(): string {
   });
 }
 
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  path: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  fingerprint: string;
-  documentTitle: string | null;
-  docsUrl: string | null;
-}
 
 function where(findings: readonly JsonFinding[]): string[] {
   return findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.severity} ${f.ruleId}`);

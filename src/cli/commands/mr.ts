@@ -1,24 +1,17 @@
 import { Command, Option } from 'commander';
 import { APPROVAL_RECHECK_NOTE } from '../../gitlab/messages.js';
+import type { MergeRequestFlags } from '../../gitlab/settings.js';
 import { FORMATS } from '../../reporters/formats.js';
 import { parseFormat, parseReportTarget } from '../report-targets.js';
 import { collectValues, parseNow } from '../util.js';
 
-interface MrFlags {
+interface MrFlags extends MergeRequestFlags {
   config?: string;
   now?: string;
   report: string[];
   format: string;
   checkApprovals?: boolean;
   dryRun?: boolean;
-  serverUrl?: string;
-  project?: string;
-  mr?: string;
-  baseSha?: string;
-  targetBranch?: string;
-  headSha?: string;
-  sourceProject?: string;
-  tokenEnv?: string;
 }
 
 /** Registers `policylint mr`; exit codes go through `setExit` (default: process.exitCode). */

@@ -1,29 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCodeownersCommand } from '../src/cli/commands/codeowners.js';
 import { loadCodeowners } from '../src/codeowners/load.js';
 import { codeownersReport } from '../src/codeowners/report.js';
+import { makeTree } from './support/cli.js';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const handbookCodeowners = fs.readFileSync(path.join(repositoryRoot, 'fixtures/gitlab-handbook/.gitlab/CODEOWNERS'), 'utf8');
 
-const temporaryDirectories: string[] = [];
-afterEach(() => {
-  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
-});
-
 function tempDir(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'policylint-codeowners-cmd-'));
-  temporaryDirectories.push(root);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-  return root;
+  return makeTree(files, 'policylint-codeowners-cmd-');
 }
 
 async function run(cwd: string, paths: string[], options: { file?: string; format?: string } = {}) {

@@ -1,26 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../rules/codeowners-coverage.js';
 import type { Report } from '../src/engine/types.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
-
-const temporaryDirectories: string[] = [];
-afterEach(() => {
-  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
-});
+import { makeTree } from './support/cli.js';
 
 function tempRepo(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'policylint-coverage-'));
-  temporaryDirectories.push(root);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), content);
-  }
-  return root;
+  return makeTree(files, 'policylint-coverage-');
 }
 
 /** A project over real files: the real CODEOWNERS loader and a real file listing. */

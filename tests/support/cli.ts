@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,15 +21,22 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A temporary folder holding the given files (paths relative to it). */
+const trees: string[] = [];
+
+/** A temporary folder holding the given files (paths relative to it); removed after the test file (tests/support/setup.ts). */
 export function makeTree(files: Record<string, string | Buffer>, prefix = 'policylint-'): string {
   const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  trees.push(root);
   for (const [file, content] of Object.entries(files)) {
     const target = path.join(root, file);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
   return root;
+}
+
+export function removeTrees(): void {
+  for (const root of trees.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
 export function makeExecutable(file: string): void {

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { CODEOWNERS_PATHS, findCodeownersPath, loadCodeownersFile } from '../../codeowners/load.js';
 import { codeownersReport, formatCodeownersProblems, formatCodeownersText } from '../../codeowners/report.js';
 import type { CodeownersFile } from '../../codeowners/types.js';
-
-const execFileAsync = promisify(execFile);
+import { findGitRoot } from '../../git/exec.js';
 
 export interface CodeownersCommandInput {
   paths: string[];
@@ -16,16 +13,6 @@ export interface CodeownersCommandInput {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
-}
-
-/** The git work tree holding `cwd`, else `cwd` itself. */
-async function repositoryRoot(cwd: string): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd });
-    return stdout.trim() || cwd;
-  } catch {
-    return cwd;
-  }
 }
 
 /** Repository-relative POSIX path for an argument given relative to `cwd` (paths outside the root are kept as written). */
@@ -67,7 +54,7 @@ export async function runCodeownersCommand(input: CodeownersCommandInput): Promi
     input.stderr(`policylint codeowners: unknown --format "${input.format}" (use text or json)\n`);
     return 2;
   }
-  const root = await repositoryRoot(input.cwd);
+  const root = (await findGitRoot(input.cwd)) ?? input.cwd;
   const loaded = loadFile(input, root);
   if (typeof loaded === 'string') {
     input.stderr(`policylint codeowners: ${loaded}\n`);

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { gitBytes } from '../git/exec.js';
 import { parseCodeowners } from './parse.js';
 import type { CodeownersFile } from './types.js';
 
@@ -112,16 +112,7 @@ function parseBatchOutput(output: Buffer, count: number): Array<BatchObject | nu
 }
 
 function gitCatFileBatch(gitRoot: string, requests: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      ['cat-file', '--batch'],
-      // Room for three candidates far beyond GitLab's 10 MB limit.
-      { cwd: gitRoot, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
-    );
-    child.stdin?.end(`${requests.join('\n')}\n`);
-  });
+  return gitBytes(gitRoot, ['cat-file', '--batch'], { input: `${requests.join('\n')}\n` });
 }
 
 /**

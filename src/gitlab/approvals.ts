@@ -1,5 +1,4 @@
 // Who approved the MR, who the CODEOWNERS owners are, and CODEOWNERS as the target branch has it.
-import { execFile } from 'node:child_process';
 import { CODEOWNERS_PATHS } from '../codeowners/load.js';
 import type { CodeownersFile, Owner } from '../codeowners/types.js';
 import { git, GitError } from '../git/exec.js';
@@ -97,26 +96,15 @@ const API_COPY_REF = 'refs/policylint/target-codeowners';
 /** Stores a file as the only content of a local commit, so the engine reads it like any ref. */
 async function commitFile(gitRoot: string, path: string, content: string): Promise<string> {
   const env = { GIT_AUTHOR_NAME: 'policylint', GIT_AUTHOR_EMAIL: 'policylint@localhost', GIT_COMMITTER_NAME: 'policylint', GIT_COMMITTER_EMAIL: 'policylint@localhost' };
-  const blob = (await gitWithInput(gitRoot, ['hash-object', '-w', '--stdin'], content, env)).trim();
+  const blob = (await git(gitRoot, ['hash-object', '-w', '--stdin'], { input: content, env })).trim();
   const segments = path.split('/');
   let entry = `100644 blob ${blob}\t${segments.pop()}\n`;
   // Build the tree bottom-up for paths like `.gitlab/CODEOWNERS`.
-  for (const directory of segments.reverse()) entry = `040000 tree ${(await gitWithInput(gitRoot, ['mktree'], entry, env)).trim()}\t${directory}\n`;
-  const tree = (await gitWithInput(gitRoot, ['mktree'], entry, env)).trim();
-  const commit = (await gitWithInput(gitRoot, ['commit-tree', tree, '-m', 'CODEOWNERS of the merge request target branch (policylint)'], '', env)).trim();
+  for (const directory of segments.reverse()) entry = `040000 tree ${(await git(gitRoot, ['mktree'], { input: entry, env })).trim()}\t${directory}\n`;
+  const tree = (await git(gitRoot, ['mktree'], { input: entry, env })).trim();
+  const commit = (await git(gitRoot, ['commit-tree', tree, '-m', 'CODEOWNERS of the merge request target branch (policylint)'], { input: '', env })).trim();
   await git(gitRoot, ['update-ref', API_COPY_REF, commit]);
   return API_COPY_REF;
-}
-
-async function gitWithInput(cwd: string, args: string[], input: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      error ? reject(new GitError(`git ${args[0]} failed: ${stderr.trim().split('\n')[0] || error.message}`, null)) : resolve(stdout),
-    );
-    // A failure shows in git's exit status; a write after git stopped reading must not crash the process.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(input);
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rules as ruleRegistry } from '../../rules/index.js';
 import { ConfigError } from '../config/errors.js';
@@ -6,17 +7,17 @@ import type { DocumentClass, ResolvedConfig, RuleSetting } from '../config/types
 import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
 import { parseFrontMatter } from '../model/frontmatter.js';
-import { parseDocumentModel } from '../model/parse.js';
+import { countLines, parseDocumentModel } from '../model/parse.js';
 import type { DocumentModel, FrontMatter } from '../model/types.js';
 import { createProjectContext } from '../project/context.js';
 import type { MergeRequestInfo, ProjectContext } from '../project/types.js';
 import type { RuleSummary } from '../reporters/index.js';
-import { readText } from '../select/read.js';
-import { compileClass } from '../select/classes.js';
+import { compileClass, type ClassMatcher } from '../select/classes.js';
+import { decodeUtf8, readBytes } from '../select/read.js';
 import { applyDirectives } from './directives.js';
 import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from './findings.js';
 import { nestingTooDeep } from './guards.js';
-import type { AnyRule, Finding } from './types.js';
+import type { AnyRule, Finding, Severity } from './types.js';
 
 export { ConfigError };
 
@@ -66,8 +67,14 @@ export function resolveConfigFile(options: Pick<RunOptions, 'cwd' | 'configPath'
   return found;
 }
 
-/** discover → select (paths, then text and front matter) → parse once. */
-export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
+interface RunSetup {
+  config: ResolvedConfig;
+  project: ProjectContext;
+  /** Candidate files, sorted, with the classes whose paths match each. */
+  pathMatches: Array<{ file: string; matchers: ClassMatcher[] }>;
+}
+
+async function setUpRun(options: RunOptions): Promise<RunSetup> {
   const config = loadConfig(resolveConfigFile(options));
   const project = createProjectContext({ root: config.root, now: options.now, codeownersRef: options.codeownersRef, mergeRequest: options.mergeRequest });
   let candidates = options.files ? [...options.files].sort() : await discoverFiles(config, options.patterns ?? [], options.cwd);
@@ -79,41 +86,80 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
     candidates = candidates.filter((file) => changed.has(file));
   }
   const matchers = config.classes.map(compileClass);
-  const fileFindings: DraftFinding[] = [];
-  const documents: DocumentModel[] = [];
-  const fileError = (file: string, message: string, line = 1) =>
-    fileFindings.push(draftFinding({ ruleId: FILE_ERROR_RULE, severity: 'error', path: file, docsUrl: FILE_ERROR_DOCS }, { message, line, key: message }));
-
   const pathMatches = candidates.map((file) => ({ file, matchers: matchers.filter((m) => m.matchesPath(file)) })).filter((c) => c.matchers.length > 0);
-  let done = 0;
-  await forEachLimited(pathMatches, 16, async ({ file, matchers: byPath }) => {
-    const absPath = path.join(config.root, file);
-    const read = await readText(absPath, config.maxFileBytes);
-    options.onProgress?.(++done, pathMatches.length);
-    if (!read.ok) return void fileError(file, read.message, read.line);
-    const source = read.source.charCodeAt(0) === 0xfeff ? read.source.slice(1) : read.source;
-    let frontMatter: FrontMatter | undefined;
-    const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
-    const selectedBy = byPath.find((m) => m.matchesContent(source, lazyFrontMatter));
-    if (!selectedBy) return;
-    const depth = nestingTooDeep(source);
-    if (depth) return void fileError(file, `Markdown nests ${depth.depth}+ levels deep at line ${depth.line}; not parsed (limit ${depth.limit})`, depth.line);
-    try {
-      documents.push(parseDocumentModel({ path: file, absPath, source, classes: [selectedBy.documentClass.name], frontMatter: lazyFrontMatter() }));
-    } catch (error) {
-      fileError(file, `Cannot parse Markdown: ${(error as Error).message}`);
-    }
-  });
-  documents.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { config, project, documents, fileFindings };
+  return { config, project, pathMatches };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+function fileErrorReporter(drafts: DraftFinding[]): (file: string, message: string, line?: number) => void {
+  return (file, message, line = 1) => drafts.push(draftFinding({ ruleId: FILE_ERROR_RULE, severity: 'error', path: file, docsUrl: FILE_ERROR_DOCS }, { message, line, key: message }));
+}
+
+/**
+ * Reads, selects and parses the candidates one at a time, in path order, handing each selected
+ * document to `onDocument` before the next file is read, so a run never holds more than one
+ * syntax tree unless the caller keeps them. Selection is as cheap as it can be: a class's plain
+ * `contains` texts and front-matter keys are looked for in the undecoded bytes, only files that
+ * have them are decoded, and only files that mention a class's front-matter keys have their YAML
+ * parsed.
+ */
+async function forEachDocument(
+  setup: RunSetup,
+  options: RunOptions,
+  fileError: (file: string, message: string, line?: number) => void,
+  onDocument: (doc: DocumentModel) => void | Promise<void>,
+): Promise<void> {
+  const { config, pathMatches } = setup;
+  let done = 0;
+  let lastYield = performance.now();
+  for (const { file, matchers: byPath } of pathMatches) {
+    // Reading is synchronous; let timers (the progress line) run every so often.
+    if (performance.now() - lastYield > 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    const absPath = path.join(config.root, file);
+    const read = readBytes(absPath, config.maxFileBytes);
+    options.onProgress?.(++done, pathMatches.length);
+    if (!read.ok) {
+      fileError(file, read.message, read.line);
+      continue;
+    }
+    const possible = byPath.filter((m) => m.mayMatchBytes(read.data));
+    if (possible.length === 0) continue;
+    const decoded = decodeUtf8(read.data);
+    const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+    let frontMatter: FrontMatter | undefined;
+    const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
+    const selectedBy = possible.find((m) => m.matchesContent(source, lazyFrontMatter));
+    if (!selectedBy) continue;
+    const depth = nestingTooDeep(source);
+    if (depth) {
+      fileError(file, `Markdown nests ${depth.depth}+ levels deep at line ${depth.line}; not parsed (limit ${depth.limit})`, depth.line);
+      continue;
+    }
+    let doc: DocumentModel;
+    try {
+      doc = parseDocumentModel({ path: file, absPath, source, classes: [selectedBy.documentClass.name], frontMatter: lazyFrontMatter() });
+    } catch (error) {
+      fileError(file, `Cannot parse Markdown: ${(error as Error).message}`);
+      continue;
+    }
+    await onDocument(doc);
+  }
+}
+
+/** discover → select (paths, then text and front matter) → parse once. Keeps every document whole (for commands that inspect them). */
+export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
+  const setup = await setUpRun(options);
+  const fileFindings: DraftFinding[] = [];
+  const documents: DocumentModel[] = [];
+  await forEachDocument(setup, options, fileErrorReporter(fileFindings), (doc) => void documents.push(doc));
+  documents.sort(byPath);
+  return { config: setup.config, project: setup.project, documents, fileFindings };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /** The rule's setting for the class that selected a document (a document belongs to the first class that selects it). */
@@ -136,44 +182,77 @@ export function summarizeRule(rule: AnyRule): RuleSummary {
   return { id: rule.meta.id, description: rule.meta.description, defaultSeverity: rule.meta.defaultSeverity, docsUrl: docsUrlFor(rule.meta.docs) };
 }
 
-/** Runs every configured rule over the prepared documents and applies inline directives. */
-export async function runRules(prepared: PreparedRun): Promise<LintResult> {
-  const { config, project, documents } = prepared;
-  const drafts: DraftFinding[] = [...prepared.fileFindings];
-  const byPath = new Map(documents.map((doc) => [doc.path, doc]));
-  const ran = new Map<string, AnyRule>();
-  const crash = (ruleId: string, file: string, error: unknown) =>
-    drafts.push(draftFinding({ ruleId, severity: 'error', path: file }, { message: `Rule ${ruleId} failed: ${(error as Error).message ?? String(error)}`, line: 1, key: 'crash' }));
+type RulePlan = Array<{ rule: AnyRule; setting: RuleSetting }>;
 
+function crashReporter(drafts: DraftFinding[]): (ruleId: string, file: string, error: unknown) => void {
+  return (ruleId, file, error) =>
+    drafts.push(draftFinding({ ruleId, severity: 'error', path: file }, { message: `Rule ${ruleId} failed: ${(error as Error).message ?? String(error)}`, line: 1, key: 'crash' }));
+}
+
+/** The per-document rules (`check`) of the document's class, in the class's rule order. */
+async function runDocumentRules(doc: DocumentModel, plan: RulePlan, project: ProjectContext, drafts: DraftFinding[]): Promise<void> {
+  const crash = crashReporter(drafts);
+  // One copy of the title for all of the document's findings (see `detach`).
+  const documentTitle = doc.title === undefined ? undefined : detach(doc.title);
+  for (const { rule, setting } of plan) {
+    if (!rule.check) continue;
+    const source = { ruleId: rule.meta.id, severity: setting.severity as Severity, path: doc.path, documentTitle, docsUrl: docsUrlFor(rule.meta.docs) };
+    try {
+      await rule.check(doc, { options: setting.options, project, report: (report) => drafts.push(detachDraft(draftFinding(source, report))) });
+    } catch (error) {
+      crash(rule.meta.id, doc.path, error);
+    }
+  }
+}
+
+/**
+ * A copy of a string that does not keep the document's source alive: V8 shares memory between
+ * a string and its slices (a title read from the front matter) and concatenations (a message
+ * quoting a heading), so one short finding could otherwise pin a whole page for the rest of the run.
+ */
+function detach(text: string): string {
+  // Slices shorter than 13 characters are copies already; concatenating then slicing makes V8 flatten into a fresh string.
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+/** Detaches what a rule wrote (message, key); the title is detached once per document by the caller. */
+function detachDraft(draft: DraftFinding): DraftFinding {
+  const sameKey = draft.key === draft.message;
+  draft.message = detach(draft.message);
+  draft.key = sameKey ? draft.message : detach(draft.key);
+  return draft;
+}
+
+/** Once per class with members: the project-wide rules (`checkProject`); returns every rule that ran. */
+async function runProjectRules(config: ResolvedConfig, project: ProjectContext, documents: readonly DocumentModel[], drafts: DraftFinding[]): Promise<Map<string, AnyRule>> {
+  const ran = new Map<string, AnyRule>();
+  const crash = crashReporter(drafts);
+  const byPathMap = new Map(documents.map((doc) => [doc.path, doc]));
   for (const documentClass of config.classes) {
     const members = documents.filter((doc) => doc.classes[0] === documentClass.name);
     if (members.length === 0) continue;
     for (const { rule, setting } of activeRules(documentClass)) {
       ran.set(rule.meta.id, rule);
-      const severity = setting.severity as 'warn' | 'error';
+      if (!rule.checkProject) continue;
+      const severity = setting.severity as Severity;
       const docsUrl = docsUrlFor(rule.meta.docs);
-      for (const doc of rule.check ? members : []) {
-        const source = { ruleId: rule.meta.id, severity, path: doc.path, documentTitle: doc.title, docsUrl };
-        try {
-          await rule.check!(doc, { options: setting.options, project, report: (report) => drafts.push(draftFinding(source, report)) });
-        } catch (error) {
-          crash(rule.meta.id, doc.path, error);
-        }
-      }
-      if (rule.checkProject) {
-        const report = (r: Parameters<typeof draftFinding>[1]) => {
-          const file = r.path ?? members[0]!.path;
-          drafts.push(draftFinding({ ruleId: rule.meta.id, severity, path: file, documentTitle: byPath.get(file)?.title, docsUrl }, { ...r, path: file }));
-        };
-        try {
-          await rule.checkProject({ options: setting.options, project, documents: members, report });
-        } catch (error) {
-          crash(rule.meta.id, members[0]!.path, error);
-        }
+      const report = (r: Parameters<typeof draftFinding>[1]) => {
+        const file = r.path ?? members[0]!.path;
+        drafts.push(draftFinding({ ruleId: rule.meta.id, severity, path: file, documentTitle: byPathMap.get(file)?.title, docsUrl }, { ...r, path: file }));
+      };
+      // Built apart from the call: the context is the same whether or not this build's ProjectCheckContext names the class.
+      const context = { options: setting.options, project, documentClass: documentClass.name, documents: members, report };
+      try {
+        await rule.checkProject(context);
+      } catch (error) {
+        crash(rule.meta.id, members[0]!.path, error);
       }
     }
   }
+  return ran;
+}
 
+function finishRun(config: ResolvedConfig, documents: DocumentModel[], drafts: DraftFinding[], ran: Map<string, AnyRule>): LintResult {
   const kept = applyAllDirectives(config, documents, drafts);
   return {
     findings: finalizeFindings(kept),
@@ -184,6 +263,98 @@ export async function runRules(prepared: PreparedRun): Promise<LintResult> {
   };
 }
 
+/** Runs every configured rule over the prepared documents and applies inline directives. */
+export async function runRules(prepared: PreparedRun): Promise<LintResult> {
+  const { config, project, documents } = prepared;
+  const drafts: DraftFinding[] = [...prepared.fileFindings];
+  const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));
+  for (const doc of documents) await runDocumentRules(doc, plans.get(doc.classes[0]!) ?? [], project, drafts);
+  const ran = await runProjectRules(config, project, documents, drafts);
+  return finishRun(config, documents, drafts, ran);
+}
+
+/**
+ * Parses each document once and runs its per-document rules straight away, then lets go of its
+ * syntax tree before the next file: linting a whole handbook stays within the memory of a few
+ * documents instead of holding every tree (over 1 GB for the 4,561-page handbook-ja corpus).
+ */
+export async function lint(options: RunOptions): Promise<LintResult> {
+  const setup = await setUpRun(options);
+  const { config, project } = setup;
+  const drafts: DraftFinding[] = [];
+  const documents: DocumentModel[] = [];
+  const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));
+  await forEachDocument(setup, options, fileErrorReporter(drafts), async (doc) => {
+    await runDocumentRules(doc, plans.get(doc.classes[0]!) ?? [], project, drafts);
+    documents.push(new ReleasedDocument(doc));
+  });
+  documents.sort(byPath);
+  const ran = await runProjectRules(config, project, documents, drafts);
+  return finishRun(config, documents, drafts, ran);
+}
+
+/**
+ * The document as project-wide rules (`checkProject`) and directives see it once its own rules
+ * have run: path, classes, title, front matter and directives are kept; the tree, source, lines,
+ * sections and links, most of its memory, are rebuilt from the file if a rule reads them (none of
+ * the built-in project rules does). What is kept is structured-cloned, because strings sliced from
+ * the source (the raw front matter, a title) would otherwise keep the whole source alive; the
+ * getters live on the prototype, so a released document costs no closures. Measured on the
+ * 4,561-page handbook-ja corpus: every page kept whole is over 1 GB of heap, released ~2 KB a page.
+ */
+class ReleasedDocument implements DocumentModel {
+  readonly path: string;
+  readonly absPath: string;
+  readonly classes: string[];
+  readonly title: string | undefined;
+  readonly titleLine: number;
+  readonly frontMatter: FrontMatter;
+  readonly directives: DocumentModel['directives'];
+  /** For directives, which need the line count but not the lines. */
+  readonly lineCount: number;
+  #reloaded: DocumentModel | undefined;
+
+  constructor(doc: DocumentModel) {
+    const kept = structuredClone({ title: doc.title, frontMatter: doc.frontMatter, directives: doc.directives });
+    this.path = doc.path;
+    this.absPath = doc.absPath;
+    this.classes = doc.classes;
+    this.title = kept.title;
+    this.titleLine = doc.titleLine;
+    this.frontMatter = kept.frontMatter;
+    this.directives = kept.directives;
+    this.lineCount = countLines(doc.source);
+  }
+
+  #reload(): DocumentModel {
+    this.#reloaded ??= parseDocumentModel({ path: this.path, absPath: this.absPath, source: readFileSync(this.absPath, 'utf8'), classes: this.classes, frontMatter: this.frontMatter });
+    return this.#reloaded;
+  }
+
+  get tree() {
+    return this.#reload().tree;
+  }
+  get source() {
+    return this.#reload().source;
+  }
+  get lines() {
+    return this.#reload().lines;
+  }
+  get sections() {
+    return this.#reload().sections;
+  }
+  get sectionTree() {
+    return this.#reload().sectionTree;
+  }
+  get links() {
+    return this.#reload().links;
+  }
+}
+
+function lineCountOf(doc: DocumentModel): number {
+  return doc instanceof ReleasedDocument ? doc.lineCount : doc.lines.length;
+}
+
 const NEVER_SUPPRESSED = new Set(['directives', FILE_ERROR_RULE]);
 
 function applyAllDirectives(config: ResolvedConfig, documents: readonly DocumentModel[], drafts: DraftFinding[]): DraftFinding[] {
@@ -191,7 +362,7 @@ function applyAllDirectives(config: ResolvedConfig, documents: readonly Document
   for (const draft of drafts) byPath.set(draft.path, [...(byPath.get(draft.path) ?? []), draft]);
   for (const doc of documents) {
     if (doc.directives.length === 0) continue;
-    const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], doc.lines.length, NEVER_SUPPRESSED);
+    const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], lineCountOf(doc), NEVER_SUPPRESSED);
     const setting = ruleSettingFor(config, doc, 'directives');
     if (setting && setting.severity !== 'off' && (setting.options as { reportUnused: boolean }).reportUnused) {
       const rule = rulesById.get('directives')!;
@@ -207,8 +378,4 @@ function applyAllDirectives(config: ResolvedConfig, documents: readonly Document
     byPath.set(doc.path, kept);
   }
   return [...byPath.values()].flat();
-}
-
-export async function lint(options: RunOptions): Promise<LintResult> {
-  return runRules(await prepareRun(options));
 }

@@ -37,18 +37,21 @@ export function parseDocumentModel(input: ParseInput): DocumentModel {
   const source = input.source.charCodeAt(0) === 0xfeff ? input.source.slice(1) : input.source;
   const frontMatter = input.frontMatter ?? parseFrontMatter(source);
   const tree = processor.parse(protectHugoRefs(source)) as Root;
-  const lines = source.split(/\r\n|\r|\n/);
   const { headings, links, htmlNodes } = collect(tree, source);
-  const { sections, sectionTree } = buildSections(tree, headings, lines.length);
+  const { sections, sectionTree } = buildSections(tree, headings, countLines(source));
   const attachSection = sectionLocator(sections);
   for (const link of links) link.section = attachSection(link.line);
   const title = stringValue(frontMatter.data?.title) ?? sections[0]?.text;
+  let lines: string[] | undefined;
   const titleLine = frontMatter.keyLines.get('title') ?? (frontMatter.present ? 1 : sections[0]?.line ?? 1);
   return {
     path: input.path,
     absPath: input.absPath,
     source,
-    lines,
+    // Split on first use: few rules read lines, and splitting every page of a handbook costs time and memory.
+    get lines() {
+      return (lines ??= source.split(/\r\n|\r|\n/));
+    },
     frontMatter,
     tree,
     sections,
@@ -59,6 +62,21 @@ export function parseDocumentModel(input: ParseInput): DocumentModel {
     titleLine,
     classes: input.classes,
   };
+}
+
+/** Number of lines as `source.split(/\r\n|\r|\n/)` would give them, without splitting. */
+export function countLines(source: string): number {
+  let count = 1;
+  if (!source.includes('\r')) {
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) count++;
+    return count;
+  }
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10) count++;
+    else if (c === 13 && source.charCodeAt(i + 1) !== 10) count++;
+  }
+  return count;
 }
 
 function stringValue(value: unknown): string | undefined {

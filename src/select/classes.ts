@@ -8,6 +8,11 @@ export interface ClassMatcher {
   matchesPath(path: string): boolean;
   /** Needs the text and its front matter, never a Markdown parse. */
   matchesContent(source: string, frontMatter: () => FrontMatter): boolean;
+  /**
+   * Cheaper still, on the undecoded UTF-8 bytes: false only when `matchesContent` must be false
+   * (no plain `contains` text and no front-matter key occurs), so most files are never decoded.
+   */
+  mayMatchBytes(data: Buffer): boolean;
 }
 
 /** Plain text is a substring; `/regex/flags` is a regular expression. */
@@ -30,6 +35,16 @@ function sameValue(actual: unknown, expected: unknown): boolean {
 export function compileClass(documentClass: DocumentClass): ClassMatcher {
   const included = picomatch(documentClass.paths, { dot: true });
   const excluded = documentClass.excludePaths.length > 0 ? picomatch(documentClass.excludePaths, { dot: true }) : () => false;
+  // A UTF-8 substring of the bytes is exactly a substring of the decoded text, so plain texts and keys can be looked for before decoding.
+  const byteTests = documentClass.when.map((condition): ((data: Buffer) => boolean) => {
+    if ('contains' in condition) {
+      if (/^\/(.*)\/([a-z]*)$/s.test(condition.contains)) return () => true;
+      const needle = Buffer.from(condition.contains);
+      return (data) => data.includes(needle);
+    }
+    const keys = Object.keys(condition.frontMatter).map((key) => Buffer.from(key));
+    return (data) => keys.every((key) => data.includes(key));
+  });
   const conditions = documentClass.when.map((condition) => {
     if ('contains' in condition) {
       const test = compileContains(condition.contains);
@@ -48,6 +63,7 @@ export function compileClass(documentClass: DocumentClass): ClassMatcher {
   return {
     documentClass,
     matchesPath: (path) => included(path) && !excluded(path),
+    mayMatchBytes: (data) => byteTests.length === 0 || byteTests.some((test) => test(data)),
     matchesContent: (source, frontMatter) => {
       if (conditions.length === 0) return true;
       return conditions.some((condition) => condition(source, frontMatter));

@@ -1,30 +1,81 @@
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 export type ReadResult = { ok: true; source: string } | { ok: false; message: string; line?: number };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+export type BytesResult = { ok: true; data: Buffer } | { ok: false; message: string; line?: number };
 
 /** Reads a file as UTF-8 text, turning every way it can be unusable into a message naming why. */
 export async function readText(absPath: string, maxBytes: number): Promise<ReadResult> {
+  const read = readBytes(absPath, maxBytes);
+  return read.ok ? { ok: true, source: decodeUtf8(read.data) } : read;
+}
+
+/**
+ * Reads a file's bytes and checks them (size, NUL bytes, UTF-8) without decoding: selection can
+ * search the bytes and decode only the files it keeps. Synchronous, one file at a time: on a local
+ * disk that is about 3× faster than many concurrent `readFile` promises (measured on the handbook-ja
+ * corpus: 0.11 s against 0.38 s for 4,561 files), and never holds more than one file in flight.
+ * The size is checked before reading, so a huge file is never loaded.
+ */
+export function readBytes(absPath: string, maxBytes: number): BytesResult {
   let data: Buffer;
   try {
-    data = await readFile(absPath);
+    data = readBounded(absPath, maxBytes);
   } catch (error) {
+    if (error instanceof TooLarge) {
+      return { ok: false, message: `File is ${formatBytes(error.size)}, over the ${formatBytes(maxBytes)} limit (maxFileBytes): not linted` };
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'symbolic link loop' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'no such file (a broken symbolic link?)' : code ?? (error as Error).message;
     return { ok: false, message: `Cannot read file: ${reason}` };
   }
-  if (data.length > maxBytes) {
-    return { ok: false, message: `File is ${formatBytes(data.length)}, over the ${formatBytes(maxBytes)} limit (maxFileBytes): not linted` };
-  }
   const nul = data.subarray(0, 8192).indexOf(0);
   if (nul !== -1) return { ok: false, message: 'Binary file (contains NUL bytes): not linted as Markdown' };
-  try {
-    return { ok: true, source: utf8.decode(data) };
-  } catch {
+  // simdutf validation: a few milliseconds for the whole handbook, where decoding it all takes ~0.2 s.
+  if (!isUtf8(data)) {
     const bad = firstInvalidUtf8(data);
     const line = data.subarray(0, bad).toString('latin1').split('\n').length;
     return { ok: false, message: `File is not valid UTF-8 (first bad byte at offset ${bad}): save it as UTF-8`, line };
+  }
+  return { ok: true, data };
+}
+
+/** Text of bytes `readBytes` accepted; like `TextDecoder`, a leading byte order mark is dropped. */
+export function decodeUtf8(data: Buffer): string {
+  const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+  return (bom ? data.subarray(3) : data).toString('utf8');
+}
+
+class TooLarge extends Error {
+  constructor(readonly size: number) {
+    super('too large');
+  }
+}
+
+function readBounded(absPath: string, maxBytes: number): Buffer {
+  const fd = openSync(absPath, 'r');
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (stat.size > maxBytes) throw new TooLarge(stat.size);
+    // Sized from fstat, but read to the end: a file that grew since (or a special file reporting 0) is still read whole, up to the limit.
+    let buffer = Buffer.allocUnsafe(Math.max(stat.size, 0) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) throw new TooLarge(length);
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > maxBytes) throw new TooLarge(length);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -6,7 +6,8 @@ import type { Report } from '../src/engine/types.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
-import { makeTree } from './support/cli.js';
+import { controlledDocument, makeTree } from './support/cli.js';
+import { lint } from '../src/engine/run.js';
 
 function tempRepo(files: Record<string, string>): string {
   return makeTree(files, 'policylint-coverage-');
@@ -143,5 +144,19 @@ describe('codeowners-coverage', () => {
       uncontrolledFiles: true,
     });
     expect(() => rule.meta.options.parse({ sections: ['x'] })).toThrow();
+  });
+});
+
+describe('codeowners-coverage on part of a repository', () => {
+  it('knows the documents a run did not lint are still controlled (--changed, merge requests)', async () => {
+    const root = makeTree({
+      '.policylint.yml': 'classes:\n  policy:\n    paths: ["docs/**/*.md"]\n    when: [{frontMatter: {controlled_document: true}}]\n    rules:\n      codeowners-coverage: error\n',
+      CODEOWNERS: '[Controlled Documents]\n/docs/ @owner\n',
+      'docs/a.md': controlledDocument('A'),
+      'docs/b.md': controlledDocument('B'),
+      'docs/notes.md': '# Not controlled\n',
+    });
+    const result = await lint({ cwd: root, patterns: ['docs/a.md'], now: new Date('2026-11-27') });
+    expect(result.findings.map((f) => f.message)).toEqual(['docs/notes.md is owned by /docs/ in [Controlled Documents] but is not a controlled document']);
   });
 });

@@ -76,7 +76,13 @@ interface RunSetup {
 
 async function setUpRun(options: RunOptions): Promise<RunSetup> {
   const config = loadConfig(resolveConfigFile(options));
-  const project = createProjectContext({ root: config.root, now: options.now, codeownersRef: options.codeownersRef, mergeRequest: options.mergeRequest });
+  const matchers = config.classes.map(compileClass);
+  // Rules ask about files outside this run (a --changed or MR run lints only some): the same selection answers.
+  const classify = async (file: string) => {
+    const selection = selectFile(config, matchers.filter((m) => m.matchesPath(file)), file);
+    return selection.kind === 'selected' ? selection.documentClass.name : undefined;
+  };
+  const project = createProjectContext({ root: config.root, now: options.now, codeownersRef: options.codeownersRef, mergeRequest: options.mergeRequest, classify });
   let candidates = options.files ? [...options.files].sort() : await discoverFiles(config, options.patterns ?? [], options.cwd);
   if (options.changedBase !== undefined && !options.files) {
     const gitRoot = await project.gitRoot();
@@ -85,7 +91,6 @@ async function setUpRun(options: RunOptions): Promise<RunSetup> {
     const changed = new Set(await changedFiles(config.root, gitRoot, base));
     candidates = candidates.filter((file) => changed.has(file));
   }
-  const matchers = config.classes.map(compileClass);
   const pathMatches = candidates.map((file) => ({ file, matchers: matchers.filter((m) => m.matchesPath(file)) })).filter((c) => c.matchers.length > 0);
   return { config, project, pathMatches };
 }
@@ -97,10 +102,7 @@ function fileErrorReporter(drafts: DraftFinding[]): (file: string, message: stri
 /**
  * Reads, selects and parses the candidates one at a time, in path order, handing each selected
  * document to `onDocument` before the next file is read, so a run never holds more than one
- * syntax tree unless the caller keeps them. Selection is as cheap as it can be: a class's plain
- * `contains` texts and front-matter keys are looked for in the undecoded bytes, only files that
- * have them are decoded, and only files that mention a class's front-matter keys have their YAML
- * parsed.
+ * syntax tree unless the caller keeps them.
  */
 async function forEachDocument(
   setup: RunSetup,
@@ -117,21 +119,14 @@ async function forEachDocument(
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
-    const absPath = path.join(config.root, file);
-    const read = readBytes(absPath, config.maxFileBytes);
+    const selection = selectFile(config, byPath, file);
     options.onProgress?.(++done, pathMatches.length);
-    if (!read.ok) {
-      fileError(file, read.message, read.line);
+    if (selection.kind === 'unreadable') {
+      fileError(file, selection.message, selection.line);
       continue;
     }
-    const possible = byPath.filter((m) => m.mayMatchBytes(read.data));
-    if (possible.length === 0) continue;
-    const decoded = decodeUtf8(read.data);
-    const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-    let frontMatter: FrontMatter | undefined;
-    const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
-    const selectedBy = possible.find((m) => m.matchesContent(source, lazyFrontMatter));
-    if (!selectedBy) continue;
+    if (selection.kind === 'none') continue;
+    const { source, frontMatter, documentClass, absPath } = selection;
     const depth = nestingTooDeep(source);
     if (depth) {
       fileError(file, `Markdown nests ${depth.depth}+ levels deep at line ${depth.line}; not parsed (limit ${depth.limit})`, depth.line);
@@ -139,13 +134,40 @@ async function forEachDocument(
     }
     let doc: DocumentModel;
     try {
-      doc = parseDocumentModel({ path: file, absPath, source, classes: [selectedBy.documentClass.name], frontMatter: lazyFrontMatter() });
+      doc = parseDocumentModel({ path: file, absPath, source, classes: [documentClass.name], frontMatter });
     } catch (error) {
       fileError(file, `Cannot parse Markdown: ${(error as Error).message}`);
       continue;
     }
     await onDocument(doc);
   }
+}
+
+type Selection =
+  | { kind: 'selected'; absPath: string; source: string; frontMatter: FrontMatter; documentClass: DocumentClass }
+  | { kind: 'none' }
+  | { kind: 'unreadable'; message: string; line?: number };
+
+/**
+ * Reads one file and finds the first of `byPath` (the classes whose paths match it) that selects
+ * it. Selection is as cheap as it can be: a class's plain `contains` texts and front-matter keys
+ * are looked for in the undecoded bytes, only files that have them are decoded, and only files
+ * that mention a class's front-matter keys have their YAML parsed.
+ */
+function selectFile(config: ResolvedConfig, byPath: readonly ClassMatcher[], file: string): Selection {
+  if (byPath.length === 0) return { kind: 'none' };
+  const absPath = path.join(config.root, file);
+  const read = readBytes(absPath, config.maxFileBytes);
+  if (!read.ok) return { kind: 'unreadable', message: read.message, line: read.line };
+  const possible = byPath.filter((m) => m.mayMatchBytes(read.data));
+  if (possible.length === 0) return { kind: 'none' };
+  const decoded = decodeUtf8(read.data);
+  const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  let frontMatter: FrontMatter | undefined;
+  const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
+  const selectedBy = possible.find((m) => m.matchesContent(source, lazyFrontMatter));
+  if (!selectedBy) return { kind: 'none' };
+  return { kind: 'selected', absPath, source, frontMatter: lazyFrontMatter(), documentClass: selectedBy.documentClass };
 }
 
 /** discover → select (paths, then text and front matter) → parse once. Keeps every document whole (for commands that inspect them). */

@@ -147,7 +147,7 @@ function prepareCorpus(): Corpus {
   }
   const dir = path.resolve(process.env.POLICYLINT_BENCH_DIR ?? path.join('/tmp', 'policylint-bench', 'handbook-ja'));
   const stampFile = path.join(dir, '.bench-source.json');
-  const stamp = JSON.stringify({ source, size: stat.size, mtimeMs: stat.mtimeMs });
+  const stamp = JSON.stringify({ source, size: stat.size, mtimeMs: stat.mtimeMs, layout: LAYOUT });
   if (existsSync(path.join(dir, 'content')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { dir, source };
   log(`unpacking ${source} into ${dir}`);
   rmSync(path.join(dir, 'content'), { recursive: true, force: true });
@@ -155,8 +155,36 @@ function prepareCorpus(): Corpus {
   if (stat.isDirectory()) cpSync(path.join(source, 'content'), path.join(dir, 'content'), { recursive: true });
   else execFileSync('tar', ['-xzf', source, '-C', dir], { stdio: 'inherit' });
   if (!existsSync(path.join(dir, 'content'))) throw new Error(`${source} holds no content/ directory`);
+  makeRepository(dir);
   writeFileSync(stampFile, stamp);
   return { dir, source };
+}
+
+/** Bumped when the work directory's layout changes, so an old one is rebuilt. */
+const LAYOUT = 2;
+
+/**
+ * Like the real handbook, the corpus becomes a git repository with the GitLab Handbook's own
+ * CODEOWNERS: the preset's review-date rule then reads the history (one commit, dated the day
+ * the corpus was taken) and codeowners-coverage the owners, as they do in CI.
+ */
+function makeRepository(dir: string): void {
+  const codeowners = path.join(sharedCorpus, 'gitlab-handbook', '.gitlab', 'CODEOWNERS');
+  if (existsSync(codeowners)) {
+    mkdirSync(path.join(dir, '.gitlab'), { recursive: true });
+    cpSync(codeowners, path.join(dir, '.gitlab', 'CODEOWNERS'));
+  }
+  rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+  const date = '2026-08-01T12:00:00Z';
+  const env = { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    git('init', '-q');
+    git('add', '-A', 'content', ...(existsSync(path.join(dir, '.gitlab')) ? ['.gitlab'] : []));
+    git('commit', '-q', '-m', 'handbook-ja corpus');
+  } catch (error) {
+    log(`no git repository for the corpus (${(error as Error).message.split('\n', 1)[0]}): review-date will report that instead of reading history`);
+  }
 }
 
 /** The GitLab Handbook's own markdownlint-cli2 config; its output formatters are swapped for the default one when they are not installed. */

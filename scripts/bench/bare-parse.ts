@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
@@ -48,4 +49,5 @@ function main(): void {
   process.stdout.write(`${JSON.stringify({ files, bytes, topLevelNodes: nodes })}\n`);
 }
 
-main();
+// Run only as a script, not when check-corpus imports markdownFiles.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

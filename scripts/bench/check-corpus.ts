@@ -1,0 +1,100 @@
+/**
+ * Robustness checks on a real handbook (the benchmark's corpus by default):
+ *   - the nesting guard flags no page (a flagged page would go unlinted: a false positive);
+ *   - every page reads, and parses into the document model without throwing;
+ *   - the front-matter fast path gives the YAML library's result on every page it takes.
+ *
+ *   node dist/scripts/bench/check-corpus.js [dir]     (default /tmp/policylint-bench/handbook-ja)
+ * Exits 1 when a check fails.
+ */
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { nestingTooDeep } from '../../src/engine/guards.js';
+import { findFrontMatterBlock, parseSimpleYaml } from '../../src/model/frontmatter.js';
+import { parseDocumentModel } from '../../src/model/parse.js';
+import { decodeUtf8, readBytes } from '../../src/select/read.js';
+import { markdownFiles } from './bare-parse.js';
+
+function libraryFrontMatter(raw: string): { data: unknown; keyLines: Map<string, number> } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) return undefined;
+  const keyLines = new Map<string, number>();
+  if (isMap(doc.contents)) for (const item of doc.contents.items) if (isScalar(item.key) && item.key.range) keyLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line + 1);
+  return { data: doc.toJS() ?? {}, keyLines };
+}
+
+function main(): number {
+  const dir = path.resolve(process.argv[2] ?? process.env.POLICYLINT_BENCH_DIR ?? '/tmp/policylint-bench/handbook-ja');
+  const files = markdownFiles(dir);
+  const problems: string[] = [];
+  let deepest = { depth: 0, file: '' };
+  let fastPath = 0;
+  let links = 0;
+  let sections = 0;
+  const started = performance.now();
+  for (const absPath of files) {
+    const file = path.relative(dir, absPath);
+    const read = readBytes(absPath, 10 * 1024 * 1024);
+    if (!read.ok) {
+      problems.push(`${file}: unreadable: ${read.message}`);
+      continue;
+    }
+    const source = decodeUtf8(read.data);
+    const flagged = nestingTooDeep(source);
+    if (flagged) problems.push(`${file}:${flagged.line}: nesting guard flags the page (false positive?)`);
+    const depth = maxContainerDepth(source);
+    if (depth > deepest.depth) deepest = { depth, file };
+    try {
+      const doc = parseDocumentModel({ path: file, absPath, source, classes: [] });
+      links += doc.links.length;
+      sections += doc.sections.length;
+    } catch (error) {
+      problems.push(`${file}: parse threw ${(error as Error).message}`);
+    }
+    const block = findFrontMatterBlock(source);
+    if (block?.closeLine !== undefined) {
+      const fast = parseSimpleYaml(block.raw);
+      if (fast) {
+        fastPath++;
+        const expected = libraryFrontMatter(block.raw);
+        if (!isDeepStrictEqual(expected, { data: fast.data, keyLines: fast.keyLines })) problems.push(`${file}: front-matter fast path differs from the YAML library`);
+      }
+    }
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `${files.length} pages in ${seconds} s: ${sections} sections, ${links} links; front-matter fast path on ${fastPath} pages; ` +
+      `deepest container nesting by the guard's own measure ${deepest.depth} (${deepest.file}).\n`,
+  );
+  for (const problem of problems) process.stdout.write(`PROBLEM ${problem}\n`);
+  process.stdout.write(problems.length === 0 ? 'OK: no page flagged by the nesting guard, none fails to parse, fast path agrees everywhere.\n' : `${problems.length} problem(s)\n`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+/** The guard's estimate (markers and indentation at line starts) as a number, to report the margin below its limit. */
+function maxContainerDepth(source: string): number {
+  let max = 0;
+  for (const line of source.split('\n')) {
+    let depth = 0;
+    let columns = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 32) columns++;
+      else if (c === 9) columns += 4;
+      else if (c === 62) depth++;
+      else if ((c === 45 || c === 42 || c === 43) && (line.charCodeAt(i + 1) === 32 || line.charCodeAt(i + 1) === 9)) depth++;
+      else if (c >= 48 && c <= 57) {
+        const match = /^\d{1,9}[.)][ \t]/.exec(line.slice(i));
+        if (!match) break;
+        depth++;
+        i += match[0].length - 2;
+      } else break;
+    }
+    max = Math.max(max, depth + (columns >> 1));
+  }
+  return max;
+}
+
+process.exitCode = main();

@@ -1,21 +1,12 @@
-import type { Finding, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
 import { toJsonText, toWellFormed } from './common.js';
 import type { ReportInput } from './types.js';
 
 /** One element of the `json` report. Key order is part of the contract (see docs/reports.md). */
-export interface JsonFinding {
-  ruleId: string;
-  severity: Severity;
-  path: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  fingerprint: string;
+export type JsonFinding = Omit<Finding, 'documentTitle' | 'docsUrl'> & {
   documentTitle: string | null;
   docsUrl: string | null;
-}
+};
 
 function toJsonFinding(finding: Finding): JsonFinding {
   return {

@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
-import { documentAnchors } from '../src/links/anchors.js';
+import { documentAnchors, pageAnchors } from '../src/links/anchors.js';
 import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
 import { anyOf, compileTextPattern, patternSchema } from '../src/model/match.js';
-import { parseDocumentModel } from '../src/model/parse.js';
 import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
 
 const options = z
@@ -31,15 +30,13 @@ function pageIndex(ctx: Context): Promise<PageIndex> {
   return ctx.project.memo(`links:pages:${contentRoot}`, async () => buildPageIndex(await ctx.project.listFiles(), contentRoot));
 }
 
-/** Anchors of a page, parsed at most once per run whichever document links to it first. */
+/** Anchors of a page, found at most once per run whichever document links to it first. */
 function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<Set<string> | undefined> {
   return ctx.project.memo(`links:anchors:${file}`, async () => {
-    if (file === current.path) return documentAnchors(current);
-    const absPath = path.join(ctx.project.root, file);
+    if (file === current.path) return documentAnchors(current.tree);
     // A listed file that cannot be read (a dangling symlink, say) has unknown anchors, not none.
-    const source = await readFile(absPath, 'utf8').catch(() => undefined);
-    if (source === undefined) return undefined;
-    return documentAnchors(parseDocumentModel({ path: file, absPath, source, classes: [] }));
+    const source = await readFile(path.join(ctx.project.root, file), 'utf8').catch(() => undefined);
+    return source === undefined ? undefined : pageAnchors(source);
   });
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/links.js';
 import type { Report } from '../src/engine/types.js';
-import { headingSlug } from '../src/links/anchors.js';
+import { documentAnchors, headingSlug, pageAnchors } from '../src/links/anchors.js';
 import { buildPageIndex, resolveTarget } from '../src/links/resolve.js';
 import { normalizeTarget } from '../src/links/target.js';
 import { parseDocumentModel } from '../src/model/parse.js';
@@ -191,6 +191,56 @@ describe('Hugo heading IDs', () => {
       'content/p.md': '## A\n\n## A\n\n> ## A\n\n## 🚀\n\n## B {#a-3 .wide}\n\n## A\n\n<div id="box"></div>\n\n[x](#a-4) [y](#heading) [z](#box) [w](#a-2) [v](#b)\n',
     });
     expect((await check(root, ['content/p.md'])).map((report) => report.key)).toEqual(['anchor:#b']);
+  });
+});
+
+describe('anchors of a linked page, from its heading lines only', () => {
+  const page = [
+    '---',
+    'title: "# Not a heading"',
+    '---',
+    '## Intro',
+    '',
+    'Setext, over',
+    'two lines',
+    '==========',
+    '',
+    '```sh',
+    '# a shell comment, not a heading',
+    '```',
+    '',
+    '1. A step',
+    '',
+    '   ```ruby',
+    '   # the fence is never closed: the list item ends it',
+    '',
+    '## After the list',
+    '',
+    '<!-- ## Commented out',
+    '```',
+    '``` -->',
+    '',
+    '## Uses [a reference][ref] {#custom}',
+    '',
+    '> ### Quoted',
+    '',
+    '- ## In a list item',
+    '',
+    'Text with <a name="named"></a> inside.',
+    '',
+    '## Intro',
+    '',
+    '[ref]: https://example.com',
+  ].join('\n');
+
+  it('finds what the full parse finds, and nothing from code or comments', () => {
+    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source: page, classes: [] }).tree);
+    expect([...pageAnchors(page)].sort()).toEqual([...full].sort());
+    expect([...full].sort()).toEqual(['after-the-list', 'custom', 'in-a-list-item', 'intro', 'intro-1', 'named', 'quoted', 'setext-overtwo-lines']);
+  });
+
+  it('reads a page with a byte-order mark and CRLF line ends', () => {
+    expect([...pageAnchors('\ufeff---\r\nx: 1\r\n---\r\n# Title\r\n\r\nBody\r\n---\r\n')].sort()).toEqual(['body', 'title']);
   });
 });
 

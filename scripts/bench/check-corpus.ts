@@ -2,7 +2,8 @@
  * Robustness checks on a real handbook (the benchmark's corpus by default):
  *   - the nesting guard flags no page (a flagged page would go unlinted: a false positive);
  *   - every page reads, and parses into the document model without throwing;
- *   - the front-matter fast path gives the YAML library's result on every page it takes.
+ *   - the front-matter fast path gives the YAML library's result on every page it takes;
+ *   - the links rule's anchor scan finds every anchor the full parse finds, on every page.
  *
  *   node dist/scripts/bench/check-corpus.js [dir]     (default /tmp/policylint-bench/handbook-ja)
  * Exits 1 when a check fails.
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { nestingTooDeep } from '../../src/engine/guards.js';
+import { documentAnchors, pageAnchors } from '../../src/links/anchors.js';
 import { findFrontMatterBlock, parseSimpleYaml } from '../../src/model/frontmatter.js';
 import { parseDocumentModel } from '../../src/model/parse.js';
 import { decodeUtf8, readBytes } from '../../src/select/read.js';
@@ -33,6 +35,8 @@ function main(): number {
   let fastPath = 0;
   let links = 0;
   let sections = 0;
+  let anchors = 0;
+  let extraAnchors = 0;
   const started = performance.now();
   for (const absPath of files) {
     const file = path.relative(dir, absPath);
@@ -50,6 +54,12 @@ function main(): number {
       const doc = parseDocumentModel({ path: file, absPath, source, classes: [] });
       links += doc.links.length;
       sections += doc.sections.length;
+      const full = documentAnchors(doc.tree);
+      const scanned = pageAnchors(source);
+      const missed = [...full].filter((anchor) => !scanned.has(anchor));
+      if (missed.length > 0) problems.push(`${file}: the anchor scan misses ${missed.map((anchor) => `#${anchor}`).join(', ')}`);
+      anchors += full.size;
+      extraAnchors += [...scanned].filter((anchor) => !full.has(anchor)).length;
     } catch (error) {
       problems.push(`${file}: parse threw ${(error as Error).message}`);
     }
@@ -65,11 +75,12 @@ function main(): number {
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `${files.length} pages in ${seconds} s: ${sections} sections, ${links} links; front-matter fast path on ${fastPath} pages; ` +
+    `${files.length} pages in ${seconds} s: ${sections} sections, ${links} links, ${anchors} anchors (the scan adds ${extraAnchors} the full parse has not); ` +
+      `front-matter fast path on ${fastPath} pages; ` +
       `deepest container nesting by the guard's own measure ${deepest.depth} (${deepest.file}).\n`,
   );
   for (const problem of problems) process.stdout.write(`PROBLEM ${problem}\n`);
-  process.stdout.write(problems.length === 0 ? 'OK: no page flagged by the nesting guard, none fails to parse, fast path agrees everywhere.\n' : `${problems.length} problem(s)\n`);
+  process.stdout.write(problems.length === 0 ? 'OK: no page flagged by the nesting guard, none fails to parse, fast path and anchor scan agree everywhere.\n' : `${problems.length} problem(s)\n`);
   return problems.length === 0 ? 0 : 1;
 }
 

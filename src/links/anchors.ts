@@ -1,6 +1,7 @@
-import type { Heading, Html, Nodes } from 'mdast';
+import type { Heading, Nodes, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import type { DocumentModel } from '../model/types.js';
+import { findFrontMatterBlock } from '../model/frontmatter.js';
+import { parseMarkdown } from '../model/parse.js';
 
 /** Goldmark's `{#id .class key=value}` heading attributes, which Hugo enables by default; the block is not part of the heading text. */
 const HEADING_ATTRIBUTES = /\s*\{\s*((?:[#.]|[\w-]+=)[^{}]*)\}\s*$/;
@@ -31,18 +32,19 @@ function uniqueId(slug: string, taken: Set<string>): string {
 }
 
 /** Every anchor the rendered page has: heading IDs in document order (explicit ones reserved as they come), then HTML ids. */
-export function documentAnchors(doc: DocumentModel): Set<string> {
+export function documentAnchors(tree: Root): Set<string> {
   const anchors = new Set<string>();
-  const htmlNodes: Html[] = [];
-  const stack: Nodes[] = [doc.tree];
+  const htmlValues: string[] = [];
+  const stack: Nodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'heading') anchors.add(headingId(node, anchors));
-    else if (node.type === 'html') htmlNodes.push(node);
+    else if (node.type === 'html') htmlValues.push(node.value);
     if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
-  for (const node of htmlNodes) {
-    for (const match of node.value.matchAll(HTML_ANCHOR)) anchors.add(match[1] ?? match[2] ?? '');
+  for (const value of htmlValues) {
+    // Copied out of the match so the set does not keep the page's source alive.
+    for (const match of value.matchAll(HTML_ANCHOR)) anchors.add((' ' + (match[1] ?? match[2] ?? '')).slice(1));
   }
   return anchors;
 }
@@ -53,4 +55,76 @@ function headingId(heading: Heading, taken: Set<string>): string {
   const explicit = attributes ? EXPLICIT_ID.exec(attributes[1]!)?.[1] : undefined;
   if (explicit) return explicit;
   return uniqueId(headingSlug(attributes ? text.slice(0, attributes.index) : text), taken);
+}
+
+/** Blockquote markers and list-item markers before a line's content: a heading may sit inside either. */
+const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*/;
+const FENCE = /^(`{3,}|~{3,})(.*)$/;
+const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
+const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
+const DEFINITION = /^\[[^\]]+\]:/;
+const HTML_ANCHOR_HINT = /\s(?:id|name)\s*=/i;
+
+/**
+ * Anchors of a page that is only linked to, not linted: the lines that can make an anchor
+ * (headings, reference definitions their text may use, lines with an HTML `id`/`name`) are
+ * picked out of the source outside code fences and only they are parsed, which costs a small
+ * fraction of parsing the whole page. It may find an anchor the full parse would not (a heading
+ * inside an HTML block, say), never miss one: a missing anchor would be a false finding.
+ */
+export function pageAnchors(text: string): Set<string> {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = source.split(/\r\n|\r|\n/);
+  const picked: string[] = [];
+  let paragraph: string[] = [];
+  let fence: { marker: string; column: number } | undefined;
+  let comment = false;
+  for (let index = findFrontMatterBlock(source)?.closeLine ?? 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const content = line.replace(CONTAINER_PREFIX, '');
+    if (fence) {
+      if (content.startsWith(fence.marker) && content.replace(/^[`~]+/, '').trim() === '') {
+        fence = undefined;
+        continue;
+      }
+      // A fence inside a list item or block quote ends with its container, closed or not.
+      const outdented = content !== '' && line.length - line.trimStart().length < fence.column && !line.trimStart().startsWith('>');
+      if (!outdented) continue;
+      fence = undefined;
+    }
+    if (comment) {
+      if (line.includes('-->')) comment = false;
+      continue;
+    }
+    // An HTML comment block is not Markdown: a fence or heading in it is none.
+    if (content.startsWith('<!--') && !content.includes('-->', 4)) {
+      comment = true;
+      paragraph = [];
+      continue;
+    }
+    const opening = FENCE.exec(content);
+    if (opening && !(opening[1]![0] === '`' && opening[2]!.includes('`'))) {
+      fence = { marker: opening[1]!, column: line.length - content.length };
+      paragraph = [];
+      continue;
+    }
+    if (content.trim() === '') {
+      paragraph = [];
+      continue;
+    }
+    if (ATX_HEADING.test(content)) {
+      picked.push(content, '');
+      paragraph = [];
+    } else if (DEFINITION.test(content) || HTML_ANCHOR_HINT.test(content)) {
+      // Also kept in the paragraph: it may be the first line of a setext heading.
+      picked.push(content, '');
+      paragraph.push(content);
+    } else if (paragraph.length > 0 && SETEXT_UNDERLINE.test(content)) {
+      picked.push(...paragraph, content, '');
+      paragraph = [];
+    } else {
+      paragraph.push(content);
+    }
+  }
+  return documentAnchors(parseMarkdown(picked.join('\n')));
 }

@@ -22,6 +22,11 @@ function protectHugoRefs(source: string): string {
   return source.replace(HUGO_REF, (match) => match.replace(/[ \t]/g, NBSP));
 }
 
+/** The Markdown syntax tree of a text, parsed as every document is. */
+export function parseMarkdown(source: string): Root {
+  return processor.parse(protectHugoRefs(source)) as Root;
+}
+
 export interface ParseInput {
   path: string;
   absPath: string;
@@ -36,7 +41,7 @@ export interface ParseInput {
 export function parseDocumentModel(input: ParseInput): DocumentModel {
   const source = input.source.charCodeAt(0) === 0xfeff ? input.source.slice(1) : input.source;
   const frontMatter = input.frontMatter ?? parseFrontMatter(source);
-  const tree = processor.parse(protectHugoRefs(source)) as Root;
+  const tree = parseMarkdown(source);
   const { headings, links, htmlNodes } = collect(tree, source);
   const { sections, sectionTree } = buildSections(tree, headings, countLines(source));
   const attachSection = sectionLocator(sections);

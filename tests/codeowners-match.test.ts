@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnmatch } from '../src/codeowners/fnmatch.js';
+import { compileFnmatch, fnmatch } from '../src/codeowners/fnmatch.js';
 import { normalizePattern, patternMatches } from '../src/codeowners/parse.js';
 
 // The pattern table of research/codeowners.md §3: pattern, GitLab's normalised form, paths it must and must not match.
@@ -83,5 +83,9 @@ const fnmatchVectors: Array<[pattern: string, path: string, expected: boolean]> 
 describe('fnmatch (Ruby FNM_PATHNAME | FNM_DOTMATCH)', () => {
   it.each(fnmatchVectors)('fnmatch(%j, %j) is %s', (pattern, path, expected) => {
     expect(fnmatch(pattern, path)).toBe(expected);
+  });
+
+  it.each(fnmatchVectors)('compileFnmatch(%j)(%j) is %s, as fnmatch', (pattern, path, expected) => {
+    expect(compileFnmatch(pattern)(path)).toBe(expected);
   });
 });

@@ -170,3 +170,22 @@ export function fnmatch(patternText: string, pathText: string): boolean {
     return false;
   }
 }
+
+/** Characters after which a pattern is no longer literal. */
+const WILDCARD = /[*?[\]\\]/;
+
+/**
+ * `fnmatch` for one pattern over many paths: the pattern's literal head and tail must begin and
+ * end the path, which rejects most paths of a repository without running the matcher. A pattern
+ * with no wildcard at all is compared as a string.
+ */
+export function compileFnmatch(pattern: string): (path: string) => boolean {
+  const first = pattern.search(WILDCARD);
+  if (first === -1) return (path) => path === pattern;
+  let last = pattern.length - 1;
+  while (!WILDCARD.test(pattern[last]!)) last--;
+  const head = pattern.slice(0, first);
+  // `**/` may match no directory at all, taking its `/` with it.
+  const tail = pattern.slice(last + 1).replace(/^\//, '');
+  return (path) => path.startsWith(head) && path.endsWith(tail) && fnmatch(pattern, path);
+}

@@ -1,4 +1,4 @@
-import { fnmatch } from './fnmatch.js';
+import { compileFnmatch } from './fnmatch.js';
 import { parseOwners } from './owners.js';
 import type {
   CodeownersEntry,
@@ -31,9 +31,14 @@ export function normalizePattern(pattern: string): string {
   return normalized;
 }
 
+/** Compiled once per pattern: coverage checks match every file of the repository against every entry. */
+const matchers = new Map<string, (path: string) => boolean>();
+
 /** Whether a normalised pattern matches a repository-relative path. */
 export function patternMatches(normalized: string, path: string): boolean {
-  return fnmatch(normalized, path.startsWith('/') ? path : `/${path}`);
+  let matcher = matchers.get(normalized);
+  if (!matcher) matchers.set(normalized, (matcher = compileFnmatch(normalized)));
+  return matcher(path.startsWith('/') ? path : `/${path}`);
 }
 
 /**

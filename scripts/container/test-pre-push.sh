@@ -16,8 +16,8 @@ ok() { echo "ok - $*"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
 show() { sed -n '1,15p' "$1" | sed 's/^/    # /'; }
 
-if [ ! -f "$repo/dist/src/cli/main.js" ]; then
-  echo "not ok - dist/src/cli/main.js exists (run npm run build first)"
+if [ ! -f "$repo/dist/bundle/main.js" ]; then
+  echo "not ok - dist/bundle/main.js exists (run npm run build first)"
   exit 1
 fi
 

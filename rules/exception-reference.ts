@@ -102,10 +102,11 @@ function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Co
 
 interface Sentence {
   text: string;
-  start: Point;
+  /** Where it starts in the source; computed only for the few sentences that are reported. */
+  start: () => Point;
 }
 
-/** The paragraph's prose split into sentences, inline code left out, each with where it starts in the source. */
+/** The paragraph's prose split into sentences, inline code left out. */
 function sentencesOf(paragraph: Paragraph): Sentence[] {
   let text = '';
   const runs: Array<{ offset: number; start: Point }> = [];
@@ -130,7 +131,7 @@ function sentencesOf(paragraph: Paragraph): Sentence[] {
   };
   return [...text.matchAll(/\S[^]*?(?:[.!?](?=\s|$)|$)/g)].map((match) => ({
     text: match[0].replace(/\s+/g, ' '),
-    start: locate(match.index),
+    start: () => locate(match.index),
   }));
 }
 
@@ -163,10 +164,11 @@ function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Cont
     const grants = sentencesOf(paragraph).filter((sentence) => isGrant(sentence.text));
     if (grants.length === 0 || citesTrackedException(citableText(doc, paragraph))) continue;
     for (const grant of grants) {
+      const start = grant.start();
       const quoted = grant.text.length > 100 ? `${grant.text.slice(0, 99)}…` : grant.text;
       ctx.report({
-        line: grant.start.line,
-        column: grant.start.column,
+        line: start.line,
+        column: start.column,
         message: `This sentence grants an exception outside the Exceptions section, but its paragraph cites no tracked exception (an issue such as #123, group/project#123 or its URL): "${quoted}"`,
         key: `grant:${grant.text.toLowerCase()}`,
       });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
@@ -34,9 +34,15 @@ function pageIndex(ctx: Context): Promise<PageIndex> {
 function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<Set<string> | undefined> {
   return ctx.project.memo(`links:anchors:${file}`, async () => {
     if (file === current.path) return documentAnchors(current.tree);
-    // A listed file that cannot be read (a dangling symlink, say) has unknown anchors, not none.
-    const source = await readFile(path.join(ctx.project.root, file), 'utf8').catch(() => undefined);
-    return source === undefined ? undefined : pageAnchors(source);
+    // Read synchronously: pages are small, and a thread-pool round trip per linked page costs more than the read.
+    let source: string;
+    try {
+      source = readFileSync(path.join(ctx.project.root, file), 'utf8');
+    } catch {
+      // A listed file that cannot be read (a dangling symlink, say) has unknown anchors, not none.
+      return undefined;
+    }
+    return pageAnchors(source);
   });
 }
 

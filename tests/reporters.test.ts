@@ -3,7 +3,7 @@ import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import type { Finding } from '../src/engine/types.js';
-import { FORMATS, formatReport, type CodeQualityIssue, type JsonFinding, type ReportInput } from '../src/reporters/index.js';
+import { FORMATS, formatReport, reportChunks, type CodeQualityIssue, type JsonFinding, type ReportInput } from '../src/reporters/index.js';
 
 // Everything a document author could smuggle into a message: markup, CDATA terminator, quotes, a line
 // break, emoji, NUL, a terminal escape sequence and an unpaired surrogate.
@@ -74,6 +74,17 @@ describe('all formats', () => {
     expect(output).not.toMatch(LONE_SURROGATE);
     expect(output).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
     expect(output.endsWith('\n')).toBe(true);
+  });
+
+  it.each(FORMATS)('%s written in chunks is the same bytes', (format) => {
+    expect([...reportChunks(format, INPUT)].join('')).toBe(formatReport(format, INPUT));
+    expect([...reportChunks(format, EMPTY)].join('')).toBe(formatReport(format, EMPTY));
+  });
+
+  it('stylish comes a file at a time, so a large report is never held whole', () => {
+    const files = new Set(INPUT.findings.map((finding) => finding.path)).size;
+    expect(files).toBeGreaterThan(1);
+    expect([...reportChunks('stylish', INPUT)]).toHaveLength(files + 1);
   });
 });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { rules } from '../../rules/index.js';
 import { ConfigError } from '../config/errors.js';
 import { lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult } from '../engine/run.js';
-import { renderReport, writeReports } from './output.js';
+import { printReport, writeReports } from './output.js';
 import { startProgress } from './progress.js';
 import { parseFormat, parseReportTarget, type ReportTarget } from './report-targets.js';
 import { EXIT } from './exit.js';
@@ -40,9 +40,8 @@ export async function runLint(patterns: string[], flags: LintFlags): Promise<num
   }
   const shown = flags.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
   await writeReports(result, reports, { cwd });
-  const text = renderReport(shown, format, { color: !flags.output && format === 'stylish' && useColor(process.stdout) });
   if (flags.output) await writeReports(shown, [{ format, file: flags.output }], { cwd });
-  else process.stdout.write(text);
+  else printReport(shown, format, { color: format === 'stylish' && useColor(process.stdout) });
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   if (errors > 0) return EXIT.findings;

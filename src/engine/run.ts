@@ -404,10 +404,16 @@ function lineCountOf(doc: DocumentModel): number {
 const NEVER_SUPPRESSED = new Set(['directives', FILE_ERROR_RULE]);
 
 function applyAllDirectives(config: ResolvedConfig, documents: readonly DocumentModel[], drafts: DraftFinding[]): DraftFinding[] {
+  const withDirectives = documents.filter((doc) => doc.directives.length > 0);
+  // Most documents have no directives: their findings pass through untouched, and a large run makes no copies.
+  if (withDirectives.length === 0) return drafts;
   const byPath = new Map<string, DraftFinding[]>();
-  for (const draft of drafts) byPath.set(draft.path, [...(byPath.get(draft.path) ?? []), draft]);
-  for (const doc of documents) {
-    if (doc.directives.length === 0) continue;
+  for (const draft of drafts) {
+    const group = byPath.get(draft.path);
+    if (group) group.push(draft);
+    else byPath.set(draft.path, [draft]);
+  }
+  for (const doc of withDirectives) {
     const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], lineCountOf(doc), NEVER_SUPPRESSED);
     const setting = ruleSettingFor(config, doc, 'directives');
     if (setting && setting.severity !== 'off' && (setting.options as { reportUnused: boolean }).reportUnused) {

@@ -51,12 +51,17 @@ function groupByPath(findings: readonly Finding[]): Map<string, Finding[]> {
  * columns line up within the file (line numbers right-aligned on the colon), then a summary line.
  */
 export function formatStylish(input: ReportInput): string {
+  return [...stylishChunks(input)].join('');
+}
+
+/** The stylish report a file at a time, so that a run with tens of thousands of findings can be written without holding it whole. */
+export function* stylishChunks(input: ReportInput): Generator<string> {
   const colors = picocolors.createColors(input.color);
   if (input.findings.length === 0) {
-    return `${colors.green('✔')} ${plural(input.filesLinted.length, 'document')} linted, no problems\n`;
+    yield `${colors.green('✔')} ${plural(input.filesLinted.length, 'document')} linted, no problems\n`;
+    return;
   }
 
-  const sections: string[] = [];
   for (const [path, findings] of groupByPath(input.findings)) {
     const rows = findings.map((finding) => ({
       line: String(finding.line),
@@ -79,12 +84,12 @@ export function formatStylish(input: ReportInput): string {
       const severity = paint(row.label) + ' '.repeat(labelWidth - row.label.length);
       return `  ${position}  ${severity}  ${padEnd(row.message, messageWidth)}  ${colors.dim(row.ruleId)}`;
     });
-    sections.push([heading, ...lines].join('\n'));
+    yield `${[heading, ...lines].join('\n')}\n\n`;
   }
 
   const errors = input.findings.filter((finding) => finding.severity === 'error').length;
   const warnings = input.findings.length - errors;
   const summary = `✖ ${plural(input.findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
   const paintSummary = errors > 0 ? colors.red : colors.yellow;
-  return `${sections.join('\n\n')}\n\n${colors.bold(paintSummary(summary))}\n`;
+  yield `${colors.bold(paintSummary(summary))}\n`;
 }

@@ -42,15 +42,22 @@ export function documentAnchors(tree: Root): Set<string> {
     else if (node.type === 'html') htmlValues.push(node.value);
     if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
+  addHtmlAnchors(anchors, htmlValues);
+  return anchors;
+}
+
+function addHtmlAnchors(anchors: Set<string>, htmlValues: readonly string[]): void {
   for (const value of htmlValues) {
     // Copied out of the match so the set does not keep the page's source alive.
     for (const match of value.matchAll(HTML_ANCHOR)) anchors.add((' ' + (match[1] ?? match[2] ?? '')).slice(1));
   }
-  return anchors;
 }
 
 function headingId(heading: Heading, taken: Set<string>): string {
-  const text = toString(heading, { includeHtml: false });
+  return idFromText(toString(heading, { includeHtml: false }), taken);
+}
+
+function idFromText(text: string, taken: Set<string>): string {
   const attributes = HEADING_ATTRIBUTES.exec(text);
   const explicit = attributes ? EXPLICIT_ID.exec(attributes[1]!)?.[1] : undefined;
   if (explicit) return explicit;
@@ -64,6 +71,9 @@ const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
 const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
 const DEFINITION = /^\[[^\]]+\]:/;
 const HTML_ANCHOR_HINT = /\s(?:id|name)\s*=/i;
+/** Characters that may start inline markup (emphasis, code, links, HTML, escapes, entities): without them a heading's text is its source. */
+const INLINE_MARKUP = /[\\`*_[\]<>&]/;
+const ATX_MARKERS = /^#{1,6}|(?:^|[ \t]+)#+[ \t]*$/g;
 
 /**
  * Anchors of a page that is only linked to, not linted: the lines that can make an anchor
@@ -76,6 +86,9 @@ export function pageAnchors(text: string): Set<string> {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = source.split(/\r\n|\r|\n/);
   const picked: string[] = [];
+  // Texts of the headings while every one so far is plain text: then nothing needs parsing at all.
+  let plainHeadings: string[] | undefined = [];
+  const htmlLines: string[] = [];
   let paragraph: string[] = [];
   let fence: { marker: string; column: number } | undefined;
   let comment = false;
@@ -115,16 +128,24 @@ export function pageAnchors(text: string): Set<string> {
     if (ATX_HEADING.test(content)) {
       picked.push(content, '');
       paragraph = [];
+      if (plainHeadings && !INLINE_MARKUP.test(content)) plainHeadings.push(content.replace(ATX_MARKERS, '').trim());
+      else plainHeadings = undefined;
     } else if (DEFINITION.test(content) || HTML_ANCHOR_HINT.test(content)) {
       // Also kept in the paragraph: it may be the first line of a setext heading.
       picked.push(content, '');
       paragraph.push(content);
+      htmlLines.push(content);
     } else if (paragraph.length > 0 && SETEXT_UNDERLINE.test(content)) {
       picked.push(...paragraph, content, '');
       paragraph = [];
+      plainHeadings = undefined;
     } else {
       paragraph.push(content);
     }
   }
-  return documentAnchors(parseMarkdown(picked.join('\n')));
+  if (!plainHeadings) return documentAnchors(parseMarkdown(picked.join('\n')));
+  const anchors = new Set<string>();
+  for (const text of plainHeadings) anchors.add(idFromText(text, anchors));
+  addHtmlAnchors(anchors, htmlLines);
+  return anchors;
 }

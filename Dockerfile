@@ -11,7 +11,7 @@
 # with scripts/container/build-base.sh and pass --build-arg BASE_IMAGE=local/node:20-bookworm.
 ARG BASE_IMAGE=node:22-bookworm-slim
 
-# ---- build: dev dependencies, TypeScript compile --------------------------------------
+# ---- build: dev dependencies, TypeScript compile and esbuild bundle ------------------
 FROM ${BASE_IMAGE} AS build
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app

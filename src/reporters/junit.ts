@@ -1,8 +1,15 @@
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Finding } from '../engine/types.js';
 import { reportedRules, severityLabel, toSingleLine } from './common.js';
 import type { ReportInput, RuleSummary } from './types.js';
+
+/**
+ * xmlbuilder2 (with its DOM and YAML dependencies, a third of the bundle) is loaded when a JUnit
+ * report is written, not on every run: a plain `require` the bundler leaves alone, resolved from
+ * the package's node_modules.
+ */
+const loadXmlbuilder = (): typeof import('xmlbuilder2') => createRequire(import.meta.url)('xmlbuilder2') as typeof import('xmlbuilder2');
 
 interface Counts {
   tests: number;
@@ -68,7 +75,7 @@ function addSuite(parent: XMLBuilder, rule: RuleSummary, findings: readonly Find
 /** One suite per rule; a document a rule had nothing to say about is a passing test case of that suite. */
 export function formatJunit(input: ReportInput): string {
   // U+FFFD stands in for characters XML 1.0 cannot carry at all (NUL, most C0 controls, lone surrogates).
-  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
+  const doc = loadXmlbuilder().create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const root = doc.ele('testsuites', { name: 'policylint' });
   const total: Counts = { tests: 0, failures: 0 };
   for (const rule of reportedRules(input)) {

@@ -327,6 +327,9 @@ export async function runRules(prepared: PreparedRun): Promise<LintResult> {
 export async function lint(options: RunOptions): Promise<LintResult> {
   const setup = await setUpRun(options);
   const { config, project } = setup;
+  // links and codeowners-coverage want the repository's file list (git ls-files) on most runs:
+  // asking now lets git work on the other core while this thread reads files. A failure surfaces where a rule awaits it.
+  if (setup.pathMatches.length > 0) project.listFiles().catch(() => undefined);
   const drafts: DraftFinding[] = [];
   const documents: DocumentModel[] = [];
   const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
-import { documentAnchors, pageAnchors } from '../src/links/anchors.js';
+import { documentAnchors, pageAnchors, type ScannedAnchors } from '../src/links/anchors.js';
+import { parseMarkdown } from '../src/model/parse.js';
 import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
 import { anyOf, compileTextPattern, patternSchema } from '../src/model/match.js';
@@ -30,20 +31,35 @@ function pageIndex(ctx: Context): Promise<PageIndex> {
   return ctx.project.memo(`links:pages:${contentRoot}`, async () => buildPageIndex(await ctx.project.listFiles(), contentRoot));
 }
 
-/** Anchors of a page, found at most once per run whichever document links to it first. */
-function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<Set<string> | undefined> {
+/** The source of a listed page; undefined when it cannot be read (a dangling symlink, say): its anchors are unknown, not none. */
+function readPage(ctx: Context, file: string): string | undefined {
+  try {
+    // Synchronous: pages are small, and a thread-pool round trip per linked page costs more than the read.
+    return readFileSync(path.join(ctx.project.root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Anchors of a page, found at most once per run whichever document links to it first: exact for this document, scanned for others. */
+function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<ScannedAnchors | undefined> {
   return ctx.project.memo(`links:anchors:${file}`, async () => {
-    if (file === current.path) return documentAnchors(current.tree);
-    // Read synchronously: pages are small, and a thread-pool round trip per linked page costs more than the read.
-    let source: string;
-    try {
-      source = readFileSync(path.join(ctx.project.root, file), 'utf8');
-    } catch {
-      // A listed file that cannot be read (a dangling symlink, say) has unknown anchors, not none.
-      return undefined;
-    }
-    return pageAnchors(source);
+    if (file === current.path) return { anchors: documentAnchors(current.tree), certain: true };
+    const source = readPage(ctx, file);
+    return source === undefined ? undefined : pageAnchors(source);
   });
+}
+
+/** Whether a page has an anchor; a page the scan is unsure of is parsed in full before an anchor is called missing. */
+async function hasAnchor(ctx: Context, file: string, anchor: string, current: DocumentModel): Promise<boolean> {
+  const scanned = await anchorsOf(ctx, file, current);
+  if (!scanned || scanned.anchors.has(anchor)) return true;
+  if (scanned.certain) return false;
+  const parsed = await ctx.project.memo(`links:parsed-anchors:${file}`, async () => {
+    const source = readPage(ctx, file);
+    return source === undefined ? undefined : documentAnchors(parseMarkdown(source));
+  });
+  return !parsed || parsed.has(anchor);
 }
 
 function describe(link: Link): string {
@@ -76,8 +92,7 @@ async function checkLink(doc: DocumentModel, link: Link, index: PageIndex, ctx: 
     return;
   }
   if (!ctx.options.checkAnchors || !resolution.anchor || !/\.(?:md|markdown)$/i.test(resolution.file)) return;
-  const anchors = await anchorsOf(ctx, resolution.file, doc);
-  if (!anchors || anchors.has(resolution.anchor)) return;
+  if (await hasAnchor(ctx, resolution.file, resolution.anchor, doc)) return;
   const where = resolution.file === doc.path ? 'this document' : resolution.file;
   ctx.report({ ...at, message: `${describe(link)}: no heading or anchor "#${resolution.anchor}" in ${where}`, key: `anchor:${link.url}` });
 }

@@ -235,12 +235,45 @@ describe('anchors of a linked page, from its heading lines only', () => {
 
   it('finds what the full parse finds, and nothing from code or comments', () => {
     const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source: page, classes: [] }).tree);
-    expect([...pageAnchors(page)].sort()).toEqual([...full].sort());
+    expect([...pageAnchors(page).anchors].sort()).toEqual([...full].sort());
     expect([...full].sort()).toEqual(['after-the-list', 'custom', 'in-a-list-item', 'intro', 'intro-1', 'named', 'quoted', 'setext-overtwo-lines']);
   });
 
+  // Pages the scan once got wrong (fences closed by indented or quoted lines, containers, comments, setext, definitions).
+  it.each([
+    '```markdown\n- Step\n\n    ```sh\n    run\n    ```\n```\n\n# Real\n',
+    '```md\n> ```\n> code\n```\n# Real\n',
+    '```\n```~~~\n# fake\n```\n# Real\n',
+    '- # A\n  ```\n\n- # B\n```\n',
+    '> ```\n\n> # H\n',
+    '- <!--\n# H\n',
+    '<!--\n<a id="x"></a>\n-->\n',
+    '<div\n  id="x">\n</div>\n',
+    '<pre id="x">\ncode\n</pre>\n\n# Real *one*\n',
+    'Foo\n- \n',
+    'Intro\n2. Foo\n===\n',
+    'Para\n[x]: /u\n\n# [a][x]\n',
+    '---\n> # A\n===\n',
+  ])('is complete wherever it is certain: %j', (source) => {
+    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source, classes: [] }).tree);
+    const scanned = pageAnchors(source);
+    const missed = [...full].filter((anchor) => !scanned.anchors.has(anchor));
+    expect(scanned.certain && missed.length > 0 ? missed : []).toEqual([]);
+  });
+
+  it('confirms an anchor the scan cannot see with a full parse before reporting it', async () => {
+    const unsure = '> ```\n\n> # Hidden from the scan\n';
+    expect(pageAnchors(unsure)).toMatchObject({ certain: false });
+    expect(pageAnchors(unsure).anchors.has('hidden-from-the-scan')).toBe(false);
+    const root = tempRepo({
+      'content/target.md': unsure,
+      'content/p.md': '[ok](target.md#hidden-from-the-scan) [bad](target.md#nope)\n',
+    });
+    expect((await check(root, ['content/p.md'])).map((report) => report.key)).toEqual(['anchor:target.md#nope']);
+  });
+
   it('reads a page with a byte-order mark and CRLF line ends', () => {
-    expect([...pageAnchors('\ufeff---\r\nx: 1\r\n---\r\n# Title\r\n\r\nBody\r\n---\r\n')].sort()).toEqual(['body', 'title']);
+    expect([...pageAnchors('\ufeff---\r\nx: 1\r\n---\r\n# Title\r\n\r\nBody\r\n---\r\n').anchors].sort()).toEqual(['body', 'title']);
   });
 });
 

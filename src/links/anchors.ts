@@ -70,32 +70,60 @@ const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
 const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
 const DEFINITION = /^\[[^\]]+\]:/;
-const HTML_ANCHOR_HINT = /\s(?:id|name)\s*=/i;
+const HTML_ANCHOR_HINT = /(?:^|\s)(?:id|name)\s*=/i;
+/** HTML blocks that run past blank lines (CommonMark's type 1): Markdown inside them is text. */
+const RAW_HTML_BLOCK = /^<(?:pre|script|style|textarea)(?:[\s>]|$)/i;
 /** Characters that may start inline markup (emphasis, code, links, HTML, escapes, entities): without them a heading's text is its source. */
 const INLINE_MARKUP = /[\\`*_[\]<>&]/;
 const ATX_MARKERS = /^#{1,6}|(?:^|[ \t]+)#+[ \t]*$/g;
 
+export interface ScannedAnchors {
+  anchors: Set<string>;
+  /**
+   * False when the page has a construct the scan only approximates (a fence inside a list or
+   * block quote, an unclosed fence or comment, raw HTML around a fence, a setext heading, a
+   * heading text that uses reference definitions): an anchor the scan did not find must then
+   * be confirmed by a full parse before it is reported missing.
+   */
+  certain: boolean;
+}
+
 /**
- * Anchors of a page that is only linked to, not linted: the lines that can make an anchor
- * (headings, reference definitions their text may use, lines with an HTML `id`/`name`) are
- * picked out of the source outside code fences and only they are parsed, which costs a small
- * fraction of parsing the whole page. It may find an anchor the full parse would not (a heading
- * inside an HTML block, say), never miss one: a missing anchor would be a false finding.
+ * Anchors of a page that is only linked to, not linted, without parsing it: the lines that can
+ * make an anchor (headings, the reference definitions their text may use, lines with an HTML
+ * `id`/`name`) are picked out of the source outside code fences and HTML comments. Plain
+ * headings get their IDs from their text; only headings with inline markup are parsed. Where
+ * the page is `certain`, the scan finds every anchor the full parse finds (check-corpus verifies
+ * this on a whole handbook); it may find a few more (a heading inside an HTML block), which can
+ * hide a broken anchor but never report a good one.
  */
-export function pageAnchors(text: string): Set<string> {
+export function pageAnchors(text: string): ScannedAnchors {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = source.split(/\r\n|\r|\n/);
   const picked: string[] = [];
   // Texts of the headings while every one so far is plain text: then nothing needs parsing at all.
   let plainHeadings: string[] | undefined = [];
   const htmlLines: string[] = [];
+  let certain = true;
   let paragraph: string[] = [];
-  let fence: { marker: string; column: number } | undefined;
+  let fence: { marker: string; column: number; topLevel: boolean } | undefined;
   let comment = false;
-  for (let index = findFrontMatterBlock(source)?.closeLine ?? 0; index < lines.length; index++) {
+  /** Since the last blank line a line started with `<`: a fence there may be HTML text. */
+  let htmlBlock = false;
+  const frontMatter = findFrontMatterBlock(source);
+  // Unterminated front matter is Markdown to the parser, not to this scan.
+  if (frontMatter && frontMatter.closeLine === undefined) certain = false;
+  for (let index = frontMatter?.closeLine ?? 0; index < lines.length; index++) {
     const line = lines[index]!;
     const content = line.replace(CONTAINER_PREFIX, '');
+    const prefix = line.length - content.length;
     if (fence) {
+      if (fence.topLevel) {
+        // CommonMark's closing fence: up to three spaces, the same character at least as often, nothing after.
+        const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+        if (closing && closing[1]![0] === fence.marker[0] && closing[1]!.length >= fence.marker.length) fence = undefined;
+        continue;
+      }
       if (content.startsWith(fence.marker) && content.replace(/^[`~]+/, '').trim() === '') {
         fence = undefined;
         continue;
@@ -105,23 +133,49 @@ export function pageAnchors(text: string): Set<string> {
       if (!outdented) continue;
       fence = undefined;
     }
+    // Raw lines, so that an attribute on a tag's second line counts; comments too, as in the full parse.
+    if (HTML_ANCHOR_HINT.test(line)) {
+      htmlLines.push(` ${line}`);
+      // `id=` with its value on the next line: the scan cannot read it.
+      if (!HTML_ANCHOR.test(` ${line}`)) certain = false;
+      HTML_ANCHOR.lastIndex = 0;
+    }
     if (comment) {
       if (line.includes('-->')) comment = false;
       continue;
     }
+    // `- ` under a paragraph line underlines a setext heading; CONTAINER_PREFIX would take it for an empty list item.
+    if (paragraph.length > 0 && /^ {0,3}(?:=+|-+)[ \t]*$/.test(line)) {
+      picked.push(...paragraph, line.trim(), '');
+      paragraph = [];
+      plainHeadings = undefined;
+      certain = false;
+      continue;
+    }
+    if (content.trim() === '') {
+      // An empty list item cannot interrupt a paragraph: it may be the paragraph's text.
+      if (paragraph.length > 0 && /^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]*$/.test(line)) certain = false;
+      paragraph = [];
+      htmlBlock = false;
+      continue;
+    }
+    if (content.startsWith('<')) {
+      htmlBlock = true;
+      if (RAW_HTML_BLOCK.test(content)) certain = false;
+    }
     // An HTML comment block is not Markdown: a fence or heading in it is none.
     if (content.startsWith('<!--') && !content.includes('-->', 4)) {
       comment = true;
+      certain = false;
       paragraph = [];
       continue;
     }
     const opening = FENCE.exec(content);
     if (opening && !(opening[1]![0] === '`' && opening[2]!.includes('`'))) {
-      fence = { marker: opening[1]!, column: line.length - content.length };
-      paragraph = [];
-      continue;
-    }
-    if (content.trim() === '') {
+      // Only a fence in the first column is surely outside any list item or block quote.
+      const topLevel = prefix === 0;
+      if (!topLevel || htmlBlock) certain = false;
+      fence = { marker: opening[1]!, column: prefix, topLevel };
       paragraph = [];
       continue;
     }
@@ -130,22 +184,29 @@ export function pageAnchors(text: string): Set<string> {
       paragraph = [];
       if (plainHeadings && !INLINE_MARKUP.test(content)) plainHeadings.push(content.replace(ATX_MARKERS, '').trim());
       else plainHeadings = undefined;
-    } else if (DEFINITION.test(content) || HTML_ANCHOR_HINT.test(content)) {
+    } else if (DEFINITION.test(content)) {
       // Also kept in the paragraph: it may be the first line of a setext heading.
       picked.push(content, '');
       paragraph.push(content);
-      htmlLines.push(content);
     } else if (paragraph.length > 0 && SETEXT_UNDERLINE.test(content)) {
       picked.push(...paragraph, content, '');
       paragraph = [];
       plainHeadings = undefined;
+      certain = false;
     } else {
       paragraph.push(content);
     }
   }
-  if (!plainHeadings) return documentAnchors(parseMarkdown(picked.join('\n')));
-  const anchors = new Set<string>();
-  for (const text of plainHeadings) anchors.add(idFromText(text, anchors));
+  if (fence || comment) certain = false;
+  let anchors: Set<string>;
+  if (plainHeadings) {
+    anchors = new Set<string>();
+    for (const heading of plainHeadings) anchors.add(idFromText(heading, anchors));
+  } else {
+    // A reference in a heading reads definitions the scan may have got wrong (paragraph text, a label over two lines).
+    if (picked.some((pickedLine) => pickedLine.includes('['))) certain = false;
+    anchors = documentAnchors(parseMarkdown(picked.join('\n')));
+  }
   addHtmlAnchors(anchors, htmlLines);
-  return anchors;
+  return { anchors, certain };
 }

@@ -10,22 +10,12 @@
  */
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { nestingTooDeep } from '../../src/engine/guards.js';
 import { documentAnchors, pageAnchors } from '../../src/links/anchors.js';
-import { findFrontMatterBlock, parseSimpleYaml } from '../../src/model/frontmatter.js';
+import { findFrontMatterBlock, parseSimpleYaml, parseYamlBlock } from '../../src/model/frontmatter.js';
 import { parseDocumentModel } from '../../src/model/parse.js';
 import { decodeUtf8, readBytes } from '../../src/select/read.js';
 import { markdownFiles } from './bare-parse.js';
-
-function libraryFrontMatter(raw: string): { data: unknown; keyLines: Map<string, number> } | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) return undefined;
-  const keyLines = new Map<string, number>();
-  if (isMap(doc.contents)) for (const item of doc.contents.items) if (isScalar(item.key) && item.key.range) keyLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line + 1);
-  return { data: doc.toJS() ?? {}, keyLines };
-}
 
 function main(): number {
   const dir = path.resolve(process.argv[2] ?? process.env.POLICYLINT_BENCH_DIR ?? '/tmp/policylint-bench/handbook-ja');
@@ -71,7 +61,8 @@ function main(): number {
       const fast = parseSimpleYaml(block.raw);
       if (fast) {
         fastPath++;
-        const expected = libraryFrontMatter(block.raw);
+        const library = parseYamlBlock(block.raw);
+        const expected = library.error ? undefined : { data: library.data, keyLines: library.keyLines };
         if (!isDeepStrictEqual(expected, { data: fast.data, keyLines: fast.keyLines })) problems.push(`${file}: front-matter fast path differs from the YAML library`);
       }
     }

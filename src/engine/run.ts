@@ -8,7 +8,8 @@ import type { DocumentClass, ResolvedConfig, RuleSetting } from '../config/types
 import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
 import { parseFrontMatter } from '../model/frontmatter.js';
-import { countLines, parseDocumentModel } from '../model/parse.js';
+import { countLines } from '../model/lines.js';
+import { parseDocumentModel } from '../model/parse.js';
 import type { DocumentModel, FrontMatter } from '../model/types.js';
 import { createProjectContext } from '../project/context.js';
 import type { MergeRequestInfo, ProjectContext } from '../project/types.js';

@@ -137,8 +137,7 @@ export function pageAnchors(text: string): ScannedAnchors {
     if (HTML_ANCHOR_HINT.test(line)) {
       htmlLines.push(` ${line}`);
       // `id=` with its value on the next line: the scan cannot read it.
-      if (!HTML_ANCHOR.test(` ${line}`)) certain = false;
-      HTML_ANCHOR.lastIndex = 0;
+      if (` ${line}`.match(HTML_ANCHOR) === null) certain = false;
     }
     if (comment) {
       if (line.includes('-->')) comment = false;

@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { countLines } from './lines.js';
 import type { FrontMatter } from './types.js';
 
 /** Aliases a front-matter block may expand; real pages use none, so a low bound stops alias bombs early. */
@@ -32,16 +33,6 @@ export function findFrontMatterBlock(source: string): FrontMatterBlock | undefin
   return { raw, closeLine, lineCount: closeLine };
 }
 
-function countLines(text: string): number {
-  let lines = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) lines++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) lines++;
-  }
-  return lines;
-}
-
 const ABSENT: FrontMatter = {
   raw: '',
   present: false,
@@ -65,25 +56,22 @@ export function parseFrontMatter(source: string): FrontMatter {
       error: { message: 'Front matter is not terminated: add a closing `---` line after the YAML block', line: 1, column: 1 },
     };
   }
-  const base = { raw: block.raw, present: true, startLine: 1, endLine };
-  const simple = parseSimpleYaml(block.raw);
-  if (simple) return { ...base, ...simple };
+  return { raw: block.raw, present: true, startLine: 1, endLine, ...(parseSimpleYaml(block.raw) ?? parseYamlBlock(block.raw)) };
+}
+
+/** The YAML library's reading of a closed front-matter block: every block the fast path does not take, errors included. */
+export function parseYamlBlock(raw: string): Pick<FrontMatter, 'data' | 'keyLines' | 'error'> {
   // Line 1 is the opening fence, so YAML line n is document line n + 1.
   const offset = 1;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(block.raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (pos: number) => {
     const p = lineCounter.linePos(pos);
     return { line: p.line + offset, column: p.col };
   };
   const firstError = doc.errors[0];
   if (firstError) {
-    return {
-      ...base,
-      data: null,
-      keyLines: new Map(),
-      error: { message: `Invalid YAML in front matter: ${firstLine(firstError.message)}`, ...at(firstError.pos[0]) },
-    };
+    return { data: null, keyLines: new Map(), error: { message: `Invalid YAML in front matter: ${firstLine(firstError.message)}`, ...at(firstError.pos[0]) } };
   }
   const keyLines = new Map<string, number>();
   if (isMap(doc.contents)) {
@@ -95,13 +83,13 @@ export function parseFrontMatter(source: string): FrontMatter {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { ...base, data: null, keyLines, error: { message: `Front matter rejected: ${firstLine((error as Error).message)}`, line: 2, column: 1 } };
+    return { data: null, keyLines, error: { message: `Front matter rejected: ${firstLine((error as Error).message)}`, line: 2, column: 1 } };
   }
-  if (value === null || value === undefined) return { ...base, data: {}, keyLines };
+  if (value === null || value === undefined) return { data: {}, keyLines };
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return { ...base, data: null, keyLines, error: { message: 'Front matter must be a YAML mapping of keys to values', line: 2, column: 1 } };
+    return { data: null, keyLines, error: { message: 'Front matter must be a YAML mapping of keys to values', line: 2, column: 1 } };
   }
-  return { ...base, data: value as Record<string, unknown>, keyLines };
+  return { data: value as Record<string, unknown>, keyLines };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parseFrontMatter } from './frontmatter.js';
+import { countLines } from './lines.js';
 import type { Directive, DocumentModel, FrontMatter, Link, LinkKind, Section } from './types.js';
 
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
@@ -67,21 +68,6 @@ export function parseDocumentModel(input: ParseInput): DocumentModel {
     titleLine,
     classes: input.classes,
   };
-}
-
-/** Number of lines as `source.split(/\r\n|\r|\n/)` would give them, without splitting. */
-export function countLines(source: string): number {
-  let count = 1;
-  if (!source.includes('\r')) {
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) count++;
-    return count;
-  }
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if (c === 10) count++;
-    else if (c === 13 && source.charCodeAt(i + 1) !== 10) count++;
-  }
-  return count;
 }
 
 function stringValue(value: unknown): string | undefined {

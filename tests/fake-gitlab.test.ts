@@ -7,20 +7,31 @@ import { addressableLines, seedFromJson, startFakeGitLab, type FakeGitLab, type 
 
 const BOT = 1;
 const ALICE = 2;
+const CAROL = 4;
+const ERIN = 5;
+const FRANK = 6;
 const PROJECT = 'acme/security/handbook';
 const REFS = { base_sha: 'b'.repeat(40), start_sha: 's'.repeat(40), head_sha: 'h'.repeat(40) };
 
 // docs/policy.md: context 1/1, removed old 2, added new 2 and 3, context 3/4 and 4/5.
 const POLICY_DIFF = '@@ -1,4 +1,5 @@\n ---\n-title: Old\n+title: Access policy\n+owner: alice\n ---\n # Policy\n';
 
+/** 40-character SHA made of a two-digit number repeated. */
+const sha = (n: number) => String(n).padStart(2, '0').repeat(20);
+
 function seed(): SeedData {
   const filler = Array.from({ length: 44 }, (_, i) => ({ new_path: `docs/page-${String(i).padStart(2, '0')}.md`, diff: '@@ -1 +1 @@\n-a\n+b\n' }));
+  // Newest first, as GitLab lists them: commit 25 is the head.
+  const commits = Array.from({ length: 25 }, (_, i) => ({ id: sha(25 - i), message: `Edit ${25 - i}`, author_name: 'Alice', author_email: 'alice@example.com' }));
+  const hotfixes = Array.from({ length: 22 }, (_, i) => ({ name: `hotfix/${String(i).padStart(2, '0')}` }));
   return {
     users: [
       { id: BOT, username: 'policylint-bot', name: 'Policylint', bot: true },
       { id: ALICE, username: 'alice', name: 'Alice' },
       { id: 3, username: 'bob' },
-      { id: 4, username: 'carol' },
+      { id: CAROL, username: 'carol' },
+      { id: ERIN, username: 'erin', name: 'Erin', state: 'blocked' },
+      { id: FRANK, username: 'frank', state: 'deactivated' },
     ],
     tokens: [
       { token: 'bot-token', user_id: BOT },
@@ -31,6 +42,12 @@ function seed(): SeedData {
     groups: [
       { id: 10, full_path: 'acme', members: [{ user_id: ALICE, access_level: 50 }, { user_id: 3, access_level: 20 }] },
       { id: 11, full_path: 'acme/security', members: [{ user_id: 4, access_level: 30 }] },
+      {
+        id: 12,
+        full_path: 'acme/auditors',
+        visibility: 'private',
+        members: [{ user_id: ERIN, access_level: 30 }, { user_id: FRANK, access_level: 30, membership_state: 'awaiting' }],
+      },
     ],
     projects: [
       {
@@ -41,6 +58,19 @@ function seed(): SeedData {
           feature: { '.gitlab/CODEOWNERS': '[Policies]\n/docs/ @bob\n' },
         },
         members: [{ user_id: BOT, access_level: 30 }, { user_id: 3, access_level: 40 }],
+        only_allow_merge_if_pipeline_succeeds: true,
+        ci_config_path: '.gitlab/ci.yml@acme/ci-config',
+        approval_settings: { merge_requests_disable_committers_approval: true },
+        protected_branches: [
+          {
+            name: 'main',
+            code_owner_approval_required: true,
+            push_access_levels: [{ access_level: 0 }],
+            merge_access_levels: [{ access_level: 40 }, { user_id: ALICE }],
+          },
+          { name: 'release/*' },
+          ...hotfixes,
+        ],
       },
     ],
     merge_requests: [
@@ -51,7 +81,8 @@ function seed(): SeedData {
         diff_refs: REFS,
         diffs: [{ new_path: 'docs/policy.md', diff: POLICY_DIFF }, ...filler],
         notes: [{ body: 'added 1 commit', author_id: ALICE, system: true }],
-        approved_by: [4],
+        commits,
+        approved_by: [{ user_id: CAROL, approved_at: '2025-12-31T23:00:00.000Z' }],
         approval_rules: [
           { id: 77, name: '/docs/', rule_type: 'code_owner', section: 'Policies', eligible_approver_ids: [ALICE] },
           { id: 78, name: 'Security', rule_type: 'regular', group_ids: [11] },
@@ -262,6 +293,239 @@ describe('read endpoints', () => {
   });
 });
 
+describe('settings a code-owner control relies on', () => {
+  it('reports the merge settings of a project, and GitLab defaults when none are seeded', async () => {
+    expect(await api.Projects.show(PROJECT)).toMatchObject({
+      visibility: 'private',
+      only_allow_merge_if_pipeline_succeeds: true,
+      allow_merge_on_skipped_pipeline: false,
+      only_allow_merge_if_all_discussions_are_resolved: false,
+      ci_config_path: '.gitlab/ci.yml@acme/ci-config',
+    });
+    const bare = await startFakeGitLab({
+      users: [{ id: 1, username: 'bot' }],
+      tokens: [{ token: 't', user_id: 1 }],
+      projects: [{ id: 5, path_with_namespace: 'a/b' }],
+    });
+    try {
+      expect(await new Gitlab({ host: bare.url, token: 't' }).Projects.show(5)).toMatchObject({
+        only_allow_merge_if_pipeline_succeeds: false,
+        allow_merge_on_skipped_pipeline: false,
+        only_allow_merge_if_all_discussions_are_resolved: false,
+        ci_config_path: null,
+      });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('serves project-level approval settings, or the 403/404 GitLab gives a Developer token or a CE instance', async () => {
+    expect(await api.MergeRequestApprovals.showConfiguration(42)).toEqual({
+      approvers: [],
+      approver_groups: [],
+      approvals_before_merge: 0,
+      reset_approvals_on_push: true,
+      selective_code_owner_removals: false,
+      disable_overriding_approvers_per_merge_request: false,
+      merge_requests_author_approval: false,
+      merge_requests_disable_committers_approval: true,
+      require_password_to_approve: false,
+      require_reauthentication_to_approve: false,
+    });
+    const project = fake.state.project(42)!;
+    project.approval_settings_endpoint = 'forbidden';
+    const forbidden = await rejection(api.MergeRequestApprovals.showConfiguration(42));
+    expect([forbidden.cause.response.status, forbidden.message]).toEqual([403, '403 Forbidden']);
+    project.approval_settings_endpoint = 'absent';
+    const absent = await rejection(api.MergeRequestApprovals.showConfiguration(42));
+    expect([absent.cause.response.status, absent.message]).toEqual([404, '404 Not Found']);
+  });
+
+  it('lists protected branches page by page and finds one only by its own name or wildcard', async () => {
+    const branches = await api.ProtectedBranches.all(42);
+    expect(branches).toHaveLength(24);
+    expect(apiRequests('/protected_branches').map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(branches[0]).toEqual({
+      id: expect.any(Number),
+      name: 'main',
+      push_access_levels: [{ id: expect.any(Number), access_level: 0, access_level_description: 'No one', user_id: null, group_id: null }],
+      merge_access_levels: [
+        { id: expect.any(Number), access_level: 40, access_level_description: 'Maintainers', user_id: null, group_id: null },
+        { id: expect.any(Number), access_level: null, access_level_description: 'Alice', user_id: ALICE, group_id: null },
+      ],
+      allow_force_push: false,
+      unprotect_access_levels: [],
+      code_owner_approval_required: true,
+      inherited: false,
+    });
+
+    const wildcard = await api.ProtectedBranches.show(42, 'release/*');
+    expect(fake.requests.at(-1)?.path).toBe('/api/v4/projects/42/protected_branches/release%2F*');
+    expect(wildcard).toMatchObject({ name: 'release/*', code_owner_approval_required: false, merge_access_levels: [{ access_level: 40 }] });
+    const matchingBranch = await rejection(api.ProtectedBranches.show(42, 'release/1.0'));
+    expect([matchingBranch.cause.response.status, matchingBranch.message]).toEqual([404, '404 Not found']);
+    expect((await api.ProtectedBranches.all(42, { search: 'release' })).map((b) => b.name)).toEqual(['release/*']);
+  });
+
+  it('lets a read_api token read every settings, branch, commit and member route', async () => {
+    const readOnly = new Gitlab({ host: fake.url, token: 'read-only' }); // bob: member of acme, above the private group
+    const reads = await Promise.all([
+      readOnly.Projects.show(42),
+      readOnly.MergeRequestApprovals.showConfiguration(42),
+      readOnly.ProtectedBranches.all(42),
+      readOnly.ProtectedBranches.show(42, 'main'),
+      readOnly.MergeRequests.allCommits(42, 7),
+      readOnly.ProjectMembers.show(42, ALICE, { includeInherited: true }),
+      readOnly.GroupMembers.show(12, ERIN),
+      readOnly.Users.all({ username: 'erin' }),
+    ]);
+    expect(reads).toHaveLength(8);
+  });
+});
+
+describe('members, users and group visibility', () => {
+  it('shows one project or group member, directly or with inherited access', async () => {
+    expect(await api.ProjectMembers.show(42, ALICE, { includeInherited: true })).toMatchObject({
+      username: 'alice',
+      access_level: 50,
+      state: 'active',
+      membership_state: 'active',
+    });
+    const notDirect = await rejection(api.ProjectMembers.show(42, ALICE));
+    expect([notDirect.cause.response.status, notDirect.message]).toEqual([404, '404 Not found']);
+    expect(await api.GroupMembers.show(11, CAROL)).toMatchObject({ username: 'carol', access_level: 30 });
+    expect(await api.GroupMembers.show(11, ALICE, { includeInherited: true })).toMatchObject({ username: 'alice', access_level: 50 });
+  });
+
+  it('hides a private group and its members behind 404 from users outside it and the groups above it', async () => {
+    const hiddenFromBot = [
+      () => api.Groups.show(12),
+      () => api.GroupMembers.all(12),
+      () => api.GroupMembers.all(12, { includeInherited: true }),
+      () => api.GroupMembers.show(12, ERIN),
+      () => api.GroupMembers.show(12, ERIN, { includeInherited: true }),
+    ];
+    for (const call of hiddenFromBot) {
+      const hidden = await rejection(call());
+      expect([hidden.cause.response.status, hidden.message]).toEqual([404, '404 Group Not Found']);
+    }
+
+    const alice = new Gitlab({ host: fake.url, token: 'alice-token' }); // Owner of acme
+    expect(await alice.GroupMembers.show(12, ERIN)).toMatchObject({ username: 'erin', state: 'blocked', membership_state: 'active' });
+    expect(await alice.GroupMembers.show(12, FRANK)).toMatchObject({ state: 'deactivated', membership_state: 'awaiting' });
+    expect(await alice.GroupMembers.show(12, ALICE, { includeInherited: true })).toMatchObject({ access_level: 50 });
+    const notMember = await rejection(alice.GroupMembers.show(12, CAROL));
+    expect([notMember.cause.response.status, notMember.message]).toEqual([404, '404 Not found']);
+  });
+
+  it('finds blocked and deactivated users by username, as GitLab lists them to signed-in users', async () => {
+    expect(await api.Users.all({ username: 'ERIN' })).toMatchObject([{ id: ERIN, state: 'blocked' }]);
+    expect(await api.Users.all({ username: 'frank' })).toMatchObject([{ id: FRANK, state: 'deactivated' }]);
+  });
+});
+
+describe('merge request commits, pushes and approvals', () => {
+  it('reports when each approval was given and the state of each approver', async () => {
+    fake.state.approve(fake.state.mergeRequest(42, 7)!, ERIN);
+    const approvals = await api.MergeRequestApprovals.showConfiguration(42, { mergerequestIId: 7 });
+    expect(approvals.approved_by).toEqual([
+      { user: expect.objectContaining({ username: 'carol', state: 'active' }), approved_at: '2025-12-31T23:00:00.000Z' },
+      { user: expect.objectContaining({ username: 'erin', state: 'blocked' }), approved_at: expect.stringMatching(/^2026-01-01T/) },
+    ]);
+  });
+
+  it('lists the commits newest first, page by page', async () => {
+    const commits = await api.MergeRequests.allCommits(42, 7);
+    expect(commits.map((c) => c.title)).toEqual(Array.from({ length: 25 }, (_, i) => `Edit ${25 - i}`));
+    expect(apiRequests('/commits').map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    const [head] = commits;
+    expect(head).toEqual({
+      id: sha(25),
+      short_id: '25252525',
+      title: 'Edit 25',
+      message: 'Edit 25',
+      author_name: 'Alice',
+      author_email: 'alice@example.com',
+      authored_date: expect.stringMatching(/^2026-01-01T/),
+      committer_name: 'Alice',
+      committer_email: 'alice@example.com',
+      committed_date: head!.authored_date,
+      created_at: head!.authored_date,
+      trailers: {},
+      extended_trailers: {},
+      web_url: `${fake.url}/${PROJECT}/-/commit/${sha(25)}`,
+    });
+    const dates = commits.map((c) => String(c.authored_date));
+    expect(dates).toEqual([...dates].sort().reverse());
+  });
+
+  it('simulates a push: a new version and commits, the system notes GitLab writes, and the approval reset', async () => {
+    const mr = fake.state.mergeRequest(42, 7)!;
+    const head = 'n'.repeat(40);
+    const pushed = fake.state.push(mr, {
+      refs: { ...REFS, head_sha: head },
+      diffs: [{ new_path: 'docs/policy.md', diff: POLICY_DIFF }],
+      by: ALICE,
+      commits: [
+        { id: 'f'.repeat(40), message: 'Owner <alice> & co\n\nDetails' },
+        { id: 'e'.repeat(40), message: 'Retitle' },
+      ],
+    });
+    expect(pushed.removedApproverIds).toEqual([CAROL]);
+
+    const [resetNote, commitsNote] = await api.MergeRequestNotes.all(42, 7);
+    expect(commitsNote).toMatchObject({
+      system: true,
+      author: { id: ALICE },
+      body:
+        'added 2 commits\n\n<ul><li>eeeeeeee - Retitle</li><li>ffffffff - Owner &lt;alice&gt; &amp; co</li></ul>\n\n' +
+        `[Compare with previous version](/${PROJECT}/-/merge_requests/7/diffs?diff_id=${pushed.version.id}&start_sha=${REFS.head_sha})`,
+    });
+    expect(resetNote).toMatchObject({ system: true, author: { id: ALICE }, body: 'reset approvals from @carol by pushing to the branch' });
+    expect((await api.MergeRequestApprovals.showConfiguration(42, { mergerequestIId: 7 })).approved_by).toEqual([]);
+
+    expect((await api.MergeRequests.allCommits(42, 7)).slice(0, 3).map((c) => c.short_id)).toEqual(['ffffffff', 'eeeeeeee', '25252525']);
+    const [latest, first] = await api.MergeRequests.allDiffVersions(42, 7);
+    expect(latest).toMatchObject({ id: pushed.version.id, head_commit_sha: head });
+    // gitbeaker types this response as a camelized/raw union, whose arrays cannot be mapped directly.
+    const commitIds = (version: { commits: unknown }) => (version.commits as { id: string }[]).map((c) => c.id);
+    expect(commitIds(await api.MergeRequests.showDiffVersion(42, 7, latest!.id)).slice(0, 3)).toEqual(['f'.repeat(40), 'e'.repeat(40), sha(25)]);
+    expect(commitIds(await api.MergeRequests.showDiffVersion(42, 7, first!.id))[0]).toBe(sha(25));
+    expect(await api.MergeRequests.show(42, 7)).toMatchObject({ sha: head, author: { id: ALICE, username: 'alice', state: 'active' } });
+  });
+
+  it('removes only code-owner approvals whose files changed when the project keeps approvals on push', async () => {
+    const terms = { new_path: 'legal/terms.md', diff: '@@ -1 +1 @@\n-a\n+b\n' };
+    const mr = fake.state.addMergeRequest({
+      project_id: 42,
+      iid: 8,
+      author_id: 3,
+      diff_refs: REFS,
+      diffs: [{ new_path: 'docs/policy.md', diff: POLICY_DIFF }, terms],
+      approved_by: [ALICE, 3, CAROL],
+      approval_rules: [
+        { id: 80, name: '/docs/', rule_type: 'code_owner', eligible_approver_ids: [ALICE] },
+        { id: 81, name: 'terms.md', rule_type: 'code_owner', eligible_approver_ids: [3] },
+        { id: 82, name: 'Security', rule_type: 'regular', group_ids: [11] },
+      ],
+    });
+    const settings = fake.state.project(42)!.approval_settings;
+    settings.reset_approvals_on_push = false;
+    settings.selective_code_owner_removals = true;
+    const reworded = { new_path: 'docs/policy.md', diff: POLICY_DIFF.replace('Access policy', 'Access control policy') };
+
+    const selective = fake.state.push(mr, { refs: { ...REFS, head_sha: 'n'.repeat(40) }, diffs: [reworded, terms], by: 3, commits: [{ id: 'f'.repeat(40), message: 'Reword' }] });
+    expect(selective.removedApproverIds).toEqual([ALICE]);
+    expect(selective.approvalsResetNote?.body).toBe('reset approvals from @alice by pushing to the branch');
+    expect(mr.approved_by.map((a) => a.user_id)).toEqual([3, CAROL]);
+
+    settings.selective_code_owner_removals = false;
+    const kept = fake.state.push(mr, { refs: { ...REFS, head_sha: 'm'.repeat(40) }, diffs: [terms], by: 3, commits: [{ id: 'e'.repeat(40), message: 'Revert' }] });
+    expect(kept).toMatchObject({ removedApproverIds: [], approvalsResetNote: null });
+    expect(kept.commitsNote.body).toMatch(/^added 1 commit\n\n<ul><li>eeeeeeee - Revert<\/li><\/ul>/);
+  });
+});
+
 describe('authentication', () => {
   it('answers 401 for an unknown token and for CI_JOB_TOKEN on MR notes', async () => {
     const badToken = await rejection(new Gitlab({ host: fake.url, token: 'nope' }).Users.showCurrentUser());
@@ -357,9 +621,31 @@ describe('seeding and diff lines', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fake-gitlab-'));
     try {
       const path = join(dir, 'seed.json');
-      await writeFile(path, JSON.stringify({ users: [{ id: 5, username: 'dave' }], tokens: [{ token: 't', user_id: 5 }] }));
+      await writeFile(
+        path,
+        JSON.stringify({
+          users: [{ id: 5, username: 'dave' }],
+          tokens: [{ token: 't', user_id: 5 }],
+          projects: [{ id: 1, path_with_namespace: 'a/b', protected_branches: [{ name: 'main' }] }],
+        }),
+      );
       const loaded = await seedFromJson(path);
       expect(loaded.tokens?.[0]).toEqual({ token: 't', user_id: 5, kind: 'personal', scopes: ['api'] });
+      expect(loaded.projects?.[0]).toMatchObject({
+        visibility: 'private',
+        ci_config_path: null,
+        approval_settings: { reset_approvals_on_push: true, selective_code_owner_removals: false, merge_requests_author_approval: false },
+        approval_settings_endpoint: 'available',
+        protected_branches: [
+          {
+            name: 'main',
+            code_owner_approval_required: false,
+            allow_force_push: false,
+            push_access_levels: [{ access_level: 40, user_id: null, group_id: null }],
+            merge_access_levels: [{ access_level: 40, user_id: null, group_id: null }],
+          },
+        ],
+      });
       await writeFile(path, JSON.stringify({ users: [{ id: 'five' }] }));
       await expect(seedFromJson(path)).rejects.toThrow(/invalid fake GitLab seed/);
     } finally {

@@ -23,6 +23,8 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what?: string) => new ApiError(404, { message: what ? `404 ${what} Not Found` : '404 Not found' });
+/** Grape's catch-all for a path no endpoint serves. */
+export const unknownRoute = () => new ApiError(404, { error: '404 Not Found' });
 export const unauthorized = () => new ApiError(401, { message: '401 Unauthorized' });
 export const forbidden = () => new ApiError(403, { message: '403 Forbidden' });
 /** Grape parameter validation failure, e.g. `body is missing`. */

@@ -1,6 +1,17 @@
 // JSON shapes of GitLab's API entities (the fields an MR bot reads, not every field).
 import type { DiffFileRecord, Member, UserRecord } from './seed.js';
-import type { DiffPosition, DiscussionRecord, FakeState, MergeRequestRecord, NoteRecord } from './state.js';
+import {
+  approvalRuleStates,
+  type AccessLevelRecord,
+  type CommitRecord,
+  type DiffPosition,
+  type DiscussionRecord,
+  type FakeState,
+  type MergeRequestRecord,
+  type NoteRecord,
+  type ProjectState,
+  type ProtectedBranchRecord,
+} from './state.js';
 
 export function userJson(user: UserRecord, baseUrl: string) {
   return {
@@ -16,7 +27,7 @@ export function userJson(user: UserRecord, baseUrl: string) {
 
 /** `author` of a note whose user was removed from the seed still needs a shape. */
 export function userByIdJson(state: FakeState, id: number, baseUrl: string) {
-  const user = state.user(id) ?? { id, username: `ghost-${id}`, state: 'blocked', bot: false };
+  const user = state.user(id) ?? { id, username: `ghost-${id}`, state: 'blocked' as const, bot: false, public_email: '' };
   return userJson(user, baseUrl);
 }
 
@@ -26,7 +37,77 @@ export function memberJson(state: FakeState, member: Member, baseUrl: string) {
     access_level: member.access_level,
     created_at: '2025-01-01T00:00:00.000Z',
     expires_at: null,
-    membership_state: 'active',
+    membership_state: member.membership_state ?? 'active',
+  };
+}
+
+/** `GET /projects/:id`: identity plus the merge settings a review control relies on. */
+export function projectJson(project: ProjectState, baseUrl: string) {
+  const path = project.path_with_namespace;
+  return {
+    id: project.id,
+    name: path.split('/').pop(),
+    path: path.split('/').pop(),
+    path_with_namespace: path,
+    default_branch: project.default_branch,
+    visibility: project.visibility,
+    web_url: `${baseUrl}/${path}`,
+    namespace: { full_path: path.split('/').slice(0, -1).join('/') },
+    only_allow_merge_if_pipeline_succeeds: project.only_allow_merge_if_pipeline_succeeds,
+    allow_merge_on_skipped_pipeline: project.allow_merge_on_skipped_pipeline,
+    only_allow_merge_if_all_discussions_are_resolved: project.only_allow_merge_if_all_discussions_are_resolved,
+    ci_config_path: project.ci_config_path,
+    approvals_before_merge: project.approval_settings.approvals_before_merge,
+  };
+}
+
+/** API::Entities::ApprovalSettings; `approvers`/`approver_groups` are always empty since GitLab 12.3. */
+export function approvalSettingsJson(project: ProjectState) {
+  return { approvers: [], approver_groups: [], ...project.approval_settings };
+}
+
+const ROLE_DESCRIPTIONS = new Map([[0, 'No one'], [30, 'Developers + Maintainers'], [40, 'Maintainers'], [60, 'Instance admins']]);
+
+/** ProtectedRefAccess#humanize: the user's or group's name, else the role's. */
+function accessLevelDescription(state: FakeState, level: AccessLevelRecord): string | null {
+  const user = level.user_id === null ? undefined : state.user(level.user_id);
+  if (user) return user.name ?? user.username;
+  const group = level.group_id === null ? undefined : state.group(level.group_id);
+  if (group) return group.name ?? group.full_path;
+  return level.access_level === null ? null : (ROLE_DESCRIPTIONS.get(level.access_level) ?? null);
+}
+
+function accessLevelJson(state: FakeState, level: AccessLevelRecord) {
+  return {
+    id: level.id,
+    access_level: level.access_level,
+    access_level_description: accessLevelDescription(state, level),
+    user_id: level.user_id,
+    group_id: level.group_id,
+  };
+}
+
+/** API::Entities::ProtectedBranch with the EE (Premium) fields. */
+export function protectedBranchJson(state: FakeState, branch: ProtectedBranchRecord) {
+  return {
+    id: branch.id,
+    name: branch.name,
+    push_access_levels: branch.push_access_levels.map((l) => accessLevelJson(state, l)),
+    merge_access_levels: branch.merge_access_levels.map((l) => accessLevelJson(state, l)),
+    allow_force_push: branch.allow_force_push,
+    unprotect_access_levels: [],
+    code_owner_approval_required: branch.code_owner_approval_required,
+    inherited: false,
+  };
+}
+
+export function commitJson(commit: CommitRecord, projectWebUrl: string) {
+  return {
+    ...commit,
+    created_at: commit.committed_date,
+    trailers: {},
+    extended_trailers: {},
+    web_url: `${projectWebUrl}/-/commit/${commit.id}`,
   };
 }
 
@@ -132,23 +213,6 @@ export function mergeRequestJson(state: FakeState, mr: MergeRequestRecord, baseU
     web_url: `${baseUrl}/${path}/-/merge_requests/${mr.iid}`,
     first_contribution: false,
   };
-}
-
-/** Users allowed to satisfy a rule: listed users plus members of listed groups. */
-function eligibleUserIds(state: FakeState, rule: MergeRequestRecord['approval_rules'][number]): Set<number> {
-  const ids = new Set(rule.eligible_approver_ids);
-  for (const groupId of rule.group_ids) {
-    for (const m of state.group(groupId)?.members ?? []) ids.add(m.user_id);
-  }
-  return ids;
-}
-
-export function approvalRuleStates(state: FakeState, mr: MergeRequestRecord) {
-  return mr.approval_rules.map((rule) => {
-    const eligible = eligibleUserIds(state, rule);
-    const counted = mr.approved_by.filter((a) => rule.rule_type === 'any_approver' || eligible.has(a.user_id));
-    return { rule, eligible, counted, approved: counted.length >= rule.approvals_required };
-  });
 }
 
 export function approvalSummary(state: FakeState, mr: MergeRequestRecord) {

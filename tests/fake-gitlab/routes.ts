@@ -11,22 +11,35 @@ import {
   optionalInteger,
   paginate,
   requireString,
+  unknownRoute,
   type ApiResponse,
   type Params,
 } from './http.js';
 import {
-  approvalRuleStates,
+  approvalSettingsJson,
   approvalSummary,
+  commitJson,
   diffJson,
   discussionJson,
   memberJson,
   mergeRequestJson,
   noteJson,
+  projectJson,
+  protectedBranchJson,
   userByIdJson,
   userJson,
 } from './render.js';
-import type { Member, UserRecord } from './seed.js';
-import { addressableLines, blobId, type DiffPosition, type DiscussionRecord, type FakeState, type MergeRequestRecord, type NoteRecord } from './state.js';
+import type { GroupRecord, Member, UserRecord } from './seed.js';
+import {
+  addressableLines,
+  approvalRuleStates,
+  blobId,
+  type DiffPosition,
+  type DiscussionRecord,
+  type FakeState,
+  type MergeRequestRecord,
+  type NoteRecord,
+} from './state.js';
 import { isOnlyQuickActions } from './text.js';
 
 export interface RouteContext {
@@ -122,10 +135,32 @@ function listMembers(ctx: RouteContext, members: Member[]): ApiResponse {
   return paginate(rendered, ctx.query, ctx.selfUrl);
 }
 
+/** `members.find_by!(user_id:)`: a non-member is ActiveRecord::RecordNotFound, rendered `404 Not found`. */
 function showMember(ctx: RouteContext, members: Member[]): ApiResponse {
+  if (!/^\d+$/.test(ctx.path.user_id!)) throw invalidParam('user_id is invalid');
   const member = members.find((m) => String(m.user_id) === ctx.path.user_id);
-  if (!member) throw notFound('Member');
+  if (!member) throw notFound();
   return ok(memberJson(ctx.state, member, ctx.baseUrl));
+}
+
+/**
+ * GitLab hides a private group (and its members) behind `404 Group Not Found`, not 403, from users
+ * who are not members of it or of a group above it.
+ */
+function visibleGroupOf(ctx: RouteContext): GroupRecord {
+  const group = ctx.state.group(ctx.path.id!);
+  if (!group) throw notFound('Group');
+  if (group.visibility !== 'private') return group;
+  const isMember = ctx.state.groups.some(
+    (g) => (g.full_path === group.full_path || group.full_path.startsWith(`${g.full_path}/`)) && g.members.some((m) => m.user_id === ctx.user.id),
+  );
+  if (!isMember) throw notFound('Group');
+  return group;
+}
+
+/** Direct members plus those of the groups above `fullPath`, for `/members/all`. */
+function withInheritedMembers(state: FakeState, fullPath: string, direct: Member[]): Member[] {
+  return highestAccess([...ancestorGroupMembers(state, fullPath), ...direct]);
 }
 
 function fileAtRef(ctx: RouteContext, ref: string) {
@@ -207,51 +242,73 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const user = ctx.state.user(Number(ctx.path.user_id));
       if (!user) throw notFound('User');
-      return ok(userJson(user, ctx.baseUrl));
+      // The single-user entity adds the profile fields (Entities::User), public_email among them.
+      return ok({ ...userJson(user, ctx.baseUrl), public_email: user.public_email });
     },
   },
   {
     method: 'GET',
     pattern: 'groups/:id',
     handle: (ctx) => {
-      const group = ctx.state.group(ctx.path.id!);
-      if (!group) throw notFound('Group');
+      const group = visibleGroupOf(ctx);
       const name = group.name ?? group.full_path.split('/').pop()!;
-      return ok({ id: group.id, name, path: group.full_path.split('/').pop(), full_path: group.full_path, full_name: name, web_url: `${ctx.baseUrl}/groups/${group.full_path}` });
+      return ok({
+        id: group.id,
+        name,
+        path: group.full_path.split('/').pop(),
+        full_path: group.full_path,
+        full_name: name,
+        visibility: group.visibility,
+        web_url: `${ctx.baseUrl}/groups/${group.full_path}`,
+      });
     },
   },
-  {
-    method: 'GET',
-    pattern: 'groups/:id/members',
-    handle: (ctx) => {
-      const group = ctx.state.group(ctx.path.id!);
-      if (!group) throw notFound('Group');
-      return listMembers(ctx, group.members);
-    },
-  },
+  { method: 'GET', pattern: 'groups/:id/members', handle: (ctx) => listMembers(ctx, visibleGroupOf(ctx).members) },
   {
     method: 'GET',
     pattern: 'groups/:id/members/all',
     handle: (ctx) => {
-      const group = ctx.state.group(ctx.path.id!);
-      if (!group) throw notFound('Group');
-      return listMembers(ctx, highestAccess([...ancestorGroupMembers(ctx.state, group.full_path), ...group.members]));
+      const group = visibleGroupOf(ctx);
+      return listMembers(ctx, withInheritedMembers(ctx.state, group.full_path, group.members));
+    },
+  },
+  { method: 'GET', pattern: 'groups/:id/members/:user_id', handle: (ctx) => showMember(ctx, visibleGroupOf(ctx).members) },
+  {
+    method: 'GET',
+    pattern: 'groups/:id/members/all/:user_id',
+    handle: (ctx) => {
+      const group = visibleGroupOf(ctx);
+      return showMember(ctx, withInheritedMembers(ctx.state, group.full_path, group.members));
+    },
+  },
+  { method: 'GET', pattern: 'projects/:id', handle: (ctx) => ok(projectJson(projectOf(ctx), ctx.baseUrl)) },
+  {
+    method: 'GET',
+    pattern: 'projects/:id/approvals',
+    handle: (ctx) => {
+      const project = projectOf(ctx);
+      if (project.approval_settings_endpoint === 'forbidden') throw forbidden();
+      if (project.approval_settings_endpoint === 'absent') throw unknownRoute();
+      return ok(approvalSettingsJson(project));
     },
   },
   {
     method: 'GET',
-    pattern: 'projects/:id',
+    pattern: 'projects/:id/protected_branches',
     handle: (ctx) => {
-      const p = projectOf(ctx);
-      return ok({
-        id: p.id,
-        name: p.path_with_namespace.split('/').pop(),
-        path: p.path_with_namespace.split('/').pop(),
-        path_with_namespace: p.path_with_namespace,
-        default_branch: p.default_branch,
-        web_url: `${ctx.baseUrl}/${p.path_with_namespace}`,
-        namespace: { full_path: p.path_with_namespace.split('/').slice(0, -1).join('/') },
-      });
+      const search = ctx.query.get('search');
+      const branches = projectOf(ctx).protected_branches.filter((b) => !search || b.name.includes(search));
+      return paginate(branches.map((b) => protectedBranchJson(ctx.state, b)), ctx.query, ctx.selfUrl);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: 'projects/:id/protected_branches/:name',
+    handle: (ctx) => {
+      // `protected_branches.find_by!(name:)`: the rule's own name, so `release/*` finds the wildcard rule but `release/1.0` does not.
+      const branch = projectOf(ctx).protected_branches.find((b) => b.name === ctx.path.name);
+      if (!branch) throw notFound();
+      return ok(protectedBranchJson(ctx.state, branch));
     },
   },
   { method: 'GET', pattern: 'projects/:id/members', handle: (ctx) => listMembers(ctx, projectOf(ctx).members) },
@@ -260,7 +317,7 @@ export const routes: Route[] = [
     pattern: 'projects/:id/members/all',
     handle: (ctx) => {
       const p = projectOf(ctx);
-      return listMembers(ctx, highestAccess([...ancestorGroupMembers(ctx.state, p.path_with_namespace), ...p.members]));
+      return listMembers(ctx, withInheritedMembers(ctx.state, p.path_with_namespace, p.members));
     },
   },
   { method: 'GET', pattern: 'projects/:id/members/:user_id', handle: (ctx) => showMember(ctx, projectOf(ctx).members) },
@@ -269,7 +326,7 @@ export const routes: Route[] = [
     pattern: 'projects/:id/members/all/:user_id',
     handle: (ctx) => {
       const p = projectOf(ctx);
-      return showMember(ctx, highestAccess([...ancestorGroupMembers(ctx.state, p.path_with_namespace), ...p.members]));
+      return showMember(ctx, withInheritedMembers(ctx.state, p.path_with_namespace, p.members));
     },
   },
   {
@@ -313,10 +370,19 @@ export const routes: Route[] = [
   },
   {
     method: 'GET',
+    pattern: 'projects/:id/merge_requests/:iid/commits',
+    handle: (ctx) => {
+      const mr = mergeRequestOf(ctx);
+      const projectUrl = `${ctx.baseUrl}/${projectOf(ctx).path_with_namespace}`;
+      return paginate(mr.commits.map((c) => commitJson(c, projectUrl)), ctx.query, ctx.selfUrl);
+    },
+  },
+  {
+    method: 'GET',
     pattern: 'projects/:id/merge_requests/:iid/versions',
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
-      const versions = mr.versions.map(({ diffs: _diffs, ...v }) => ({ ...v, merge_request_id: mr.id, patch_id_sha: v.head_commit_sha }));
+      const versions = mr.versions.map(({ diffs: _diffs, commits: _commits, ...v }) => ({ ...v, merge_request_id: mr.id, patch_id_sha: v.head_commit_sha }));
       return paginate(versions, ctx.query, ctx.selfUrl);
     },
   },
@@ -327,7 +393,14 @@ export const routes: Route[] = [
       const mr = mergeRequestOf(ctx);
       const version = mr.versions.find((v) => String(v.id) === ctx.path.version_id);
       if (!version) throw notFound('Version');
-      return ok({ ...version, merge_request_id: mr.id, patch_id_sha: version.head_commit_sha, commits: [], diffs: version.diffs.map(diffJson) });
+      const projectUrl = `${ctx.baseUrl}/${projectOf(ctx).path_with_namespace}`;
+      return ok({
+        ...version,
+        merge_request_id: mr.id,
+        patch_id_sha: version.head_commit_sha,
+        commits: version.commits.map((c) => commitJson(c, projectUrl)),
+        diffs: version.diffs.map(diffJson),
+      });
     },
   },
   {
@@ -516,7 +589,10 @@ export const routes: Route[] = [
     pattern: 'projects/:id/merge_requests/:iid/approvals',
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
+      const settings = projectOf(ctx).approval_settings;
       const summary = approvalSummary(ctx.state, mr);
+      const hasApproved = mr.approved_by.some((a) => a.user_id === ctx.user.id);
+      const isAuthor = mr.author_id === ctx.user.id;
       return ok({
         id: mr.id,
         iid: mr.iid,
@@ -530,7 +606,7 @@ export const routes: Route[] = [
         approved: summary.approvals_left === 0,
         approvals_required: summary.approvals_required,
         approvals_left: summary.approvals_left,
-        require_password_to_approve: false,
+        require_password_to_approve: settings.require_password_to_approve,
         approved_by: mr.approved_by.map((a) => ({
           user: userByIdJson(ctx.state, a.user_id, ctx.baseUrl),
           approved_at: a.approved_at,
@@ -538,8 +614,8 @@ export const routes: Route[] = [
         suggested_approvers: [],
         approvers: [],
         approver_groups: [],
-        user_has_approved: mr.approved_by.some((a) => a.user_id === ctx.user.id),
-        user_can_approve: !mr.approved_by.some((a) => a.user_id === ctx.user.id) && mr.author_id !== ctx.user.id,
+        user_has_approved: hasApproved,
+        user_can_approve: !hasApproved && (!isAuthor || settings.merge_requests_author_approval),
         approval_rules_left: summary.rules_left.map(({ rule }) => ({ id: rule.id, name: rule.name, rule_type: rule.rule_type })),
         has_approval_rules: mr.approval_rules.length > 0,
         merge_request_approvers_available: true,

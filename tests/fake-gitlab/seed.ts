@@ -11,15 +11,25 @@ const memberSchema = z.object({
   user_id: z.number().int(),
   /** 10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner */
   access_level: z.number().int(),
+  /**
+   * GitLab's member state, rendered as `membership_state` (absent = `active`; optional so tests can push
+   * `{ user_id, access_level }` into state). `awaiting`: added but waiting for a seat or an approval.
+   */
+  membership_state: z.enum(['active', 'awaiting']).optional(),
 });
 
 const userSchema = z.object({
   id: z.number().int(),
   username: z.string().min(1),
   name: z.string().optional(),
-  state: z.string().default('active'),
+  /** Rendered as `state` on users, members, authors and approvers. */
+  state: z.enum(['active', 'blocked', 'deactivated']).default('active'),
   bot: z.boolean().default(false),
+  /** The email a user chose to show on their profile; `GET /users/:id` returns it ("" when none), the only email other users can see. */
+  public_email: z.string().default(''),
 });
+
+const visibilitySchema = z.enum(['public', 'internal', 'private']);
 
 const tokenSchema = z.object({
   token: z.string().min(1),
@@ -35,7 +45,45 @@ const groupSchema = z.object({
   /** e.g. `acme/security`; ancestors are found by path prefix for `/members/all`. */
   full_path: z.string().min(1),
   name: z.string().optional(),
+  /** A private group answers 404 to users who are not members of it or of a group above it. */
+  visibility: visibilitySchema.default('public'),
   members: z.array(memberSchema).default([]),
+});
+
+/** Project-level MR approval settings (`GET /projects/:id/approvals`), GitLab's defaults. */
+const approvalSettingsSchema = z.object({
+  approvals_before_merge: z.number().int().default(0),
+  reset_approvals_on_push: z.boolean().default(true),
+  /** Only code-owner approvals whose files changed are removed on push (used when `reset_approvals_on_push` is false). */
+  selective_code_owner_removals: z.boolean().default(false),
+  disable_overriding_approvers_per_merge_request: z.boolean().default(false),
+  /** true = the MR author may approve their own MR. */
+  merge_requests_author_approval: z.boolean().default(false),
+  /** true = users who committed to the MR may not approve it. */
+  merge_requests_disable_committers_approval: z.boolean().default(false),
+  require_password_to_approve: z.boolean().default(false),
+  require_reauthentication_to_approve: z.boolean().default(false),
+});
+
+/** One entry of `push_access_levels` / `merge_access_levels`: a role, or (Premium) a user or group. */
+const accessLevelSchema = z.object({
+  /** 0 No one, 30 Developers + Maintainers, 40 Maintainers, 60 Instance admins; null for user/group entries. */
+  access_level: z.number().int().nullable().default(null),
+  user_id: z.number().int().nullable().default(null),
+  group_id: z.number().int().nullable().default(null),
+});
+
+/** GitLab protects with Maintainer push and merge access unless told otherwise. */
+const maintainersOnly = [{ access_level: 40 }];
+
+const protectedBranchSchema = z.object({
+  id: z.number().int().optional(),
+  /** Exact branch name or wildcard such as `release/*`. */
+  name: z.string().min(1),
+  code_owner_approval_required: z.boolean().default(false),
+  allow_force_push: z.boolean().default(false),
+  push_access_levels: z.array(accessLevelSchema).prefault(maintainersOnly),
+  merge_access_levels: z.array(accessLevelSchema).prefault(maintainersOnly),
 });
 
 const projectSchema = z.object({
@@ -46,6 +94,20 @@ const projectSchema = z.object({
   files: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   /** Direct members; `/members/all` adds members of ancestor groups. */
   members: z.array(memberSchema).default([]),
+  /** Reported by `GET /projects/:id` only; projects are never hidden. GitLab creates projects private. */
+  visibility: visibilitySchema.default('private'),
+  only_allow_merge_if_pipeline_succeeds: z.boolean().default(false),
+  allow_merge_on_skipped_pipeline: z.boolean().default(false),
+  only_allow_merge_if_all_discussions_are_resolved: z.boolean().default(false),
+  /** null when never set (GitLab's column default; `""` after the CI/CD settings form was saved empty): both mean `.gitlab-ci.yml` in this repository. */
+  ci_config_path: z.string().nullable().default(null),
+  approval_settings: approvalSettingsSchema.prefault({}),
+  /**
+   * How `GET /projects/:id/approvals` answers: `forbidden` = 403 (GitLab EE: token user below Maintainer),
+   * `absent` = 404 `{"error":"404 Not Found"}` (GitLab CE/FOSS has no such route).
+   */
+  approval_settings_endpoint: z.enum(['available', 'forbidden', 'absent']).default('available'),
+  protected_branches: z.array(protectedBranchSchema).default([]),
 });
 
 const diffFileSchema = z.object({
@@ -70,6 +132,26 @@ const seedNoteSchema = z.object({
   system: z.boolean().default(false),
   created_at: z.string().optional(),
 });
+
+/** A commit of the MR; title (first line of message) and short_id are derived like GitLab does. */
+const commitSchema = z.object({
+  id: sha,
+  message: z.string().min(1),
+  author_name: z.string().default('Fake Author'),
+  author_email: z.string().default('author@example.com'),
+  /** Defaults to the fake clock when the commit is added. */
+  authored_date: z.string().optional(),
+  /** Committer defaults to the author. */
+  committer_name: z.string().optional(),
+  committer_email: z.string().optional(),
+  committed_date: z.string().optional(),
+});
+
+/** A user id (approved when the MR was seeded) or an approval with an explicit time. */
+const seedApprovalSchema = z.union([
+  z.number().int(),
+  z.object({ user_id: z.number().int(), approved_at: z.string() }),
+]);
 
 const seedDiscussionSchema = z.object({
   id: z.string().optional(),
@@ -106,8 +188,10 @@ const mergeRequestSchema = z.object({
   diffs: z.array(diffFileSchema).default([]),
   notes: z.array(seedNoteSchema).default([]),
   discussions: z.array(seedDiscussionSchema).default([]),
-  /** User ids that approved, in order. */
-  approved_by: z.array(z.number().int()).default([]),
+  /** Newest first, as `GET .../commits` lists them. */
+  commits: z.array(commitSchema).default([]),
+  /** Approvals in the order given: `4` or `{ user_id: 4, approved_at: '2026-01-01T00:00:00.000Z' }`. */
+  approved_by: z.array(seedApprovalSchema).default([]),
   approvals_required: z.number().int().default(0),
   approval_rules: z.array(approvalRuleSchema).default([]),
 });
@@ -124,6 +208,8 @@ export const seedSchema = z.object({
 export type SeedData = z.input<typeof seedSchema>;
 export type SeedMergeRequest = z.input<typeof mergeRequestSchema>;
 export type SeedDiffFile = z.input<typeof diffFileSchema>;
+export type SeedCommit = z.input<typeof commitSchema>;
+export type SeedProtectedBranch = z.input<typeof protectedBranchSchema>;
 /** After defaults are applied. */
 export type NormalizedSeed = z.output<typeof seedSchema>;
 export type DiffRefs = z.output<typeof diffRefsSchema>;
@@ -136,6 +222,10 @@ export type DiffFileRecord = z.output<typeof diffFileSchema>;
 export type ApprovalRuleRecord = z.output<typeof approvalRuleSchema>;
 export type SeedNote = z.output<typeof seedNoteSchema>;
 export type SeedDiscussion = z.output<typeof seedDiscussionSchema>;
+export type ApprovalSettings = z.output<typeof approvalSettingsSchema>;
+export type ParsedAccessLevel = z.output<typeof accessLevelSchema>;
+export type ParsedProtectedBranch = z.output<typeof protectedBranchSchema>;
+export type ParsedCommit = z.output<typeof commitSchema>;
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
@@ -146,6 +236,8 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
 export const parseSeed = (seed: Partial<SeedData> = {}): NormalizedSeed => parseWith(seedSchema, seed, '');
 export const parseMergeRequest = (seed: SeedMergeRequest) => parseWith(mergeRequestSchema, seed, ' merge request');
 export const parseDiffFiles = (diffs: SeedDiffFile[]) => parseWith(z.array(diffFileSchema), diffs, ' diffs');
+export const parseCommits = (commits: SeedCommit[]) => parseWith(z.array(commitSchema).min(1), commits, ' pushed commits');
+export const defaultApprovalSettings = (): ApprovalSettings => approvalSettingsSchema.parse({});
 
 /** Reads and validates a JSON seed file (same shape as `startFakeGitLab`'s argument). */
 export async function seedFromJson(path: string): Promise<SeedData> {

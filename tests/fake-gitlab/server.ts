@@ -10,8 +10,21 @@ import type { SeedData, UserRecord } from './seed.js';
 import { FakeState } from './state.js';
 
 export { FaultInjector, type FaultAction, type FaultMatch, type Gate } from './faults.js';
-export { seedFromJson, type SeedData, type SeedDiffFile, type SeedMergeRequest } from './seed.js';
-export { FakeState, addressableLines, type DiffPosition, type DiscussionRecord, type MergeRequestRecord, type NoteRecord, type TextEffect } from './state.js';
+export { seedFromJson, type SeedCommit, type SeedData, type SeedDiffFile, type SeedMergeRequest, type SeedProtectedBranch } from './seed.js';
+export {
+  FakeState,
+  addressableLines,
+  type CommitRecord,
+  type DiffPosition,
+  type DiscussionRecord,
+  type MergeRequestRecord,
+  type NoteRecord,
+  type ProjectState,
+  type ProtectedBranchRecord,
+  type PushOptions,
+  type PushResult,
+  type TextEffect,
+} from './state.js';
 
 export interface RecordedRequest {
   method: string;

@@ -1,16 +1,23 @@
 // In-memory GitLab state. Tests may read and mutate it directly between requests;
 // the helper methods cover the changes that need more than one field kept consistent.
 import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
 import {
+  defaultApprovalSettings,
+  parseCommits,
   parseDiffFiles,
   parseMergeRequest,
   parseSeed,
+  type ParsedAccessLevel,
   type ApprovalRuleRecord,
+  type ParsedCommit,
   type DiffFileRecord,
   type DiffRefs,
   type GroupRecord,
   type NormalizedSeed,
   type ProjectRecord,
+  type ParsedProtectedBranch,
+  type SeedCommit,
   type SeedData,
   type SeedDiffFile,
   type SeedMergeRequest,
@@ -53,6 +60,20 @@ export interface DiscussionRecord {
   notes: NoteRecord[];
 }
 
+export interface CommitRecord {
+  id: string;
+  /** First 8 characters of the SHA, as GitLab's `Commit#short_id`. */
+  short_id: string;
+  title: string;
+  message: string;
+  author_name: string;
+  author_email: string;
+  authored_date: string;
+  committer_name: string;
+  committer_email: string;
+  committed_date: string;
+}
+
 export interface DiffVersion {
   id: number;
   head_commit_sha: string;
@@ -62,6 +83,28 @@ export interface DiffVersion {
   state: 'collected' | 'overflow' | 'empty';
   real_size: string;
   diffs: DiffFileRecord[];
+  /** The MR's commits when this version was created, newest first. */
+  commits: CommitRecord[];
+}
+
+export interface ApprovalRecord {
+  user_id: number;
+  approved_at: string;
+}
+
+export interface AccessLevelRecord extends ParsedAccessLevel {
+  id: number;
+}
+
+export interface ProtectedBranchRecord extends Omit<ParsedProtectedBranch, 'id' | 'push_access_levels' | 'merge_access_levels'> {
+  id: number;
+  push_access_levels: AccessLevelRecord[];
+  merge_access_levels: AccessLevelRecord[];
+}
+
+/** A seeded project with ids assigned to its protected branches and their access levels. */
+export interface ProjectState extends Omit<ProjectRecord, 'protected_branches'> {
+  protected_branches: ProtectedBranchRecord[];
 }
 
 export interface MergeRequestRecord {
@@ -80,8 +123,10 @@ export interface MergeRequestRecord {
   diffs: DiffFileRecord[];
   /** Newest first, like `/versions`. */
   versions: DiffVersion[];
+  /** Newest first, like `/commits`. */
+  commits: CommitRecord[];
   discussions: DiscussionRecord[];
-  approved_by: { user_id: number; approved_at: string }[];
+  approved_by: ApprovalRecord[];
   approvals_required: number;
   approval_rules: ApprovalRuleRecord[];
   created_at: string;
@@ -95,6 +140,25 @@ export interface TextEffect {
   mentions: string[];
 }
 
+export interface PushOptions {
+  refs: DiffRefs;
+  /** The whole MR diff after the push, as for `pushVersion`. */
+  diffs: SeedDiffFile[];
+  /** User id of the pusher: author of the system notes. */
+  by: number;
+  /** The pushed commits, newest first (like `GET .../commits`); at least one. */
+  commits: SeedCommit[];
+}
+
+export interface PushResult {
+  version: DiffVersion;
+  /** "added N commits" system note. */
+  commitsNote: NoteRecord;
+  /** "reset approvals from @a and @b by pushing to the branch", when the push removed approvals. */
+  approvalsResetNote: NoteRecord | null;
+  removedApproverIds: number[];
+}
+
 /** Deterministic clock: every write advances one second from a fixed start. */
 const CLOCK_START = Date.parse('2026-01-01T00:00:00.000Z');
 
@@ -102,7 +166,7 @@ export class FakeState {
   users: UserRecord[];
   tokens: TokenRecord[];
   groups: GroupRecord[];
-  projects: ProjectRecord[];
+  projects: ProjectState[];
   mergeRequests: MergeRequestRecord[] = [];
   /** Quick actions and @mentions found in note bodies on create/update (GitLab would execute/notify). */
   textEffects: TextEffect[] = [];
@@ -111,13 +175,15 @@ export class FakeState {
   private nextMergeRequestId = 501;
   private nextVersionId = 9001;
   private nextDiscussionSeq = 1;
+  private nextProtectedBranchId = 101;
+  private nextAccessLevelId = 1001;
 
   constructor(seed: Partial<SeedData> = {}) {
     const data: NormalizedSeed = parseSeed(seed);
     this.users = data.users;
     this.tokens = data.tokens;
     this.groups = data.groups;
-    this.projects = data.projects;
+    this.projects = data.projects.map((p) => this.projectState(p));
     for (const mr of data.merge_requests) this.addMergeRequest(mr);
   }
 
@@ -131,7 +197,7 @@ export class FakeState {
   }
 
   /** `:id` in a URL: numeric id or (already decoded) `group/project` path. */
-  project(idOrPath: string | number): ProjectRecord | undefined {
+  project(idOrPath: string | number): ProjectState | undefined {
     const key = String(idOrPath);
     return /^\d+$/.test(key)
       ? this.projects.find((p) => p.id === Number(key))
@@ -167,8 +233,9 @@ export class FakeState {
       diff_refs: null,
       diffs: [],
       versions: [],
+      commits: this.commitRecords(data.commits),
       discussions: [],
-      approved_by: data.approved_by.map((user_id) => ({ user_id, approved_at: created })),
+      approved_by: data.approved_by.map((a) => (typeof a === 'number' ? { user_id: a, approved_at: created } : a)),
       approvals_required: data.approvals_required,
       approval_rules: data.approval_rules,
       created_at: created,
@@ -199,12 +266,36 @@ export class FakeState {
       state: files.length === 0 ? 'empty' : 'collected',
       real_size: String(files.length),
       diffs: files,
+      commits: [...mr.commits],
     };
     mr.versions.unshift(version);
     mr.diff_refs = { ...refs };
     mr.diffs = files;
     mr.updated_at = version.created_at;
     return version;
+  }
+
+  /**
+   * Simulates `by` pushing `commits` to the source branch, as GitLab's MergeRequests::RefreshService
+   * does: new version, the "added N commits" system note, then the approval reset the project's
+   * `approval_settings` ask for, with its "reset approvals from ..." system note.
+   */
+  push(mr: MergeRequestRecord, { refs, diffs, by, commits }: PushOptions): PushResult {
+    const previous = mr.versions[0];
+    const added = this.commitRecords(parseCommits(commits));
+    mr.commits = [...added, ...mr.commits];
+    const version = this.pushVersion(mr, refs, diffs);
+    const commitsNote = this.addSystemNote(mr, this.addedCommitsBody(mr, added, version, previous), by);
+
+    const removedApproverIds = this.approvalsRemovedByPush(mr, previous, version);
+    mr.approved_by = mr.approved_by.filter((a) => !removedApproverIds.includes(a.user_id));
+    const references = removedApproverIds.flatMap((id) => {
+      const user = this.user(id);
+      return user ? [`@${user.username}`] : [];
+    });
+    const approvalsResetNote =
+      references.length > 0 ? this.addSystemNote(mr, `reset approvals from ${toSentence(references)} by pushing to the branch`, by) : null;
+    return { version, commitsNote, approvalsResetNote, removedApproverIds };
   }
 
   /** Adds a system note (e.g. "added 1 commit") the way GitLab does on pushes and approvals. */
@@ -261,6 +352,69 @@ export class FakeState {
     return createHash('sha1').update(`discussion-${this.nextDiscussionSeq++}`).digest('hex');
   }
 
+  /** SystemNotes::CommitService#add_commits: commits oldest first, titles HTML-escaped by content_tag. */
+  private addedCommitsBody(mr: MergeRequestRecord, added: CommitRecord[], version: DiffVersion, previous: DiffVersion | undefined): string {
+    const items = [...added].reverse().map((c) => `<li>${c.short_id} - ${escapeHtml(c.title)}</li>`).join('');
+    const path = this.project(mr.project_id)?.path_with_namespace ?? String(mr.project_id);
+    const startSha = previous ? `&start_sha=${previous.head_commit_sha}` : '';
+    const compare = `/${path}/-/merge_requests/${mr.iid}/diffs?diff_id=${version.id}${startSha}`;
+    const count = `${added.length} commit${added.length === 1 ? '' : 's'}`;
+    return `added ${count}\n\n<ul>${items}</ul>\n\n[Compare with previous version](${compare})`;
+  }
+
+  /**
+   * EE MergeRequests::ResetApprovalsService: `reset_approvals_on_push` removes every approval;
+   * otherwise `selective_code_owner_removals` removes the approvals counted for code-owner rules
+   * whose pattern (the rule's `name`) matches a file whose diff changed since the previous version.
+   */
+  private approvalsRemovedByPush(mr: MergeRequestRecord, previous: DiffVersion | undefined, current: DiffVersion): number[] {
+    const settings = this.project(mr.project_id)?.approval_settings ?? defaultApprovalSettings();
+    if (settings.reset_approvals_on_push) return mr.approved_by.map((a) => a.user_id);
+    if (!settings.selective_code_owner_removals) return [];
+    const changed = changedPaths(previous?.diffs ?? [], current.diffs);
+    const removed = new Set<number>();
+    for (const { rule, counted } of approvalRuleStates(this, mr)) {
+      if (rule.rule_type !== 'code_owner' || !changed.some((path) => codeOwnerPatternMatches(rule.name, path))) continue;
+      for (const approval of counted) removed.add(approval.user_id);
+    }
+    return mr.approved_by.map((a) => a.user_id).filter((id) => removed.has(id));
+  }
+
+  /** Seeded commits are newest first; default dates are given oldest first so they read in order. */
+  private commitRecords(seeds: ParsedCommit[]): CommitRecord[] {
+    return [...seeds]
+      .reverse()
+      .map((seed) => {
+        const authoredDate = seed.authored_date ?? this.now();
+        return {
+          id: seed.id,
+          short_id: seed.id.slice(0, 8),
+          title: commitTitle(seed.message),
+          message: seed.message,
+          author_name: seed.author_name,
+          author_email: seed.author_email,
+          authored_date: authoredDate,
+          committer_name: seed.committer_name ?? seed.author_name,
+          committer_email: seed.committer_email ?? seed.author_email,
+          committed_date: seed.committed_date ?? authoredDate,
+        };
+      })
+      .reverse();
+  }
+
+  private projectState(project: ProjectRecord): ProjectState {
+    const withIds = (levels: ParsedAccessLevel[]): AccessLevelRecord[] => levels.map((level) => ({ id: this.nextAccessLevelId++, ...level }));
+    return {
+      ...project,
+      protected_branches: project.protected_branches.map((branch) => ({
+        ...branch,
+        id: branch.id ?? this.nextProtectedBranchId++,
+        push_access_levels: withIds(branch.push_access_levels),
+        merge_access_levels: withIds(branch.merge_access_levels),
+      })),
+    };
+  }
+
   private seedNote(seed: SeedNote, inThread: boolean): NoteRecord {
     const note = this.newNote({
       body: seed.body,
@@ -277,6 +431,59 @@ export class FakeState {
     if (seed.created_at) note.created_at = note.updated_at = seed.created_at;
     return note;
   }
+}
+
+/** Users allowed to satisfy a rule: listed users plus members of listed groups. */
+function eligibleUserIds(state: FakeState, rule: ApprovalRuleRecord): Set<number> {
+  const ids = new Set(rule.eligible_approver_ids);
+  for (const groupId of rule.group_ids) {
+    for (const m of state.group(groupId)?.members ?? []) ids.add(m.user_id);
+  }
+  return ids;
+}
+
+/** Each rule with its eligible users, the approvals that count for it and whether it is met. */
+export function approvalRuleStates(state: FakeState, mr: MergeRequestRecord) {
+  return mr.approval_rules.map((rule) => {
+    const eligible = eligibleUserIds(state, rule);
+    const counted = mr.approved_by.filter((a) => rule.rule_type === 'any_approver' || eligible.has(a.user_id));
+    return { rule, eligible, counted, approved: counted.length >= rule.approvals_required };
+  });
+}
+
+/** Commit#title: the first line, cut to 80 characters and an ellipsis when longer than 100. */
+function commitTitle(message: string): string {
+  const firstLine = message.split('\n', 1)[0]!;
+  return firstLine.length > 100 ? `${firstLine.slice(0, 80)}…` : firstLine;
+}
+
+/** ERB::Util.html_escape, as Rails' content_tag applies to the commit list. */
+function escapeHtml(text: string): string {
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  return text.replace(/[&<>"']/g, (c) => entities[c]!);
+}
+
+/** Array#to_sentence: "a", "a and b", "a, b, and c". */
+function toSentence(words: string[]): string {
+  if (words.length <= 2) return words.join(' and ');
+  return `${words.slice(0, -1).join(', ')}, and ${words.at(-1)}`;
+}
+
+/** Paths whose entry in the MR diff differs between two versions (added, removed or changed hunks). */
+function changedPaths(previous: DiffFileRecord[], current: DiffFileRecord[]): string[] {
+  const before = new Map(previous.map((f) => [f.new_path, JSON.stringify(f)]));
+  const after = new Map(current.map((f) => [f.new_path, JSON.stringify(f)]));
+  return [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path));
+}
+
+/**
+ * GitLab CODEOWNERS path semantics, approximately: a leading `/` anchors at the repository root,
+ * other patterns match at any depth, and a pattern also matches everything below a directory.
+ */
+function codeOwnerPatternMatches(pattern: string, path: string): boolean {
+  const glob = pattern.startsWith('/') ? pattern.slice(1) : `**/${pattern}`;
+  const directory = glob.endsWith('/') ? glob.slice(0, -1) : glob;
+  return picomatch.isMatch(path, [directory, `${directory}/**`], { dot: true });
 }
 
 export interface DiffLine {

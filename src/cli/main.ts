@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_FILE_NAMES } from '../config/names.js';
+import { redact } from '../gitlab/redact.js';
 import { FORMATS } from '../reporters/formats.js';
 import { registerSubcommands } from './commands/index.js';
 import { EXIT } from './exit.js';
@@ -94,6 +95,9 @@ export function withImplicitMergeRequest(argv: readonly string[], env: NodeJS.Pr
   return [...argv.slice(0, 2), 'mr', ...args];
 }
 
+/** Where GitLab tokens live in a CI job: ours and GitLab's own job token. */
+const TOKEN_VARIABLES = ['GITLAB_TOKEN', 'POLICYLINT_GITLAB_TOKEN', 'CI_JOB_TOKEN'];
+
 export async function main(argv: string[]): Promise<number> {
   // The lint command reports its code through setExit; subcommands set process.exitCode themselves.
   let exitCode: number | undefined;
@@ -112,7 +116,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`policylint: ${error.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`policylint: internal error: ${(error as Error).message}\n${process.env.POLICYLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set POLICYLINT_DEBUG=1 for a stack trace, and please report it.\n'}`);
+    // Job logs are widely readable, and an error from deep inside may quote a token.
+    const tokens = TOKEN_VARIABLES.map((name) => process.env[name]?.trim() ?? '');
+    const details = process.env.POLICYLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set POLICYLINT_DEBUG=1 for a stack trace, and please report it.\n';
+    process.stderr.write(redact(`policylint: internal error: ${(error as Error).message}\n${details}`, tokens));
     return EXIT.usage;
   }
 }

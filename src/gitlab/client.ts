@@ -110,12 +110,13 @@ const networkFailure = (error: unknown): Attempt => ({
 });
 
 async function attemptOnce(url: URL, init: RequestInit, timeoutMs: number): Promise<Attempt> {
-  let response: Response;
+  let response: Response | Failure;
   try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetchWithinOrigin(url, init, AbortSignal.timeout(timeoutMs));
   } catch (error) {
     return networkFailure(error);
   }
+  if (!(response instanceof Response)) return { ok: false, failure: response };
   if (response.ok) {
     try {
       const body = (await parseBody(response)) as FormattedResponse['body'];
@@ -130,6 +131,30 @@ async function attemptOnce(url: URL, init: RequestInit, timeoutMs: number): Prom
     ok: false,
     failure: { status: response.status, detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), maybeApplied: response.status >= 500 },
   };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+const refusedRedirect = (status: number, detail: string): Failure => ({ status, detail, retryAfterMs: undefined, maybeApplied: false });
+
+/**
+ * fetch itself would follow a redirect to any host and send PRIVATE-TOKEN along (it drops only
+ * `Authorization`), so redirects are followed here, within the origin of the request only. The
+ * request is repeated as it was: a write sent to a moved resource must not turn into a read.
+ */
+async function fetchWithinOrigin(url: URL, init: RequestInit, signal: AbortSignal): Promise<Response | Failure> {
+  let target = url;
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetch(target, { ...init, redirect: 'manual', signal });
+    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+    if (location === null) return response;
+    await response.body?.cancel();
+    const next = new URL(location, target);
+    if (next.origin !== url.origin) return refusedRedirect(response.status, `redirected to another host (${next.protocol}//${next.host}); not following it with the token`);
+    if (redirects === MAX_REDIRECTS) return refusedRedirect(response.status, `redirected more than ${MAX_REDIRECTS} times`);
+    target = next;
+  }
 }
 
 /** Same shapes gitbeaker's own handler returns, so its resources keep working. */

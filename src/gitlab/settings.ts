@@ -57,7 +57,26 @@ function serverFromApiUrl(apiUrl: string | undefined): string | undefined {
   return apiUrl?.replace(/\/api\/v4\/?$/, '');
 }
 
+/** A variable name, so that a token passed by mistake is refused without being echoed. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * In GitLab CI the token belongs to the instance running the job: it is sent to no other host,
+ * whatever --server-url says (CI_SERVER_URL, when present, wins over CI_API_V4_URL).
+ */
+function checkServerInCi(serverUrl: string, env: NodeJS.ProcessEnv): void {
+  const ciServerUrl = nonEmpty(env.CI_SERVER_URL);
+  if (ciServerUrl === undefined || nonEmpty(env.GITLAB_CI, env.CI) === undefined) return;
+  const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+  if (origin(serverUrl) !== origin(ciServerUrl)) {
+    throw new ConfigError(`mr got --server-url on ${origin(serverUrl)}, but this CI job's GitLab is ${origin(ciServerUrl)} (CI_SERVER_URL): in GitLab CI the token is sent to no other host`);
+  }
+}
+
 export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.ProcessEnv): MergeRequestSettings {
+  if (flags.tokenEnv !== undefined && !VARIABLE_NAME.test(flags.tokenEnv)) {
+    throw new ConfigError('--token-env takes the name of an environment variable, not a token');
+  }
   const parsed = schema.safeParse({
     serverUrl: nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL)),
     // The MR lives in the target project; CI_PROJECT_ID is the fork for fork MRs run in the fork.
@@ -75,6 +94,7 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
     const problem = issue.code === 'invalid_type' ? `needs ${label}` : `got an invalid value for ${label} (${issue.message})`;
     throw new ConfigError(`mr ${problem}: ${how}`);
   }
+  checkServerInCi(parsed.data.serverUrl, env);
   const tokenNames = flags.tokenEnv ? [flags.tokenEnv] : ['GITLAB_TOKEN', 'POLICYLINT_GITLAB_TOKEN'];
   const tokenName = tokenNames.find((name) => nonEmpty(env[name]) !== undefined);
   return {

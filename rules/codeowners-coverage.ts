@@ -100,6 +100,7 @@ export default defineRule<Options>({
     defaultSeverity: 'error',
     options,
     docs: 'docs/rules/codeowners-coverage.md',
+    control: true,
   },
   async checkProject(ctx) {
     const file = await ctx.project.codeowners();

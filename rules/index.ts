@@ -3,10 +3,11 @@ import codeownersCoverage from './codeowners-coverage.js';
 import directives from './directives.js';
 import exceptionReference from './exception-reference.js';
 import frontmatter from './frontmatter.js';
+import governanceFiles from './governance-files.js';
 import links from './links.js';
 import ownerApproval from './owner-approval.js';
 import requiredSections from './required-sections.js';
 import reviewDate from './review-date.js';
 
 /** Every rule policylint knows, in the order `policylint rules` lists them. */
-export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, ownerApproval, links, directives];
+export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, ownerApproval, governanceFiles, links, directives];

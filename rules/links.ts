@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
 import { documentAnchors, pageAnchors, type ScannedAnchors } from '../src/links/anchors.js';
@@ -31,14 +29,14 @@ function pageIndex(ctx: Context): Promise<PageIndex> {
   return ctx.project.memo(`links:pages:${contentRoot}`, async () => buildPageIndex(await ctx.project.listFiles(), contentRoot));
 }
 
-/** The source of a listed page; undefined when it cannot be read (a dangling symlink, say): its anchors are unknown, not none. */
+/**
+ * The source of a listed page, or undefined when it is not read (a symbolic link leading outside
+ * the repository, not a regular file, over maxFileBytes, not UTF-8, dangling): its anchors are
+ * unknown, not none, and nothing of it is quoted.
+ */
 function readPage(ctx: Context, file: string): string | undefined {
-  try {
-    // Synchronous: pages are small, and a thread-pool round trip per linked page costs more than the read.
-    return readFileSync(path.join(ctx.project.root, file), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = ctx.project.readText(file);
+  return read.ok ? read.source : undefined;
 }
 
 /** Anchors of a page, found at most once per run whichever document links to it first: exact for this document, scanned for others. */

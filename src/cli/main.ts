@@ -112,12 +112,12 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end with exit code 0; usage mistakes are 2, as for config errors.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Job logs are widely readable, and an error may quote a token (a mistyped flag value, say).
+    const tokens = TOKEN_VARIABLES.map((name) => process.env[name]?.trim() ?? '');
     if (error instanceof ConfigError) {
-      process.stderr.write(`policylint: ${error.message}\n`);
+      process.stderr.write(redact(`policylint: ${error.message}\n`, tokens));
       return EXIT.usage;
     }
-    // Job logs are widely readable, and an error from deep inside may quote a token.
-    const tokens = TOKEN_VARIABLES.map((name) => process.env[name]?.trim() ?? '');
     const details = process.env.POLICYLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set POLICYLINT_DEBUG=1 for a stack trace, and please report it.\n';
     process.stderr.write(redact(`policylint: internal error: ${(error as Error).message}\n${details}`, tokens));
     return EXIT.usage;

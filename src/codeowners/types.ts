@@ -48,7 +48,8 @@ export interface CodeownersProblem {
     | 'invalid-section-header'
     | 'invalid-approval-count'
     | 'file-too-large'
-    | 'binary-file';
+    | 'binary-file'
+    | 'unreadable-file';
 }
 
 /** Which entry of a section owns a path. */

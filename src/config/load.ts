@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { rules as ruleRegistry } from '../../rules/index.js';
-import type { AnyRule } from '../engine/types.js';
+import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../io/files.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../select/read.js';
 import { ConfigError } from './errors.js';
 import { CONFIG_FILE_NAMES } from './names.js';
 import { PRESETS } from './presets/index.js';
@@ -14,9 +15,12 @@ import type { DocumentClass, ResolvedConfig, RuleSetting } from './types.js';
 const DEFAULTS = {
   include: ['**/*.md'],
   exclude: ['**/node_modules/**'],
-  maxFileBytes: 10 * 1024 * 1024,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   maxInlineThreads: 25,
   failOnPublishError: false,
+  governanceFiles: ['.gitlab-ci.yml'],
+  committersMayApprove: false,
+  unverifiedApprovals: 'error' as const,
 };
 
 export const configSchema = buildConfigSchema(ruleRegistry);
@@ -36,16 +40,27 @@ export function findConfigFile(start: string): string | undefined {
   }
 }
 
+/** A config is a few KB; anything near this is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** Loads, validates and resolves a config file (presets merged, rule options defaulted). */
 export function loadConfig(file: string): ResolvedConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A config can live anywhere a user keeps it (a symbolic link is fine), but only a regular file of sane size is read.
+    text = readBounded(openRegularFile(file), MAX_CONFIG_BYTES).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code ?? (error as Error).message;
+    const reason = error instanceof FileTooLarge ? `${error.size} bytes, over the 1 MiB limit for a config file` : readErrorReason(error);
     throw new ConfigError(`Cannot read config ${file}: ${reason}`);
   }
+  return loadConfigText(text, file, path.dirname(path.resolve(file)), path.resolve(file));
+}
+
+/**
+ * Validates and resolves config text read elsewhere (a merge request reads it from the target
+ * branch's git objects). `file` names it in errors; `root` is the directory paths are relative to.
+ */
+export function loadConfigText(text: string, file: string, root: string, absoluteFile?: string): ResolvedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -63,7 +78,7 @@ export function loadConfig(file: string): ResolvedConfig {
     const pos = node ? lineCounter.linePos(node) : { line: 1, col: 1 };
     return `${file}:${pos.line}:${pos.col}`;
   }, file);
-  return resolveConfig(parsed, path.dirname(path.resolve(file)), path.resolve(file));
+  return resolveConfig(parsed, root, absoluteFile);
 }
 
 /** Resolves a config object that did not come from a file (e.g. `init` output, tests). */
@@ -220,6 +235,9 @@ function resolveConfig(config: ConfigFile, root: string, file: string | undefine
     mergeRequest: {
       maxInlineThreads: last((l) => l.mergeRequest?.maxInlineThreads, DEFAULTS.maxInlineThreads),
       failOnPublishError: last((l) => l.mergeRequest?.failOnPublishError, DEFAULTS.failOnPublishError),
+      governanceFiles: last((l) => l.mergeRequest?.governanceFiles, DEFAULTS.governanceFiles),
+      committersMayApprove: last((l) => l.mergeRequest?.committersMayApprove, DEFAULTS.committersMayApprove),
+      unverifiedApprovals: last((l) => l.mergeRequest?.unverifiedApprovals, DEFAULTS.unverifiedApprovals),
     },
   };
 }

@@ -15,12 +15,15 @@ const conditionSchema = z.union([
 
 const globList = z.array(z.string().min(1));
 
+/** More threads than this bury the merge request; GitLab's own bots stay far below it. */
+export const MAX_INLINE_THREADS = 100;
+
 /**
  * The config file's schema, built from the rule registry so each rule's options are checked by
  * the rule's own zod schema and the generated JSON Schema documents them.
  */
 export function buildConfigSchema(rules: readonly AnyRule[]) {
-  const ruleShape = Object.fromEntries(rules.map((rule) => [rule.meta.id, ruleSettingSchema(rule.meta.options as z.ZodType).optional().describe(rule.meta.description)]));
+  const ruleShape = Object.fromEntries(rules.filter((rule) => !rule.meta.alwaysOn).map((rule) => [rule.meta.id, ruleSettingSchema(rule.meta.options as z.ZodType).optional().describe(rule.meta.description)]));
   const classSchema = z.strictObject({
     description: z.string().optional(),
     paths: globList.min(1).optional().describe('Globs, relative to the config file, of files this class may select.'),
@@ -37,8 +40,16 @@ export function buildConfigSchema(rules: readonly AnyRule[]) {
     classes: z.record(z.string().regex(/^[A-Za-z0-9][\w-]*$/, 'class names are letters, digits, `-` and `_`'), classSchema).optional(),
     mergeRequest: z
       .strictObject({
-        maxInlineThreads: z.number().int().min(0).optional(),
+        maxInlineThreads: z.number().int().min(0).max(MAX_INLINE_THREADS).optional().describe(`Most diff threads one run opens (at most ${MAX_INLINE_THREADS}); the rest go into the summary.`),
         failOnPublishError: z.boolean().optional(),
+        governanceFiles: globList
+          .optional()
+          .describe('Files (globs, relative to the repository root) whose changes need their code owners\' approval, besides the policylint config and CODEOWNERS, which always do. Default: `.gitlab-ci.yml`.'),
+        committersMayApprove: z.boolean().optional().describe('Count approvals of users who pushed or authored commits of the merge request (default false; the author never counts).'),
+        unverifiedApprovals: z
+          .enum(['error', 'warn'])
+          .optional()
+          .describe('Severity of a code-owner approval that could not be verified (no token, fork, API error). Default `error`: the control fails closed.'),
       })
       .optional(),
   });

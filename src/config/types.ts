@@ -27,6 +27,12 @@ export interface MergeRequestSettings {
   maxInlineThreads: number;
   /** Fail the job when publishing to GitLab fails (findings are always written to reports first). */
   failOnPublishError: boolean;
+  /** Globs of repository files whose changes need their code owners' approval, besides the config and CODEOWNERS. */
+  governanceFiles: string[];
+  /** Whether approvals of users who pushed or authored the merge request's commits count. */
+  committersMayApprove: boolean;
+  /** Severity of an approval that could not be verified. */
+  unverifiedApprovals: 'error' | 'warn';
 }
 
 export interface ResolvedConfig {

@@ -11,6 +11,12 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** Whether a relative path (POSIX or native) leaves its root: `../x` does, a folder named `..x` does not. */
+export function isOutsideRoot(relativePath: string): boolean {
+  const posix = toPosix(relativePath);
+  return posix === '..' || posix.startsWith('../') || path.isAbsolute(relativePath);
+}
+
 /** A symbolic link, seen as a plain file: listed when its name matches, never walked into. */
 function linkAsFile(entry: Dirent): Dirent {
   if (!entry.isSymbolicLink()) return entry;
@@ -46,7 +52,7 @@ export async function discoverFiles(config: ResolvedConfig, patterns: readonly s
   for (const pattern of patterns) {
     const absolute = path.resolve(cwd, pattern);
     const relative = toPosix(path.relative(config.root, absolute));
-    if (relative.startsWith('..')) throw new ConfigError(`${pattern} is outside the project root ${config.root} (the directory of the config file)`);
+    if (isOutsideRoot(relative)) throw new ConfigError(`${pattern} is outside the project root ${config.root} (the directory of the config file)`);
     // A named link that cannot be followed (broken, or a loop) is still a file to report.
     const stat = statOrUndefined(absolute) ?? linkOrUndefined(absolute);
     if (stat?.isDirectory()) {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { rules as ruleRegistry } from '../../rules/index.js';
@@ -7,15 +6,14 @@ import { findConfigFile, loadConfig } from '../config/load.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from '../config/types.js';
 import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
-import { parseFrontMatter } from '../model/frontmatter.js';
 import { countLines } from '../model/lines.js';
 import { parseDocumentModel } from '../model/parse.js';
 import type { DocumentModel, FrontMatter } from '../model/types.js';
 import { createProjectContext } from '../project/context.js';
-import type { MergeRequestInfo, ProjectContext } from '../project/types.js';
+import type { ProjectContext } from '../project/types.js';
 import type { RuleSummary } from '../reporters/index.js';
-import { compileClass, type ClassMatcher } from '../select/classes.js';
-import { decodeUtf8, readBytes } from '../select/read.js';
+import { compileClass, selectingClass, type ClassMatcher } from '../select/classes.js';
+import { RepositoryReader } from '../select/read.js';
 import { applyDirectives } from './directives.js';
 import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from './findings.js';
 import { nestingTooDeep } from './guards.js';
@@ -30,6 +28,8 @@ const FILE_ERROR_DOCS = docsUrlFor('docs/rules/file-error.md');
 export interface RunOptions {
   cwd: string;
   configPath?: string;
+  /** An already resolved config (a merge request's, read from its target branch); `configPath` is then ignored. */
+  config?: ResolvedConfig;
   /** Paths, directories or globs from the command line; empty means the config's include globs. */
   patterns?: string[];
   /** Exact repository-relative files to lint (the MR integration's changed files); overrides patterns. */
@@ -37,9 +37,6 @@ export interface RunOptions {
   /** Only files changed since the merge base with this ref (`true`: the default base). */
   changedBase?: string | true;
   now: Date;
-  mergeRequest?: MergeRequestInfo;
-  /** Read CODEOWNERS from this git ref (the MR's target branch). */
-  codeownersRef?: string;
   onProgress?: (done: number, total: number) => void;
   /**
    * Once a run has parsed this many documents, cap V8's old-generation growth (a process-wide
@@ -83,14 +80,14 @@ interface RunSetup {
 }
 
 async function setUpRun(options: RunOptions): Promise<RunSetup> {
-  const config = loadConfig(resolveConfigFile(options));
+  const config = options.config ?? loadConfig(resolveConfigFile(options));
   const matchers = config.classes.map(compileClass);
   // Rules ask about files outside this run (a --changed or MR run lints only some): the same selection answers.
   const classify = async (file: string) => {
     const selection = selectFile(config, matchers.filter((m) => m.matchesPath(file)), file);
     return selection.kind === 'selected' ? selection.documentClass.name : undefined;
   };
-  const project = createProjectContext({ root: config.root, now: options.now, codeownersRef: options.codeownersRef, mergeRequest: options.mergeRequest, classify });
+  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify });
   let candidates = options.files ? [...options.files].sort() : await discoverFiles(config, options.patterns ?? [], options.cwd);
   if (options.changedBase !== undefined && !options.files) {
     const gitRoot = await project.gitRoot();
@@ -173,26 +170,14 @@ type Selection =
   | { kind: 'none' }
   | { kind: 'unreadable'; message: string; line?: number };
 
-/**
- * Reads one file and finds the first of `byPath` (the classes whose paths match it) that selects
- * it. Selection is as cheap as it can be: a class's plain `contains` texts and front-matter keys
- * are looked for in the undecoded bytes, only files that have them are decoded, and only files
- * that mention a class's front-matter keys have their YAML parsed.
- */
+/** Reads one file (inside the repository, bounded) and finds the first of `byPath` (the classes whose paths match it) that selects it. */
 function selectFile(config: ResolvedConfig, byPath: readonly ClassMatcher[], file: string): Selection {
   if (byPath.length === 0) return { kind: 'none' };
-  const absPath = path.join(config.root, file);
-  const read = readBytes(absPath, config.maxFileBytes);
+  const read = RepositoryReader.of(config).bytes(file);
   if (!read.ok) return { kind: 'unreadable', message: read.message, line: read.line };
-  const possible = byPath.filter((m) => m.mayMatchBytes(read.data));
-  if (possible.length === 0) return { kind: 'none' };
-  const decoded = decodeUtf8(read.data);
-  const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-  let frontMatter: FrontMatter | undefined;
-  const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
-  const selectedBy = possible.find((m) => m.matchesContent(source, lazyFrontMatter));
-  if (!selectedBy) return { kind: 'none' };
-  return { kind: 'selected', absPath, source, frontMatter: lazyFrontMatter(), documentClass: selectedBy.documentClass };
+  const selected = selectingClass(byPath, read.data);
+  if (!selected) return { kind: 'none' };
+  return { kind: 'selected', absPath: path.join(config.root, file), source: selected.source, frontMatter: selected.frontMatter, documentClass: selected.matcher.documentClass };
 }
 
 /** discover → select (paths, then text and front matter) → parse once. Keeps every document whole (for commands that inspect them). */
@@ -218,11 +203,12 @@ function classOf(config: ResolvedConfig, doc: DocumentModel): DocumentClass | un
   return config.classes.find((c) => c.name === doc.classes[0]);
 }
 
+/** The rules a lint runs for a class; merge-request-only rules are judged by `policylint mr` itself. */
 function activeRules(documentClass: DocumentClass): Array<{ rule: AnyRule; setting: RuleSetting }> {
   return Object.entries(documentClass.rules)
     .filter(([, setting]) => setting.severity !== 'off')
     .map(([id, setting]) => ({ rule: rulesById.get(id)!, setting }))
-    .filter(({ rule }) => rule !== undefined);
+    .filter(({ rule }) => rule !== undefined && !rule.meta.mergeRequestOnly);
 }
 
 export function summarizeRule(rule: AnyRule): RuleSummary {
@@ -336,7 +322,7 @@ export async function lint(options: RunOptions): Promise<LintResult> {
   const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));
   await forEachDocument(setup, options, fileErrorReporter(drafts), async (doc) => {
     await runDocumentRules(doc, plans.get(doc.classes[0]!) ?? [], project, drafts);
-    documents.push(new ReleasedDocument(doc));
+    documents.push(new ReleasedDocument(doc, RepositoryReader.of(config)));
   });
   documents.sort(byPath);
   const ran = await runProjectRules(config, project, documents, drafts);
@@ -362,9 +348,12 @@ class ReleasedDocument implements DocumentModel {
   readonly directives: DocumentModel['directives'];
   /** For directives, which need the line count but not the lines. */
   readonly lineCount: number;
+  readonly #reader: RepositoryReader;
   #reloaded: DocumentModel | undefined;
 
-  constructor(doc: DocumentModel) {
+  /** `reader` is the run's: a reload reads the file as selection did, inside the repository and bounded. */
+  constructor(doc: DocumentModel, reader: RepositoryReader) {
+    this.#reader = reader;
     const kept = structuredClone({ title: doc.title, frontMatter: doc.frontMatter, directives: doc.directives });
     this.path = doc.path;
     this.absPath = doc.absPath;
@@ -377,7 +366,11 @@ class ReleasedDocument implements DocumentModel {
   }
 
   #reload(): DocumentModel {
-    this.#reloaded ??= parseDocumentModel({ path: this.path, absPath: this.absPath, source: readFileSync(this.absPath, 'utf8'), classes: this.classes, frontMatter: this.frontMatter });
+    if (!this.#reloaded) {
+      const read = this.#reader.text(this.path);
+      if (!read.ok) throw new Error(`Cannot read ${this.path} again: ${read.message}`);
+      this.#reloaded = parseDocumentModel({ path: this.path, absPath: this.absPath, source: read.source, classes: this.classes, frontMatter: this.frontMatter });
+    }
     return this.#reloaded;
   }
 
@@ -405,7 +398,30 @@ function lineCountOf(doc: DocumentModel): number {
   return doc instanceof ReleasedDocument ? doc.lineCount : doc.lines.length;
 }
 
-const NEVER_SUPPRESSED = new Set(['directives', FILE_ERROR_RULE]);
+/** Findings no comment can hide: the control's own rules, file errors, and the directives rule that polices comments. */
+const NEVER_SUPPRESSED = new Set(['directives', FILE_ERROR_RULE, ...ruleRegistry.filter((rule) => rule.meta.control).map((rule) => rule.meta.id)]);
+const DIRECTIVES_DOCS = docsUrlFor('docs/rules/directives.md');
+
+/** A comment that names a control rule switches nothing off; it is reported, as an error, so a reviewer sees the attempt. */
+function controlDirectiveFindings(doc: DocumentModel): DraftFinding[] {
+  return doc.directives.flatMap((directive) =>
+    directive.kind === 'enable'
+      ? []
+      : directive.ruleIds
+          .filter((id) => NEVER_SUPPRESSED.has(id) && id !== 'directives')
+          .map((id) =>
+            draftFinding(
+              { ruleId: 'directives', severity: 'error', path: doc.path, documentTitle: doc.title, docsUrl: DIRECTIVES_DOCS },
+              {
+                message: `policylint-${directive.kind} ${id} has no effect: ${id} is part of the control and cannot be switched off by a comment; remove it`,
+                line: directive.line,
+                column: directive.column,
+                key: `control:${directive.kind}:${id}`,
+              },
+            ),
+          ),
+  );
+}
 
 function applyAllDirectives(config: ResolvedConfig, documents: readonly DocumentModel[], drafts: DraftFinding[]): DraftFinding[] {
   const withDirectives = documents.filter((doc) => doc.directives.length > 0);
@@ -419,10 +435,12 @@ function applyAllDirectives(config: ResolvedConfig, documents: readonly Document
   }
   for (const doc of withDirectives) {
     const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], lineCountOf(doc), NEVER_SUPPRESSED);
+    kept.push(...controlDirectiveFindings(doc));
     const setting = ruleSettingFor(config, doc, 'directives');
     if (setting && setting.severity !== 'off' && (setting.options as { reportUnused: boolean }).reportUnused) {
       const rule = rulesById.get('directives')!;
-      for (const directive of unused) {
+      // A comment naming only control rules is already reported as having no effect.
+      for (const directive of unused.filter((d) => d.ruleIds.length === 0 || d.ruleIds.some((id) => !NEVER_SUPPRESSED.has(id)))) {
         kept.push(
           draftFinding(
             { ruleId: 'directives', severity: setting.severity, path: doc.path, documentTitle: doc.title, docsUrl: docsUrlFor(rule.meta.docs) },

@@ -44,6 +44,15 @@ export interface RuleMeta<Options> {
   options: z.ZodType<Options>;
   /** Path of the rule's docs page, relative to the repository root. */
   docs: string;
+  /**
+   * The rule is part of the control itself (who must approve, what is controlled): inline
+   * comments cannot suppress its findings, and a comment that tries is reported.
+   */
+  control?: boolean;
+  /** Runs only in `policylint mr`, where the merge request's approvals are known; a plain lint never lists it as run. */
+  mergeRequestOnly?: boolean;
+  /** Not configured per class: always on, at its default severity. */
+  alwaysOn?: boolean;
 }
 
 export interface DocumentCheckContext<Options> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { toPosix } from '../discover/files.js';
+import { isOutsideRoot, toPosix } from '../discover/files.js';
 import { git, GitError } from './exec.js';
 
 /** The branch a change will merge into: the MR's target in CI, else the default branch, else origin/main. */
@@ -27,5 +27,5 @@ export async function changedFiles(root: string, gitRoot: string, base: string):
   ]);
   const fromGitRoot = [...diff.split('\0'), ...untracked.split('\0')].filter(Boolean);
   const relative = fromGitRoot.map((file) => toPosix(path.relative(root, path.join(gitRoot, file))));
-  return [...new Set(relative.filter((file) => !file.startsWith('..')))].sort();
+  return [...new Set(relative.filter((file) => !isOutsideRoot(file)))].sort();
 }

@@ -1,130 +1,253 @@
-// Who approved the MR, who the CODEOWNERS owners are, and CODEOWNERS as the target branch has it.
-import { CODEOWNERS_PATHS } from '../codeowners/load.js';
-import type { CodeownersFile, Owner } from '../codeowners/types.js';
-import { git, GitError } from '../git/exec.js';
+// What GitLab recorded about a merge request's approvals, gathered once before the approval
+// rules judge it: who approved and when, who authored and pushed, when each file last changed,
+// and whether each approver is an eligible member of the groups and roles CODEOWNERS names.
+// Anything that cannot be read makes the evidence "not verified": the control fails closed.
+import type { Approval, ApprovalEvidence, ApprovalFacts, Membership } from '../approvals/types.js';
+import type { Owner } from '../codeowners/types.js';
+import { readBlobsAt } from '../git/objects.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
+import { describeError } from './redact.js';
 
-/** Usernames of everyone who approved (GitLab lists all approvers, whether or not a rule counts them). */
-export async function fetchApprovedBy(api: GitLabApi, projectId: string | number, iid: number): Promise<string[]> {
-  const approvals = await api.MergeRequestApprovals.showConfiguration(projectId, { mergerequestIId: iid });
-  const approvedBy = (approvals.approved_by ?? []) as Array<{ user?: { username?: string } }>;
-  return approvedBy.flatMap((a) => (a.user?.username ? [a.user.username] : []));
-}
-
-/** `@@developer` means direct project members with exactly that role (research/codeowners.md §7). */
+/** GitLab's access levels; code owners need at least Developer (research/codeowners.md §7). */
+const DEVELOPER = 30;
 const ROLE_LEVELS: Readonly<Record<string, number>> = { developer: 30, maintainer: 40, owner: 50 };
 
+export interface EvidenceOptions {
+  api: GitLabApi;
+  projectId: string;
+  iid: number;
+  gitRoot: string;
+  author: { id: number; username: string } | undefined;
+  /** Paths whose last change matters (every owner path of every subject). */
+  paths: readonly string[];
+  /** Owners of every CODEOWNERS entry that must approve something. */
+  owners: readonly Owner[];
+}
+
 interface Member {
+  id: number;
   username: string;
   state?: string;
   access_level?: number;
 }
 
-const activeUsernames = (members: readonly Member[]) => members.filter((m) => (m.state ?? 'active') === 'active').map((m) => m.username);
-
-/** Direct members of a group, or null when no such group exists (then `@name` is a user). */
-async function groupMembers(api: GitLabApi, fullPath: string): Promise<string[] | null> {
-  try {
-    await api.Groups.show(fullPath);
-  } catch (error) {
-    if (error instanceof GitLabApiError && error.status === 404) return null;
-    throw error;
-  }
-  return activeUsernames((await api.GroupMembers.all(fullPath, { perPage: 100 })) as Member[]);
+interface Version {
+  id: number;
+  head_commit_sha: string;
+  base_commit_sha: string;
+  created_at: string;
 }
 
-/**
- * Members behind every group and role owner, keyed by the owner as written. `@name` may be a
- * user or a top-level group; it is looked up as a group and left out when there is none.
- */
-export async function resolveOwnerMembers(api: GitLabApi, projectId: string | number, owners: readonly Owner[]): Promise<Map<string, string[]>> {
-  const members = new Map<string, string[]>();
-  let projectMembers: Member[] | undefined;
-  for (const owner of owners) {
-    if (members.has(owner.text)) continue;
-    if (owner.kind === 'role') {
-      projectMembers ??= (await api.ProjectMembers.all(projectId, { perPage: 100 })) as Member[];
-      const level = ROLE_LEVELS[owner.text.slice(2).toLowerCase().replace(/s$/, '')];
-      members.set(owner.text, activeUsernames(projectMembers.filter((m) => m.access_level === level)));
-    } else if (owner.kind === 'group' || owner.kind === 'user') {
-      const found = await groupMembers(api, owner.text.slice(1));
-      if (found) members.set(owner.text, found);
+interface DiffEntry {
+  old_path: string;
+  new_path: string;
+  diff: string;
+  deleted_file?: boolean;
+  collapsed?: boolean;
+  too_large?: boolean;
+}
+
+/** What to do about an API failure, by status. */
+export function fixForApiError(error: unknown): string {
+  const status = error instanceof GitLabApiError ? error.status : undefined;
+  if (status === 401) return 'The token was refused: it is invalid, revoked or expired; renew it (CI/CD variable GITLAB_TOKEN) and retry the job.';
+  if (status === 403) return 'The token may not read this: give it the read_api (or api) scope and at least the Reporter role in the project, then retry the job.';
+  if (status === 404) return "GitLab answered 404 Not Found: check CI_MERGE_REQUEST_PROJECT_ID and that the token's user is a member of the project.";
+  return 'GitLab did not answer in time or failed; retry the job.';
+}
+
+const isNotFound = (error: unknown) => error instanceof GitLabApiError && error.status === 404;
+
+/** Thrown by a step whose failure leaves nothing verifiable. */
+class EvidenceUnavailable extends Error {
+  constructor(
+    readonly what: string,
+    override readonly cause: unknown,
+  ) {
+    super(what);
+  }
+}
+
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new EvidenceUnavailable(what, error);
+  }
+}
+
+async function readApprovals(options: EvidenceOptions): Promise<Approval[]> {
+  const state = await options.api.MergeRequestApprovals.showConfiguration(options.projectId, { mergerequestIId: options.iid });
+  const approvedBy = (state.approved_by ?? []) as Array<{ user?: { id?: number; username?: string }; approved_at?: string | null }>;
+  return approvedBy.flatMap((entry) =>
+    entry.user?.id !== undefined && entry.user.username ? [{ userId: entry.user.id, username: entry.user.username, approvedAt: entry.approved_at ?? undefined }] : [],
+  );
+}
+
+/** A file's identity in one version: its blob in git when every version head is in the clone, else its diff text from the API. */
+type Signature = string | null;
+
+async function signaturesFromGit(gitRoot: string, versions: readonly Version[], paths: readonly string[]): Promise<Map<string, Signature[]> | undefined> {
+  // One more "version" at the end: the oldest version's base, so a file the first push changed counts as changed then.
+  const commits = [...versions.map((v) => v.head_commit_sha), versions.at(-1)!.base_commit_sha];
+  const byPath = new Map<string, Signature[]>(paths.map((path) => [path, []]));
+  for (const commit of commits) {
+    const read = await readBlobsAt(gitRoot, commit, paths);
+    if (!read.commitFound) return undefined;
+    for (const path of paths) {
+      const blob = read.blobs.get(path);
+      if (blob === undefined) return undefined; // unnameable in a batch: let the API decide
+      byPath.get(path)!.push(blob === null ? null : blob.toString('base64'));
     }
   }
-  return members;
+  return byPath;
 }
 
-/** Owners of every section that matches any of the paths. */
-export function ownersFor(codeowners: CodeownersFile, paths: readonly string[]): Owner[] {
-  const owners = new Map<string, Owner>();
-  for (const path of paths) for (const match of codeowners.match(path)) for (const owner of match.entry.owners) owners.set(owner.text, owner);
-  return [...owners.values()];
-}
-
-/** Where the MR's CODEOWNERS was found, for the log. */
-export interface CodeownersSource {
-  /** A git ref holding CODEOWNERS as on the target branch, for `loadCodeownersAtRef`. */
-  ref: string;
-  description: string;
-}
-
-async function isCommit(gitRoot: string, ref: string): Promise<boolean> {
-  try {
-    await git(gitRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    return true;
-  } catch (error) {
-    if (error instanceof GitError) return false;
-    throw error;
+async function signaturesFromApi(options: EvidenceOptions, versions: readonly Version[]): Promise<Map<string, Signature[]>> {
+  const byPath = new Map<string, Signature[]>(options.paths.map((path) => [path, []]));
+  let unique = 0;
+  for (const version of versions) {
+    const detail = await options.api.MergeRequests.showDiffVersion(options.projectId, options.iid, version.id);
+    const diffs = ((detail as { diffs?: DiffEntry[] }).diffs ?? []) as DiffEntry[];
+    for (const path of options.paths) {
+      const entry = diffs.find((d) => d.new_path === path || d.old_path === path);
+      // A collapsed diff hides the content: count it as a change (it cannot be shown the same).
+      const signature = !entry ? null : entry.collapsed || entry.too_large ? `unknown ${unique++}` : JSON.stringify([entry.old_path, entry.new_path, entry.deleted_file ?? false, entry.diff]);
+      byPath.get(path)!.push(signature);
+    }
   }
+  for (const signatures of byPath.values()) signatures.push(null); // before the first version, the merge request changed nothing
+  return byPath;
 }
 
-/** The target branch's CODEOWNERS from the API, the first of GitLab's lookup paths that exists. */
-async function codeownersFromApi(api: GitLabApi, projectId: string | number, branch: string): Promise<{ path: string; content: string } | null> {
-  for (const path of CODEOWNERS_PATHS) {
+/** created_at of the newest version in which each path differs from the version before it. */
+async function lastChanges(options: EvidenceOptions): Promise<Map<string, string>> {
+  const versions = (await options.api.MergeRequests.allDiffVersions(options.projectId, options.iid)) as unknown as Version[];
+  const changed = new Map<string, string>();
+  if (versions.length === 0 || options.paths.length === 0) return changed;
+  versions.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+  const signatures = (await signaturesFromGit(options.gitRoot, versions, options.paths)) ?? (await signaturesFromApi(options, versions));
+  for (const [path, list] of signatures) {
+    const index = versions.findIndex((_, i) => list[i] !== list[i + 1]);
+    if (index !== -1) changed.set(path, versions[index]!.created_at);
+  }
+  return changed;
+}
+
+/** GitLab writes private commit emails as `<id>-<username>@users.noreply.<host>`: the id is the user. */
+const NOREPLY_EMAIL = /^(\d+)-[^@]+@users\.noreply\./i;
+
+/** Users who pushed to the merge request (GitLab's "added N commits" notes name the pusher) or whose commit email identifies them. */
+async function committers(options: EvidenceOptions, approvals: readonly Approval[]): Promise<Set<number>> {
+  const ids = new Set<number>();
+  const notes = (await options.api.MergeRequestNotes.all(options.projectId, options.iid, { perPage: 100 })) as Array<{ system?: boolean; body?: string; author?: { id?: number } }>;
+  for (const note of notes) {
+    if (note.system && /^added \d+ (?:new )?commits?\b/.test(note.body ?? '') && note.author?.id !== undefined) ids.add(note.author.id);
+  }
+  const commits = (await options.api.MergeRequests.allCommits(options.projectId, options.iid, { perPage: 100 })) as Array<{ author_email?: string; committer_email?: string }>;
+  const emails = new Set(commits.flatMap((c) => [c.author_email, c.committer_email]).filter((e): e is string => !!e).map((e) => e.toLowerCase()));
+  for (const email of emails) {
+    const noreply = NOREPLY_EMAIL.exec(email);
+    if (noreply) ids.add(Number(noreply[1]));
+  }
+  for (const approval of approvals) {
+    if (ids.has(approval.userId)) continue;
+    const user = (await options.api.Users.show(approval.userId)) as { public_email?: string | null };
+    if (user.public_email && emails.has(user.public_email.toLowerCase())) ids.add(approval.userId);
+  }
+  return ids;
+}
+
+/** Approvers who are not an active project member with at least Developer, with why. */
+async function ineligibleApprovers(options: EvidenceOptions, approvals: readonly Approval[]): Promise<Map<number, string>> {
+  const ineligible = new Map<number, string>();
+  for (const approval of approvals) {
+    let member: Member;
     try {
-      const raw = await api.RepositoryFiles.showRaw(projectId, path, branch);
-      return { path, content: typeof raw === 'string' ? raw : await raw.text() };
+      member = (await options.api.ProjectMembers.show(options.projectId, approval.userId, { includeInherited: true })) as unknown as Member;
     } catch (error) {
-      if (!(error instanceof GitLabApiError && error.status === 404)) throw error;
+      if (!isNotFound(error)) throw error;
+      ineligible.set(approval.userId, 'not a member of the project');
+      continue;
     }
+    if ((member.state ?? 'active') !== 'active') ineligible.set(approval.userId, `account is ${member.state}`);
+    else if ((member.access_level ?? 0) < DEVELOPER) ineligible.set(approval.userId, 'project role below Developer');
   }
-  return null;
+  return ineligible;
 }
 
-const API_COPY_REF = 'refs/policylint/target-codeowners';
-
-/** Stores a file as the only content of a local commit, so the engine reads it like any ref. */
-async function commitFile(gitRoot: string, path: string, content: string): Promise<string> {
-  const env = { GIT_AUTHOR_NAME: 'policylint', GIT_AUTHOR_EMAIL: 'policylint@localhost', GIT_COMMITTER_NAME: 'policylint', GIT_COMMITTER_EMAIL: 'policylint@localhost' };
-  const blob = (await git(gitRoot, ['hash-object', '-w', '--stdin'], { input: content, env })).trim();
-  const segments = path.split('/');
-  let entry = `100644 blob ${blob}\t${segments.pop()}\n`;
-  // Build the tree bottom-up for paths like `.gitlab/CODEOWNERS`.
-  for (const directory of segments.reverse()) entry = `040000 tree ${(await git(gitRoot, ['mktree'], { input: entry, env })).trim()}\t${directory}\n`;
-  const tree = (await git(gitRoot, ['mktree'], { input: entry, env })).trim();
-  const commit = (await git(gitRoot, ['commit-tree', tree, '-m', 'CODEOWNERS of the merge request target branch (policylint)'], { input: '', env })).trim();
-  await git(gitRoot, ['update-ref', API_COPY_REF, commit]);
-  return API_COPY_REF;
-}
+type OwnerKind = { kind: 'user' } | { kind: 'group' } | { kind: 'role'; level: number } | { kind: 'unresolved'; why: string } | { kind: 'unverified'; why: string };
 
 /**
- * GitLab applies CODEOWNERS from the target branch, never the MR's own edits. Prefer the
- * fetched remote branch; else copy the file from the API into a local ref; else the MR's merge base.
+ * What an owner reference names. `@name` may be a user or a top-level group; `@a/b` is a group,
+ * which the token must be able to see (GitLab hides private groups behind 404).
  */
-export async function targetCodeownersRef(options: {
-  gitRoot: string;
-  targetBranch: string;
-  api: GitLabApi | null;
-  projectId: string | number;
-  baseSha: string | undefined;
-}): Promise<CodeownersSource | null> {
-  const remote = `refs/remotes/origin/${options.targetBranch}`;
-  if (await isCommit(options.gitRoot, remote)) return { ref: remote, description: `origin/${options.targetBranch}` };
-  if (options.api) {
-    const file = await codeownersFromApi(options.api, options.projectId, options.targetBranch);
-    if (file) return { ref: await commitFile(options.gitRoot, file.path, file.content), description: `${options.targetBranch} (read through the API)` };
-    return { ref: await commitFile(options.gitRoot, '.policylint-no-codeowners', ''), description: `${options.targetBranch}, which has no CODEOWNERS` };
+async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
+  if (owner.kind === 'role') {
+    const level = ROLE_LEVELS[owner.text.slice(2).toLowerCase().replace(/s$/, '')];
+    return level === undefined ? { kind: 'unresolved', why: 'is not a role' } : { kind: 'role', level };
   }
-  if (options.baseSha && (await isCommit(options.gitRoot, options.baseSha))) return { ref: options.baseSha, description: `the merge base ${options.baseSha.slice(0, 8)} (origin/${options.targetBranch} is not fetched)` };
-  return null;
+  if (owner.kind === 'email') return { kind: 'user' };
+  const name = owner.text.slice(1);
+  try {
+    await api.Groups.show(name);
+    return { kind: 'group' };
+  } catch (error) {
+    if (!isNotFound(error)) return { kind: 'unverified', why: `${owner.text}: the group could not be read (${describeError(error, [])})` };
+  }
+  if (owner.kind === 'group') return { kind: 'unverified', why: `${owner.text} is not a group the token can see (a private group the token's user is not a member of, or deleted)` };
+  const users = (await api.Users.all({ username: name })) as Array<{ username: string }>;
+  if (users.some((u) => u.username.toLowerCase() === name.toLowerCase())) return { kind: 'user' };
+  return { kind: 'unresolved', why: 'names no user and no group the token can see' };
+}
+
+async function memberOf(options: EvidenceOptions, owner: Owner, kind: OwnerKind, userId: number): Promise<Membership> {
+  if (kind.kind === 'user' || kind.kind === 'unresolved') return 'no'; // users are matched by username
+  if (kind.kind === 'unverified') return { unverified: kind.why };
+  try {
+    if (kind.kind === 'role') {
+      // Roles mean direct project members with exactly that role.
+      const member = (await options.api.ProjectMembers.show(options.projectId, userId)) as unknown as Member;
+      return member.access_level === kind.level ? 'yes' : 'no';
+    }
+    // Groups mean their direct members, with at least Developer in the group.
+    const member = (await options.api.GroupMembers.show(owner.text.slice(1), userId)) as unknown as Member;
+    return (member.access_level ?? 0) >= DEVELOPER && (member.state ?? 'active') === 'active' ? 'yes' : 'no';
+  } catch (error) {
+    if (isNotFound(error)) return 'no';
+    return { unverified: `membership in ${owner.text} could not be read (${describeError(error, [])})` };
+  }
+}
+
+export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<ApprovalEvidence> {
+  try {
+    const approvals = await step('the approvals', () => readApprovals(options));
+    const lastChangedAt = await step('the versions of the merge request (to tell approvals given before the last push)', () => lastChanges(options));
+    const committerIds = await step('the commits and pushes of the merge request', () => committers(options, approvals));
+    const ineligible = await step("the approvers' project membership", () => ineligibleApprovers(options, approvals));
+
+    const owners = new Map(options.owners.map((owner) => [owner.text.toLowerCase(), owner]));
+    const kinds = new Map<string, OwnerKind>();
+    for (const [key, owner] of owners) kinds.set(key, await step(`who ${owner.text} is`, () => resolveOwner(options.api, owner)));
+    const memberships = new Map<string, Membership>();
+    for (const [key, owner] of owners) {
+      for (const approval of approvals) memberships.set(`${key}\0${approval.userId}`, await memberOf(options, owner, kinds.get(key)!, approval.userId));
+    }
+
+    const unresolvedOwners = new Map<string, string>();
+    for (const [key, kind] of kinds) if (kind.kind === 'unresolved') unresolvedOwners.set(key, kind.why);
+    const facts: ApprovalFacts = {
+      author: options.author,
+      committerIds,
+      approvals,
+      lastChangedAt,
+      ineligible,
+      unresolvedOwners,
+      membership: (owner, approverId) => memberships.get(`${owner.text.toLowerCase()}\0${approverId}`) ?? 'no',
+    };
+    return { verified: true, facts };
+  } catch (error) {
+    if (!(error instanceof EvidenceUnavailable)) throw error;
+    return { verified: false, reason: `GitLab could not be asked for ${error.what} (${describeError(error.cause, [])})`, fix: fixForApiError(error.cause) };
+  }
 }

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { CODEOWNERS_PATHS, loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
+import { isOutsideRoot } from '../discover/files.js';
 import { git } from '../git/exec.js';
 import type { GitLabApi } from './client.js';
 import type { ChangedFile } from './diff.js';
@@ -76,8 +77,6 @@ export function changedPaths(files: readonly ChangedFile[]): string[] {
   return [...new Set(files.flatMap((file) => [file.newPath, file.oldPath]))].sort();
 }
 
-const MARKDOWN = /\.(?:md|markdown)$/i;
-
 /** What a CODEOWNERS file says about a path, in a form that compares equal when nothing that matters changed. */
 function ownershipKey(file: CodeownersFile | null, path: string): string {
   if (!file) return '';
@@ -87,8 +86,8 @@ function ownershipKey(file: CodeownersFile | null, path: string): string {
 }
 
 export interface LintSelection {
-  /** Repository-relative files to lint, or 'all' when the change can affect every document. */
-  files: string[] | 'all';
+  /** Repository-relative files to lint. */
+  files: string[];
   /** Why more than the changed files are linted, for the log. */
   reasons: string[];
 }
@@ -96,20 +95,19 @@ export interface LintSelection {
 export interface SelectionInput {
   gitRoot: string;
   changes: readonly ChangedFile[];
-  /** Config file path relative to the git root. */
-  configFile: string | undefined;
   /** CODEOWNERS as the target branch has it. */
   targetCodeowners: CodeownersFile | null;
 }
 
 /**
- * The changed Markdown files, plus every document whose status the change affects: all of them
- * when the config changes, and those whose owners differ when CODEOWNERS changes.
+ * Every file the change leaves on the head (the trusted config's classes pick the documents among
+ * them), plus, when CODEOWNERS changes, the documents whose owners it changes, so the new
+ * CODEOWNERS is checked against them. A change to the config changes nothing here: the policy in
+ * force is the target branch's.
  */
 export async function selectFilesToLint(input: SelectionInput): Promise<LintSelection> {
   const paths = changedPaths(input.changes);
-  if (input.configFile && paths.includes(input.configFile)) return { files: 'all', reasons: [`${input.configFile} changed: linting every document`] };
-  const files = new Set(input.changes.filter((f) => f.status !== 'deleted' && MARKDOWN.test(f.newPath)).map((f) => f.newPath));
+  const files = new Set(input.changes.filter((f) => f.status !== 'deleted').map((f) => f.newPath));
   const reasons: string[] = [];
   if (paths.some((path) => (CODEOWNERS_PATHS as readonly string[]).includes(path))) {
     const workTree = loadCodeowners(input.gitRoot);
@@ -121,8 +119,8 @@ export async function selectFilesToLint(input: SelectionInput): Promise<LintSele
   return { files: [...files].sort(), reasons };
 }
 
-/** A git-root-relative path as seen from the config's directory, or undefined when outside it. */
+/** A git-root-relative path as seen from the config's directory, or undefined when outside it (`..x/` is inside). */
 export function relativeTo(root: string, gitRoot: string, path: string): string | undefined {
   const rel = posix.relative(root.split('\\').join('/'), posix.join(gitRoot.split('\\').join('/'), path));
-  return rel.startsWith('..') ? undefined : rel;
+  return isOutsideRoot(rel) ? undefined : rel;
 }

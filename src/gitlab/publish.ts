@@ -2,6 +2,7 @@
 // in place) and resolvable diff threads for findings on lines the diff shows. Re-runs with the
 // same findings write nothing; concurrent pipelines converge on a single summary.
 import type { DiscussionNoteSchema, DiscussionSchema } from '@gitbeaker/rest';
+import type { SubjectVerdict } from '../approvals/judge.js';
 import type { Finding } from '../engine/types.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
 import { newSideLines, type ChangedFile, type NewSideLine } from './diff.js';
@@ -20,6 +21,8 @@ export interface PublishInput {
   maxInlineThreads: number;
   /** Extra paragraphs for the summary (trusted text). */
   notes?: readonly string[];
+  /** Verdicts on the changes that need code-owner approval, for the summary's table. */
+  approvals?: readonly SubjectVerdict[];
   /** Plan only: no writes. */
   dryRun?: boolean;
   maxSummaryChars?: number;
@@ -226,6 +229,7 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
     documents: input.documents,
     commit: refs?.head_sha.slice(0, 8),
     notes: input.notes ?? [],
+    approvals: input.approvals,
     maxChars: input.maxSummaryChars,
   });
   result.summaryBody = body;

@@ -1,5 +1,6 @@
 // Comment bodies policylint posts. Everything taken from documents goes through sanitize.ts;
 // the hidden markers let later runs find their own comments.
+import type { Requirement, SubjectVerdict } from '../approvals/judge.js';
 import type { Finding } from '../engine/types.js';
 import { codeSpan, defuseLineStarts, neutralise } from './sanitize.js';
 
@@ -53,7 +54,53 @@ export interface SummaryInput {
   commit: string | undefined;
   /** Extra paragraphs (ours, trusted), e.g. how to re-check approvals. */
   notes: readonly string[];
+  /** One verdict per change that needs code-owner approval: the table a code owner reads first. */
+  approvals?: readonly SubjectVerdict[];
   maxChars?: number;
+}
+
+/** Rows beyond this are counted, not shown: the table is for reading, the reports hold everything. */
+const MAX_TABLE_ROWS = 200;
+
+/** A code span inside a table cell: GitLab splits cells on `|` even inside code. */
+function cellCode(text: string): string {
+  return codeSpan(text).replace(/\|/g, '\\|');
+}
+
+const STATUS_TEXT = { approved: 'approved', missing: 'approval missing', 'not-verified': 'not verified', 'no-owners': 'no code owner' } as const;
+
+function subjectCell(verdict: SubjectVerdict): string {
+  const { subject } = verdict;
+  const what = subject.kind === 'leaves' ? `leaves the controlled set: ${subject.detail}` : subject.kind === 'governance' ? 'governance file' : subject.detail;
+  return `${cellCode(subject.path)}${what ? ` (${neutralise(what)})` : ''}`;
+}
+
+function requirementCell(requirement: Requirement): string {
+  const owners = requirement.owners.map((owner) => neutralise(owner.text)).join(', ');
+  return `${neutralise(`[${requirement.section}]`)} ${requirement.needed} of ${owners}`;
+}
+
+function approversCell(requirement: Requirement): string {
+  if (requirement.approvers.length === 0) return 'none yet';
+  return requirement.approvers.map((a) => (a.counted ? `✔ ${neutralise(`@${a.username}`)}` : `✘ ${neutralise(`@${a.username} (${a.why})`)}`)).join('; ');
+}
+
+function statusCell(verdict: SubjectVerdict): string {
+  const missing = verdict.requirements.reduce((n, r) => n + Math.max(0, r.needed - r.counted), 0);
+  return verdict.status === 'missing' ? `**${missing} approval${missing === 1 ? '' : 's'} missing**` : verdict.status === 'approved' ? STATUS_TEXT.approved : `**${STATUS_TEXT[verdict.status]}**`;
+}
+
+/** One row per change that needs code-owner approval: what, whose approval, who approved and whether it counts, status. */
+function approvalTable(verdicts: readonly SubjectVerdict[]): string[] {
+  if (verdicts.length === 0) return [];
+  const lines = ['| Change | Needs approval from (CODEOWNERS of the target branch) | Approved by | Status |', '| --- | --- | --- | --- |'];
+  for (const verdict of verdicts.slice(0, MAX_TABLE_ROWS)) {
+    const needs = verdict.requirements.length === 0 ? 'no CODEOWNERS entry' : verdict.requirements.map(requirementCell).join('<br>');
+    const approvers = verdict.notVerified ? neutralise(`not verified: ${verdict.notVerified.reason}`) : verdict.requirements.map(approversCell).join('<br>') || '–';
+    lines.push(`| ${subjectCell(verdict)} | ${needs} | ${approvers} | ${statusCell(verdict)} |`);
+  }
+  if (verdicts.length > MAX_TABLE_ROWS) lines.push('', `…and ${verdicts.length - MAX_TABLE_ROWS} more changes, not shown: see the job's reports.`);
+  return lines;
 }
 
 function count(n: number, word: string): string {
@@ -80,8 +127,11 @@ export function summaryBody(input: SummaryInput): string {
   const errors = input.listed.filter((f) => f.severity === 'error').length;
   const at = input.commit ? ` at ${codeSpan(input.commit)}` : '';
   const head: string[] = [SUMMARY_MARKER];
-  if (total === 0) {
-    head.push(`### policylint: no findings`, '', `All ${count(input.documents, 'checked document')} pass${at}.`);
+  const unverified = (input.approvals ?? []).some((v) => v.status === 'not-verified');
+  if (total === 0 && unverified) {
+    head.push(`### policylint: approvals not verified`, '', `Checked ${count(input.documents, 'document')}${at}; the code-owner approvals below could not be verified.`);
+  } else if (total === 0) {
+    head.push(`### policylint: no findings`, '', input.documents === 1 ? `The checked document passes${at}.` : `All ${count(input.documents, 'checked document')} pass${at}.`);
   } else {
     head.push(`### policylint: ${count(total, 'finding')}`, '');
     const parts = [`Checked ${count(input.documents, 'document')}${at}.`];
@@ -89,6 +139,8 @@ export function summaryBody(input: SummaryInput): string {
     if (input.listed.length > 0) parts.push(`${input.listed.length} listed below (${count(errors, 'error')}, ${count(input.listed.length - errors, 'warning')}).`);
     head.push(parts.join(' '));
   }
+  const table = approvalTable(input.approvals ?? []);
+  if (table.length > 0) head.push('', ...table);
   for (const note of input.notes) head.push('', note);
   if (input.listed.length > 0) head.push('');
 

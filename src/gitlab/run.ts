@@ -1,28 +1,37 @@
-// `policylint mr`: lint what a merge request changes, write the reports, then publish to the MR.
-// Reports come first so a GitLab outage loses no findings.
-import { dirname, relative } from 'node:path';
-import { loadCodeownersAtRef } from '../codeowners/load.js';
-import type { CodeownersFile } from '../codeowners/types.js';
+// `policylint mr`: the control a merge request cannot switch off. In order:
+//   trusted inputs  — the policy (config, CODEOWNERS) from the target branch, and what was controlled on the base;
+//   lint the head   — the changed files, under that policy;
+//   compare         — which changes need code-owner approval, and whether GitLab's record shows it;
+//   report/publish  — reports first (a GitLab outage loses no findings), then the merge request.
+import { posix } from 'node:path';
+import { approvalFindings, APPROVAL_RULES } from '../approvals/findings.js';
+import { judgeSubject, type SubjectVerdict } from '../approvals/judge.js';
+import { approvalSubjects } from '../approvals/subjects.js';
+import type { ApprovalEvidence, ApprovalSubject } from '../approvals/types.js';
+import type { Owner } from '../codeowners/types.js';
+import governanceFiles from '../../rules/governance-files.js';
 import type { ReportTarget } from '../cli/report-targets.js';
 import { renderReport, writeReports } from '../cli/output.js';
-import { lint, resolveConfigFile, type LintResult } from '../engine/run.js';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
+import { FILE_ERROR_RULE, lint, summarizeRule, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
-import { findGitRoot } from '../git/exec.js';
+import { findGitRoot, git } from '../git/exec.js';
 import type { FormatName } from '../reporters/index.js';
-import type { MergeRequestInfo } from '../project/types.js';
-import { fetchApprovedBy, ownersFor, resolveOwnerMembers, targetCodeownersRef } from './approvals.js';
-import { changedFilesFromApi, changedFilesFromGit, changedPaths, fillHunksFromGit, relativeTo, selectFilesToLint } from './changes.js';
+import { fixForApiError, gatherApprovalEvidence } from './approvals.js';
+import { changedFilesFromApi, changedFilesFromGit, fillHunksFromGit, relativeTo, selectFilesToLint, type GitRange } from './changes.js';
 import { createGitLabClient, type GitLabApi, type RetryPolicy } from './client.js';
 import type { ChangedFile } from './diff.js';
+import { APPROVAL_RECHECK_NOTE } from './messages.js';
+import { checkProjectSettings, describeSettingCheck, type SettingCheck } from './project-settings.js';
 import { publishFindings } from './publish.js';
 import { describeError, redact } from './redact.js';
-import { APPROVAL_RECHECK_NOTE } from './messages.js';
 import { neutralise } from './sanitize.js';
 import { readMergeRequestSettings, type MergeRequestFlags, type MergeRequestSettings } from './settings.js';
+import { resolveTrustedInputs, TrustError, type TrustedInputs } from './trusted.js';
 
-export const OWNER_APPROVAL_RULE = 'owner-approval';
-
-/** Exit codes: findings decide 0/1; 2 is a usage/config error; 3 a publishing failure when `failOnPublishError` is on. */
+/** Exit codes: findings decide 0/1 (an unverifiable policy is a finding: 1); 2 is a usage error; 3 a publishing failure when `failOnPublishError` is on. */
 export const MR_EXIT = { ok: 0, findings: 1, usage: 2, publishFailed: 3 } as const;
 
 export interface MergeRequestRunOptions extends MergeRequestFlags {
@@ -36,12 +45,214 @@ export interface MergeRequestRunOptions extends MergeRequestFlags {
   format: FormatName;
   /** Only re-check code-owner approvals of the changed documents; publishes nothing. */
   checkApprovals?: boolean;
+  /** Only check the GitLab settings the control relies on. */
+  checkSettings?: boolean;
   /** Print what would be published instead of publishing. */
   dryRun?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Tests make retries instant. */
   retry?: Partial<RetryPolicy>;
+}
+
+/** The API, when there is a token and the pipeline may use it; else why approvals cannot be verified. */
+interface Access {
+  api: GitLabApi | null;
+  /** Publishing is for the project's own merge requests: a fork's gets reports only. */
+  publish: boolean;
+  unavailable?: { reason: string; fix: string };
+}
+
+function openAccess(settings: MergeRequestSettings, retry: Partial<RetryPolicy> | undefined): Access {
+  const fork = settings.sourceProjectId !== undefined && settings.sourceProjectId !== settings.projectId;
+  if (!settings.token) {
+    return fork
+      ? {
+          api: null,
+          publish: false,
+          unavailable: {
+            reason: 'this is a fork merge request, and its pipeline has no GitLab token',
+            fix: "A maintainer runs the pipeline in the parent project (merge request → Pipelines → Run pipeline), where the project's token is available.",
+          },
+        }
+      : {
+          api: null,
+          publish: false,
+          unavailable: {
+            reason: `there is no GitLab token (${settings.tokenSource} is not set)`,
+            fix: 'Add a project access token with the read_api scope (api to comment) as a masked CI/CD variable GITLAB_TOKEN; a protected variable is absent in pipelines of unprotected source branches (docs/gitlab-ci.md#the-token).',
+          },
+        };
+  }
+  return { api: createGitLabClient({ host: settings.serverUrl, token: settings.token, retry }), publish: !fork };
+}
+
+interface MergeRequestState {
+  author: { id: number; username: string } | undefined;
+  /** Target branch head when the latest version was pushed (start_sha), and the diff base. */
+  startSha: string | undefined;
+  baseSha: string | undefined;
+}
+
+async function readMergeRequest(api: GitLabApi, settings: MergeRequestSettings): Promise<MergeRequestState> {
+  const mr = await api.MergeRequests.show(settings.projectId, settings.iid);
+  const refs = (mr.diff_refs as typeof mr.diff_refs | null) ?? null;
+  const author = mr.author as { id?: number; username?: string } | null | undefined;
+  return {
+    author: author?.id !== undefined && author.username ? { id: author.id, username: author.username } : undefined,
+    startSha: refs?.start_sha,
+    baseSha: refs?.base_sha,
+  };
+}
+
+async function revParse(gitRoot: string, ref: string): Promise<string | undefined> {
+  return (await git(gitRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '')).trim() || undefined;
+}
+
+/**
+ * The commit the policy is read from (the target branch as the merge request's latest version
+ * saw it, else the diff base) and the diff base. Never HEAD: that is the merge request.
+ */
+async function trustedCommits(gitRoot: string, settings: MergeRequestSettings, state: MergeRequestState | undefined): Promise<{ policySha: string; baseSha: string }> {
+  const target = `refs/remotes/origin/${settings.targetBranch}`;
+  const baseSha = state?.baseSha ?? settings.baseSha ?? (await git(gitRoot, ['merge-base', target, settings.headSha ?? 'HEAD']).then((out) => out.trim(), () => undefined));
+  const policySha = state?.startSha ?? settings.baseSha ?? (await revParse(gitRoot, target));
+  if (!policySha || !baseSha) {
+    throw new TrustError(`cannot tell which commit ${settings.targetBranch} is at: set CI_MERGE_REQUEST_DIFF_BASE_SHA (or pass --base-sha), or fetch origin/${settings.targetBranch}`);
+  }
+  return { policySha, baseSha };
+}
+
+async function readChanges(access: Access, settings: MergeRequestSettings, range: GitRange, say: (line: string) => void): Promise<ChangedFile[]> {
+  let changes: ChangedFile[] | undefined;
+  if (access.api) {
+    changes = await changedFilesFromApi(access.api, settings.projectId, settings.iid).catch((error: unknown) => {
+      say(`policylint mr: cannot read the merge request's changes from GitLab (${describeError(error, [])}); taking them from git`);
+      return undefined;
+    });
+  }
+  changes ??= await changedFilesFromGit(range);
+  if (changes.some((file) => file.diff === null && file.status !== 'deleted')) {
+    // Collapsed or too-large diffs: without hunks their findings simply go into the summary.
+    changes = await fillHunksFromGit(range, changes).catch((error: unknown) => {
+      say(`policylint mr: cannot read collapsed diffs from git (${describeError(error, [])}); their findings go into the summary`);
+      return changes!;
+    });
+  }
+  return changes;
+}
+
+/** Lints the head's changed files under the trusted config; finding paths become repository-relative, as GitLab wants them. */
+async function lintHead(trusted: TrustedInputs, changes: readonly ChangedFile[], gitRoot: string, options: MergeRequestRunOptions, say: (line: string) => void): Promise<LintResult> {
+  const selection = await selectFilesToLint({ gitRoot, changes, targetCodeowners: trusted.codeowners });
+  if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
+  const files = selection.files.map((file) => relativeTo(trusted.config.root, gitRoot, file)).filter((file): file is string => file !== undefined);
+  const result = await lint({ cwd: options.cwd, config: trusted.config, files, now: options.now });
+  const prefix = posix.dirname(trusted.configPath);
+  if (prefix === '.') return result;
+  const fromRoot = (file: string) => posix.join(prefix, file);
+  return { ...result, findings: result.findings.map((f) => ({ ...f, path: fromRoot(f.path) })), filesLinted: result.filesLinted.map(fromRoot) };
+}
+
+/** The merge request's own config is checked as it would be once merged; it never replaces the policy in force. */
+function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFile[], gitRoot: string): DraftFinding[] {
+  const change = changes.find((c) => c.newPath === trusted.configPath && c.status !== 'deleted');
+  if (!change) return [];
+  try {
+    loadConfig(`${gitRoot}/${change.newPath}`);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const details = error.details.length > 0 ? error.details : [error.message];
+    return details.map((detail) => {
+      const where = /:(\d+):\d+: (.*)$/.exec(detail);
+      return draftFinding(
+        { ruleId: governanceFiles.meta.id, severity: 'error', path: change.newPath, docsUrl: docsUrlFor(governanceFiles.meta.docs) },
+        { line: where ? Number(where[1]) : 1, key: `invalid-config:${where?.[2] ?? detail}`, message: `The policylint config as this merge request changes it is invalid (it would stop policylint once merged): ${where?.[2] ?? detail.replace(gitRoot, '')}` },
+      );
+    });
+  }
+}
+
+/** Every owner named by an entry that must approve one of the subjects: the people GitLab is asked about. */
+function ownersToResolve(verdictsWithoutEvidence: readonly SubjectVerdict[]): Owner[] {
+  return verdictsWithoutEvidence.flatMap((v) => v.requirements.flatMap((r) => r.owners));
+}
+
+/** Which changes need approval, whether GitLab's record shows it, and the findings for those that lack it. */
+async function compare(
+  trusted: TrustedInputs,
+  changes: readonly ChangedFile[],
+  head: LintResult,
+  access: Access,
+  state: MergeRequestState | undefined,
+  context: { gitRoot: string; settings: MergeRequestSettings; unavailable: { reason: string; fix: string } | undefined },
+): Promise<{ verdicts: SubjectVerdict[]; drafts: DraftFinding[] }> {
+  const headClasses = new Map(head.documents.map((doc) => [posix.join(posix.dirname(trusted.configPath), doc.path).replace(/^\.\//, ''), doc]));
+  const unreadable = new Set(head.findings.filter((f) => f.ruleId === FILE_ERROR_RULE).map((f) => f.path));
+  const subjects: ApprovalSubject[] = approvalSubjects({
+    changes,
+    baseClassOf: (path) => trusted.baseClasses.get(path),
+    headClassOf: (path) => headClasses.get(path)?.classes[0],
+    headUnreadable: (path) => unreadable.has(path),
+    titleLineOf: (path) => headClasses.get(path)?.titleLine,
+    configPath: trusted.configPath,
+    governanceFiles: trusted.config.mergeRequest.governanceFiles,
+  });
+  const policy = { committersMayApprove: trusted.config.mergeRequest.committersMayApprove };
+  const configOwners = [trusted.configPath];
+  const judge = (evidence: ApprovalEvidence) => subjects.map((subject) => judgeSubject(subject, trusted.codeowners, evidence, policy, configOwners));
+
+  let evidence: ApprovalEvidence;
+  if (subjects.length === 0) evidence = { verified: false, reason: 'nothing needed approval', fix: '' };
+  else if (context.unavailable) evidence = { verified: false, ...context.unavailable };
+  else {
+    const provisional = judge({ verified: false, reason: '', fix: '' });
+    evidence = await gatherApprovalEvidence({
+      api: access.api!,
+      projectId: context.settings.projectId,
+      iid: context.settings.iid,
+      gitRoot: context.gitRoot,
+      author: state!.author,
+      paths: [...new Set(subjects.flatMap((s) => [s.path, ...s.ownerPaths]))],
+      owners: ownersToResolve(provisional),
+    });
+  }
+  const verdicts = judge(evidence);
+  return { verdicts, drafts: approvalFindings(verdicts, trusted.config, trusted.configPath) };
+}
+
+/** The head's findings plus the comparison's, fingerprinted and ordered as one run's; the approval rules count as run. */
+function combine(head: LintResult, drafts: readonly DraftFinding[]): LintResult {
+  const findings: Finding[] = [...head.findings, ...finalizeFindings(drafts)].sort(
+    (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+  const rules = new Map(head.rules.map((rule) => [rule.id, rule]));
+  for (const rule of APPROVAL_RULES) rules.set(rule.meta.id, summarizeRule(rule));
+  return { ...head, findings, rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+}
+
+const APPROVAL_RULE_IDS = new Set(APPROVAL_RULES.map((rule) => rule.meta.id));
+
+function settingsNote(checks: readonly SettingCheck[]): string[] {
+  const off = checks.filter((check) => check.ok !== true);
+  if (off.length === 0) return [];
+  return [
+    [
+      '**GitLab settings this control relies on that are off or unknown** (policylint fails the pipeline; only GitLab can block the merge):',
+      ...off.map((check) => `- ${check.ok === false ? 'off' : 'unknown'}: ${check.setting}: ${check.detail}`),
+    ].join('\n'),
+  ];
+}
+
+async function runSettingsCheck(access: Access, settings: MergeRequestSettings, options: MergeRequestRunOptions, say: (line: string) => void): Promise<number> {
+  if (!access.api) {
+    say(`policylint mr --check-settings: needs the GitLab API: ${access.unavailable?.reason ?? 'no access'}`);
+    return MR_EXIT.usage;
+  }
+  const checks = await checkProjectSettings(access.api, settings.projectId, settings.targetBranch);
+  options.stdout(`${checks.map(describeSettingCheck).join('\n')}\n`);
+  return checks.every((check) => check.ok === true) ? MR_EXIT.ok : MR_EXIT.findings;
 }
 
 export async function runMergeRequest(options: MergeRequestRunOptions): Promise<number> {
@@ -54,79 +265,63 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
     say(`policylint mr: ${options.cwd} is not in a git work tree; the job needs the repository checked out (GIT_DEPTH: "0")`);
     return MR_EXIT.usage;
   }
-  const fork = settings.sourceProjectId !== undefined && settings.sourceProjectId !== settings.projectId;
-  let api: GitLabApi | null = null;
-  if (fork) say('policylint mr: fork merge request (source project differs): writing reports only, nothing is published');
-  else if (!settings.token) say(`policylint mr: no GitLab token (${settings.tokenSource} is not set): writing reports only, nothing is published`);
-  else api = createGitLabClient({ host: settings.serverUrl, token: settings.token, retry: options.retry });
+  const access = openAccess(settings, options.retry);
+  if (options.checkSettings) return runSettingsCheck(access, settings, options, say);
+  if (access.unavailable) say(`policylint mr: ${access.unavailable.reason}: code-owner approvals cannot be verified and nothing is published`);
+  else if (!access.publish) say('policylint mr: fork merge request (source project differs): approvals are verified, but nothing is published');
 
-  const gitRange = { gitRoot, base: settings.baseSha ?? `refs/remotes/origin/${settings.targetBranch}`, head: settings.headSha ?? 'HEAD' };
+  let state: MergeRequestState | undefined;
+  let unavailable = access.unavailable;
+  if (access.api) {
+    try {
+      state = await readMergeRequest(access.api, settings);
+    } catch (error) {
+      unavailable = { reason: `GitLab could not be asked for the merge request (${describeError(error, secrets)})`, fix: fixForApiError(error) };
+      say(`policylint mr: ${unavailable.reason}: approvals cannot be verified and nothing is published`);
+    }
+  }
+  const api = unavailable ? null : access.api;
+
+  // 1. Trusted inputs: the policy of the target branch, never the work tree's.
+  let trusted: TrustedInputs;
   let changes: ChangedFile[];
-  let apiReachable = api !== null;
   try {
-    changes = api ? await changedFilesFromApi(api, settings.projectId, settings.iid) : await changedFilesFromGit(gitRange);
+    const commits = await trustedCommits(gitRoot, settings, state);
+    changes = await readChanges({ ...access, api }, settings, { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' }, say);
+    const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
+    trusted = await resolveTrustedInputs({ gitRoot, cwd: options.cwd, configFlag: options.configPath, api, projectId: settings.projectId, targetBranch: settings.targetBranch, ...commits, basePaths });
   } catch (error) {
-    if (!api) throw error;
-    say(`policylint mr: cannot read the merge request from GitLab (${describeError(error, secrets)}); taking the changes from git and writing reports only`);
-    apiReachable = false;
-    changes = await changedFilesFromGit(gitRange);
+    if (!(error instanceof TrustError)) throw error;
+    say(`policylint mr: nothing was checked: cannot read the policy in force: ${error.message}`);
+    return MR_EXIT.findings;
   }
-  if (changes.some((file) => file.diff === null && file.status !== 'deleted')) {
-    // Collapsed or too-large diffs: without hunks their findings simply go into the summary.
-    changes = await fillHunksFromGit(gitRange, changes).catch((error: unknown) => {
-      say(`policylint mr: cannot read collapsed diffs from git (${describeError(error, secrets)}); their findings go into the summary`);
-      return changes;
-    });
-  }
-  const online = apiReachable ? api : null;
+  if (!options.checkApprovals) say(`policylint mr: policy and CODEOWNERS from ${trusted.source}`);
 
-  const source = await targetCodeownersRef({ gitRoot, targetBranch: settings.targetBranch, api: online, projectId: settings.projectId, baseSha: settings.baseSha }).catch((error: unknown) => {
-    say(`policylint mr: cannot read CODEOWNERS of ${settings.targetBranch} (${describeError(error, secrets)}); using the work tree's`);
-    return null;
-  });
-  const targetCodeowners = source ? await loadCodeownersAtRef(gitRoot, source.ref) : null;
+  // 2. Lint the head, 3. compare with the base and GitLab's approvals.
+  const head = await lintHead(trusted, changes, gitRoot, options, say);
+  const { verdicts, drafts } = await compare(trusted, changes, head, { ...access, api }, state, { gitRoot, settings, unavailable });
+  let result = combine(head, [...drafts, ...headConfigFindings(trusted, changes, gitRoot)]);
+  if (options.checkApprovals) result = { ...result, findings: result.findings.filter((f) => APPROVAL_RULE_IDS.has(f.ruleId)) };
 
-  // The engine and its rules see paths relative to the config's directory.
-  const configFile = resolveConfigFile({ cwd: options.cwd, configPath: options.configPath });
-  const fromConfigDir = (paths: readonly string[]) =>
-    paths.map((path) => relativeTo(dirname(configFile), gitRoot, path)).filter((path): path is string => path !== undefined);
-  const paths = changedPaths(changes);
-  const mergeRequest = online ? await mergeRequestInfo(online, settings, paths, fromConfigDir(paths), targetCodeowners).catch((error: unknown) => {
-    say(`policylint mr: code-owner approvals are not checked: cannot read them from GitLab (${describeError(error, secrets)})`);
-    return undefined;
-  }) : undefined;
-  if (!online) say('policylint mr: code-owner approvals are not checked without GitLab API access');
-
-  const selection = await selectFilesToLint({ gitRoot, changes, configFile: relative(gitRoot, configFile).split('\\').join('/'), targetCodeowners });
-  if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
-  const lintAll = selection.files === 'all' && !options.checkApprovals;
-  const files = fromConfigDir(selection.files === 'all' ? changes.filter((c) => c.status !== 'deleted').map((c) => c.newPath) : selection.files);
-
-  let result: LintResult = await lint({
-    cwd: options.cwd,
-    configPath: options.configPath,
-    files: lintAll ? undefined : files,
-    now: options.now,
-    mergeRequest,
-    codeownersRef: source?.ref,
-  });
-  if (options.checkApprovals) result = { ...result, findings: result.findings.filter((f) => f.ruleId === OWNER_APPROVAL_RULE) };
-
+  // 4. Report, then publish.
   await writeReports(result, options.reports, { cwd: options.cwd });
   options.stdout(renderReport(result, options.format, { color: false }));
   const exitCode = result.findings.some((f) => f.severity === 'error') ? MR_EXIT.findings : MR_EXIT.ok;
-  if (!online || options.checkApprovals) return exitCode;
+  if (!api || !access.publish || options.checkApprovals) return exitCode;
 
+  const checks = await checkProjectSettings(api, settings.projectId, settings.targetBranch);
+  for (const check of checks.filter((c) => c.ok !== true)) say(`policylint mr: warning: GitLab setting ${describeSettingCheck(check)}`);
   try {
     const published = await publishFindings({
-      api: online,
+      api,
       projectId: settings.projectId,
       iid: settings.iid,
       findings: result.findings,
       changes,
       documents: result.filesLinted.length,
-      maxInlineThreads: result.config.mergeRequest.maxInlineThreads,
-      notes: approvalNotes(result.findings, source?.description),
+      maxInlineThreads: trusted.config.mergeRequest.maxInlineThreads,
+      approvals: verdicts,
+      notes: [...approvalNotes(result.findings, verdicts, trusted), ...settingsNote(checks)],
       dryRun: options.dryRun,
     });
     if (options.dryRun) {
@@ -138,33 +333,14 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
     }
   } catch (error) {
     say(`policylint mr: warning: could not publish to the merge request: ${describeError(error, secrets)}. The findings are in the job's reports.`);
-    if (result.config.mergeRequest.failOnPublishError) return MR_EXIT.publishFailed;
+    if (trusted.config.mergeRequest.failOnPublishError) return MR_EXIT.publishFailed;
   }
   return exitCode;
 }
 
-/** Approvals and the members behind group and role owners of the changed paths. */
-async function mergeRequestInfo(
-  api: GitLabApi,
-  settings: MergeRequestSettings,
-  gitRootPaths: string[],
-  changedPaths: string[],
-  targetCodeowners: CodeownersFile | null,
-): Promise<MergeRequestInfo> {
-  const owners = targetCodeowners ? ownersFor(targetCodeowners, gitRootPaths) : [];
-  return {
-    projectId: settings.projectId,
-    iid: settings.iid,
-    targetBranch: settings.targetBranch,
-    diffBaseSha: settings.baseSha,
-    headSha: settings.headSha,
-    approvedBy: await fetchApprovedBy(api, settings.projectId, settings.iid),
-    ownerMembers: await resolveOwnerMembers(api, settings.projectId, owners),
-    changedPaths,
-  };
+function approvalNotes(findings: readonly Finding[], verdicts: readonly SubjectVerdict[], trusted: TrustedInputs): string[] {
+  if (verdicts.length === 0 && !findings.some((f) => APPROVAL_RULE_IDS.has(f.ruleId))) return [];
+  const source = `Required approvals follow the policy and CODEOWNERS of ${neutralise(trusted.source)}; the author's approval, approvals given before a change's last push, and approvals of people who are not eligible code owners do not count.`;
+  return [`${source} ${APPROVAL_RECHECK_NOTE}`];
 }
 
-function approvalNotes(findings: readonly Finding[], codeownersSource: string | undefined): string[] {
-  if (!findings.some((f) => f.ruleId === OWNER_APPROVAL_RULE)) return [];
-  return [`Code-owner approvals follow CODEOWNERS from ${neutralise(codeownersSource ?? 'the target branch')}. ${APPROVAL_RECHECK_NOTE}`];
-}

@@ -1,15 +1,15 @@
 import { glob } from 'tinyglobby';
-import { loadCodeowners, loadCodeownersAtRef } from '../codeowners/load.js';
+import { loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
 import { findGitRoot, git } from '../git/exec.js';
-import type { MergeRequestInfo, ProjectContext } from './types.js';
+import { DEFAULT_MAX_FILE_BYTES, RepositoryReader } from '../select/read.js';
+import type { ProjectContext } from './types.js';
 
 export interface ProjectOptions {
   root: string;
+  /** Bound on every file `readText` reads (the config's `maxFileBytes`); default 10 MiB. */
+  maxFileBytes?: number;
   now: Date;
-  /** Read CODEOWNERS from this git ref (the MR's target branch) instead of the work tree. */
-  codeownersRef?: string;
-  mergeRequest?: MergeRequestInfo;
   /** Class selection for a repository-relative path (the engine's, so rules see the same answer). */
   classify?: (path: string) => Promise<string | undefined>;
 }
@@ -25,20 +25,16 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     return value;
   };
   const gitRoot = () => memo('gitRoot', () => findGitRoot(options.root));
+  const reader = new RepositoryReader(options.root, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   return {
     root: options.root,
     now: options.now,
-    mergeRequest: options.mergeRequest,
     memo,
     gitRoot,
     documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),
     listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
-    codeowners: () =>
-      memo('codeowners', async (): Promise<CodeownersFile | null> => {
-        const root = await gitRoot();
-        if (options.codeownersRef && root) return loadCodeownersAtRef(root, options.codeownersRef);
-        return loadCodeowners(options.root);
-      }),
+    readText: (path) => reader.text(path),
+    codeowners: () => memo('codeowners', async (): Promise<CodeownersFile | null> => loadCodeowners(options.root)),
   };
 }
 

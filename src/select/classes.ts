@@ -1,6 +1,8 @@
 import picomatch from 'picomatch';
 import type { DocumentClass } from '../config/types.js';
+import { parseFrontMatter } from '../model/frontmatter.js';
 import type { FrontMatter } from '../model/types.js';
+import { checkBytes, decodeUtf8 } from './read.js';
 
 export interface ClassMatcher {
   documentClass: DocumentClass;
@@ -69,4 +71,41 @@ export function compileClass(documentClass: DocumentClass): ClassMatcher {
       return conditions.some((condition) => condition(source, frontMatter));
     },
   };
+}
+
+export interface ClassSelection {
+  matcher: ClassMatcher;
+  /** The decoded text (byte order mark dropped) and its front matter, for the parse that follows. */
+  source: string;
+  frontMatter: FrontMatter;
+}
+
+/**
+ * The first of `byPath` (the classes whose paths match the file) that selects these bytes, or
+ * undefined. As cheap as selection can be: plain `contains` texts and front-matter keys are looked
+ * for in the undecoded bytes, only files that have them are decoded, and only files that mention a
+ * class's front-matter keys have their YAML parsed.
+ */
+export function selectingClass(byPath: readonly ClassMatcher[], data: Buffer): ClassSelection | undefined {
+  const possible = byPath.filter((m) => m.mayMatchBytes(data));
+  if (possible.length === 0) return undefined;
+  const decoded = decodeUtf8(data);
+  const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  let frontMatter: FrontMatter | undefined;
+  const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
+  const matcher = possible.find((m) => m.matchesContent(source, lazyFrontMatter));
+  return matcher ? { matcher, source, frontMatter: lazyFrontMatter() } : undefined;
+}
+
+/**
+ * The class of a file's content read from somewhere other than the work tree (a git object).
+ * Content that cannot be judged (binary, not UTF-8, too large) falls to the first class whose
+ * paths match: for a control, "maybe controlled" must count as controlled.
+ */
+export function classOfContent(matchers: readonly ClassMatcher[], path: string, data: Buffer, maxBytes: number): string | undefined {
+  const byPath = matchers.filter((m) => m.matchesPath(path));
+  if (byPath.length === 0) return undefined;
+  const checked = checkBytes(data, maxBytes);
+  if (!checked.ok) return byPath[0]!.documentClass.name;
+  return selectingClass(byPath, data)?.matcher.documentClass.name;
 }

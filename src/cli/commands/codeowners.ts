@@ -1,8 +1,9 @@
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { CODEOWNERS_PATHS, findCodeownersPath, loadCodeownersFile } from '../../codeowners/load.js';
+import { CODEOWNERS_PATHS, loadCodeowners, loadCodeownersFile } from '../../codeowners/load.js';
 import { codeownersReport, formatCodeownersProblems, formatCodeownersText } from '../../codeowners/report.js';
 import type { CodeownersFile } from '../../codeowners/types.js';
+import { isOutsideRoot } from '../../discover/files.js';
 import { findGitRoot } from '../../git/exec.js';
 
 export interface CodeownersCommandInput {
@@ -18,7 +19,7 @@ export interface CodeownersCommandInput {
 /** Repository-relative POSIX path for an argument given relative to `cwd` (paths outside the root are kept as written). */
 function repositoryPath(root: string, cwd: string, path: string): string {
   const fromRoot = relative(root, resolve(cwd, path));
-  if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot)) return path.replace(/^\.?\//, '');
+  if (fromRoot === '' || isOutsideRoot(fromRoot)) return path.replace(/^\.?\//, '');
   return fromRoot.split(sep).join('/');
 }
 
@@ -29,22 +30,16 @@ interface LoadedFile {
 }
 
 function loadFile(input: CodeownersCommandInput, root: string): LoadedFile | string {
-  let absolutePath: string;
-  let repositoryRelative: string;
-  if (input.file !== undefined) {
-    absolutePath = resolve(input.cwd, input.file);
-    repositoryRelative = repositoryPath(root, input.cwd, input.file);
-  } else {
-    const found = findCodeownersPath(root);
-    if (found === null) return `no CODEOWNERS file in ${root} (looked for ${CODEOWNERS_PATHS.join(', ')})`;
-    absolutePath = join(root, found);
-    repositoryRelative = found;
+  if (input.file === undefined) {
+    // The repository's own file, read like every repository file: never through a link leaving it.
+    const file = loadCodeowners(root);
+    if (file === null) return `no CODEOWNERS file in ${root} (looked for ${CODEOWNERS_PATHS.join(', ')})`;
+    return { file, displayPath: relative(input.cwd, join(root, file.path)).split(sep).join('/') };
   }
-  const displayPath = input.file ?? relative(input.cwd, absolutePath).split(sep).join('/');
   try {
-    return { file: loadCodeownersFile(absolutePath, repositoryRelative), displayPath };
+    return { file: loadCodeownersFile(resolve(input.cwd, input.file), repositoryPath(root, input.cwd, input.file)), displayPath: input.file };
   } catch (error) {
-    return `cannot read ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return `cannot read ${input.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }
 }
 

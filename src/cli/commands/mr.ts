@@ -11,6 +11,7 @@ interface MrFlags extends MergeRequestFlags {
   report: string[];
   format: string;
   checkApprovals?: boolean;
+  checkSettings?: boolean;
   dryRun?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function registerMrCommand(program: Command, setExit: (code: number) => v
     .option('--report <format=file>', 'write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable)', collectValues, [])
     .addOption(new Option('-f, --format <format>', 'output format on stdout').choices([...FORMATS]).default('stylish'))
     .option('--check-approvals', 'only re-check code-owner approvals of the changed documents; publishes nothing, exits 1 while approvals are missing')
+    .option('--check-settings', 'only check the GitLab settings the control relies on (approval settings, protected branch, pipeline and CI config); exits 1 when one is off or unknown')
     .option('--dry-run', 'print what would be published instead of publishing')
     .option('--server-url <url>', 'GitLab instance URL (default: $CI_SERVER_URL, else $CI_API_V4_URL without /api/v4)')
     .option('--project <id>', 'project ID or path of the merge request (default: $CI_MERGE_REQUEST_PROJECT_ID, else $CI_PROJECT_ID)')
@@ -36,7 +38,7 @@ export function registerMrCommand(program: Command, setExit: (code: number) => v
       '--token-env <name>',
       'environment variable holding the API token (default: GITLAB_TOKEN, then POLICYLINT_GITLAB_TOKEN). There is no flag for the token itself: command lines end up in shell history and process lists',
     )
-    .addHelpText('after', `\n${APPROVAL_RECHECK_NOTE}\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`)
+    .addHelpText('after', `\n${APPROVAL_RECHECK_NOTE}\nThe policy and CODEOWNERS are read from the target branch, never from the merge request: see docs/security.md.\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`)
     .action(async (flags: MrFlags) => {
       // Loaded on use: the GitLab client is the heaviest part of policylint and most runs never need it.
       const { runMergeRequest } = await import('../../gitlab/run.js');

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineRule } from '../src/engine/types.js';
+
+/**
+ * Judged by `policylint mr` (src/approvals/): a change to the policy itself — the policylint
+ * config, CODEOWNERS, `mergeRequest.governanceFiles` — needs its own code owners' approval, and
+ * a changed config must stay valid. Not configurable per class: it is part of the control.
+ */
+export default defineRule({
+  meta: {
+    id: 'governance-files',
+    description: 'In a merge request, changes to the policylint config, CODEOWNERS and other governance files need their code owners\' approval, and a changed config must be valid',
+    defaultSeverity: 'error',
+    options: z.strictObject({}),
+    docs: 'docs/rules/governance-files.md',
+    control: true,
+    mergeRequestOnly: true,
+    alwaysOn: true,
+  },
+});

@@ -1,0 +1,406 @@
+// The merge request as an attacker would write it: every way issue #9 found to switch the control
+// off from inside the change it controls, each now a failing job that says whose approval is
+// needed, and one legitimate merge request that passes with no findings.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MR_EXIT, runMergeRequest, type MergeRequestRunOptions } from '../src/gitlab/run.js';
+import { startFakeGitLab, type FakeGitLab, type SeedDiffFile } from './fake-gitlab/server.js';
+import { ALICE, BOB, CAROL, DAVE, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN } from './mr-fixtures.js';
+import { controlledDocument } from './mr-repo.js';
+
+vi.mock('../src/cli/version.js', () => ({ VERSION: '0.0.0-test' }));
+
+const ACCESS = 'content/handbook/security/access-policy.md';
+const PROCEDURE = 'content/handbook/security/controlled-document-procedure.md';
+// dave owns the policies; bob owns the policy itself; carol owns legal pages.
+const CODEOWNERS = [
+  '[Controlled Documents]',
+  '/content/handbook/security/*-policy.md @dave',
+  '[Legal]',
+  '/content/handbook/legal/ @carol',
+  '[Policy]',
+  '/.policylint.yml @bob',
+  '/CODEOWNERS @bob',
+  '/.gitlab-ci.yml @bob',
+  '',
+].join('\n');
+const SECRET = 'SECRET-FROM-OUTSIDE-THE-REPOSITORY';
+
+interface Scenario {
+  dir: string;
+  outside: string;
+  fake: FakeGitLab;
+  git(...args: string[]): string;
+  write(path: string, content: string): void;
+  /** `git mv`, creating the target's folder. */
+  move(from: string, to: string): void;
+  /** Commits the work tree on the feature branch and tells the fake GitLab about the new version, pushed by `by`. */
+  push(by?: number): string;
+  run(options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Array<{ check_name: string; description: string; location: { path: string } }> }>;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const DATES = { GIT_AUTHOR_DATE: '2026-11-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-01T00:00:00Z' };
+
+/** main holds the policy (config, CODEOWNERS) and one controlled document; `feature` is the merge request's branch, its changes made by `change`. */
+async function scenario(options: { config?: string; codeowners?: string; main?: Record<string, string>; change: (s: Scenario) => void }): Promise<Scenario> {
+  const dir = mkdtempSync(join(tmpdir(), 'policylint-sec-'));
+  const outside = mkdtempSync(join(tmpdir(), 'policylint-outside-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES } });
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  };
+  git('init', '-q', '-b', 'main');
+  write('.policylint.yml', options.config ?? 'extends: gitlab-handbook\n');
+  write('CODEOWNERS', options.codeowners ?? CODEOWNERS);
+  write(ACCESS, controlledDocument('Access Management Policy'));
+  write(PROCEDURE, '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n');
+  for (const [path, content] of Object.entries(options.main ?? {})) write(path, content);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'main');
+  const baseSha = git('rev-parse', 'HEAD').trim();
+  git('update-ref', 'refs/remotes/origin/main', baseSha);
+  git('checkout', '-q', '-b', 'feature');
+
+  const apiDiffs = (): SeedDiffFile[] =>
+    git('diff', '--name-status', '-M', '-z', `${baseSha}...HEAD`)
+      .split('\0')
+      .filter(Boolean)
+      .reduce<string[][]>((rows, field) => {
+        const last = rows.at(-1);
+        if (last && (last.length < 2 || (last[0]!.startsWith('R') && last.length < 3))) last.push(field);
+        else rows.push([field]);
+        return rows;
+      }, [])
+      .map(([status, oldPath, newPath]) => {
+        const path = newPath ?? oldPath!;
+        const patch = git('diff', '-U3', '-M', `${baseSha}...HEAD`, '--', ...(newPath ? [oldPath!, newPath] : [oldPath!]));
+        const hunks = patch.indexOf('@@');
+        return { old_path: oldPath!, new_path: path, new_file: status === 'A', deleted_file: status === 'D', renamed_file: status!.startsWith('R'), diff: hunks === -1 ? '' : patch.slice(hunks) };
+      });
+
+  const fake = await startFakeGitLab(seed({ diff_refs: null, diffs: [] }));
+  // Approvals stay recorded across pushes in GitLab unless the project resets them: policylint must not rely on that.
+  fake.state.project(PROJECT_ID)!.approval_settings.reset_approvals_on_push = false;
+  fake.state.projects[0]!.members.push({ user_id: CAROL, access_level: 30 });
+  const mr = fake.state.mergeRequest(PROJECT_ID, IID)!;
+  let pushes = 0;
+  const s: Scenario = {
+    dir,
+    outside,
+    fake,
+    git,
+    write,
+    move: (from, to) => {
+      mkdirSync(dirname(join(dir, to)), { recursive: true });
+      git('mv', from, to);
+    },
+    push: (by = ALICE) => {
+      git('add', '-A');
+      git('commit', '-q', '--allow-empty', '-m', `change ${++pushes}`);
+      const head = git('rev-parse', 'HEAD').trim();
+      fake.state.push(mr, { refs: { base_sha: baseSha, start_sha: baseSha, head_sha: head }, diffs: apiDiffs(), by, commits: [{ id: head, message: `change ${pushes}` }] });
+      return head;
+    },
+    run: async (runOptions = {}) => {
+      let stdout = '';
+      let stderr = '';
+      const { env, ...rest } = runOptions;
+      const code = await runMergeRequest({
+        cwd: dir,
+        env: {
+          CI_SERVER_URL: fake.url,
+          CI_PROJECT_ID: String(PROJECT_ID),
+          CI_MERGE_REQUEST_IID: String(IID),
+          CI_MERGE_REQUEST_DIFF_BASE_SHA: baseSha,
+          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+          CI_COMMIT_SHA: git('rev-parse', 'HEAD').trim(),
+          CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
+          GITLAB_TOKEN: TOKEN,
+          ...env,
+        },
+        now: new Date('2026-11-27T00:00:00Z'),
+        reports: [{ format: 'codequality', file: 'gl-code-quality-report.json' }],
+        format: 'json',
+        retry: fastRetry(),
+        stdout: (text) => void (stdout += text),
+        stderr: (text) => void (stderr += text),
+        ...rest,
+      });
+      const report = join(dir, 'gl-code-quality-report.json');
+      const codequality = existsSync(report) ? readFileSync(report, 'utf8') : '';
+      return { code, stdout, stderr, codequality, issues: codequality ? JSON.parse(codequality) : [] };
+    },
+  };
+  options.change(s);
+  s.push();
+  cleanups.push(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+  return s;
+}
+
+const approve = (s: Scenario, userId: number) => s.fake.state.approve(s.fake.state.mergeRequest(PROJECT_ID, IID)!, userId);
+const checks = (result: { issues: Array<{ check_name: string; location: { path: string } }> }) => result.issues.map((i) => `${i.check_name} ${i.location.path}`).sort();
+const editAccess = (s: Scenario, extra = '\nOne more sentence.\n') => s.write(ACCESS, controlledDocument('Access Management Policy', { extra }));
+const lastSummary = (s: Scenario) => summaries(s.fake).at(-1)?.body ?? '';
+
+describe('a legitimate merge request', () => {
+  it('passes with no findings once an owner other than the author approves after the last push', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    const unapproved = await s.run();
+    expect(unapproved.code).toBe(MR_EXIT.findings);
+    expect(checks(unapproved)).toEqual([`owner-approval ${ACCESS}`]);
+    expect(unapproved.issues[0]!.description).toContain('needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)');
+
+    approve(s, DAVE);
+    const approved = await s.run();
+    expect(approved.code).toBe(MR_EXIT.ok);
+    expect(approved.issues).toEqual([]);
+    const summary = lastSummary(s);
+    expect(summary).toContain('### policylint: no findings');
+    expect(summary).toContain('| `content/handbook/security/access-policy.md` | \\[\u200BControlled Documents\\] 1 of @\u200Bdave | ✔ @\u200Bdave | approved |');
+  });
+});
+
+describe('the policy comes from the target branch', () => {
+  it('ignores a config the merge request weakens, and asks its owners to approve the change', async () => {
+    const s = await scenario({
+      change: (s) => {
+        s.write('.policylint.yml', 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    excludePaths: ["**"]\n    when: [{ contains: "never there" }]\n    rules:\n      required-sections: "off"\n      owner-approval: "off"\n');
+        s.write(ACCESS, controlledDocument('Access Management Policy', { omit: 'Scope' }));
+      },
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toEqual([`governance-files .policylint.yml`, `owner-approval ${ACCESS}`, `required-sections ${ACCESS}`]);
+    expect(result.issues.find((i) => i.check_name === 'governance-files')!.description).toContain('needs 1 more code-owner approval from [Policy] (CODEOWNERS:6 /.policylint.yml: @bob)');
+    expect(result.stderr).toContain(`policy and CODEOWNERS from main at `);
+  });
+
+  it('reports an invalid config the merge request brings, without using it', async () => {
+    const s = await scenario({ change: (s) => s.write('.policylint.yml', 'extends: gitlab-handbook\nmaxFileBytes: lots\n') });
+    approve(s, BOB);
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toEqual(['governance-files .policylint.yml']);
+    expect(result.issues[0]!.description).toContain('The policylint config as this merge request changes it is invalid');
+  });
+
+  it('takes who must approve from the target branch CODEOWNERS, and a CODEOWNERS change needs its own owners', async () => {
+    const s = await scenario({
+      change: (s) => {
+        s.write('CODEOWNERS', CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @alice'));
+        editAccess(s);
+      },
+    });
+    approve(s, ALICE);
+    const result = await s.run();
+    expect(checks(result)).toEqual(['governance-files CODEOWNERS', `owner-approval ${ACCESS}`]);
+  });
+
+  it('fails closed when the target branch cannot be read: no fallback to the merge request copy', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    // A shallow clone without the target commit, and GitLab failing to serve the file.
+    const missing = 'a'.repeat(40);
+    const mr = s.fake.state.mergeRequest(PROJECT_ID, IID)!;
+    mr.diff_refs = { ...mr.diff_refs!, start_sha: missing };
+    s.fake.faults.status(500, { path: '**/repository/files/**', times: Infinity });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.stderr).toMatch(/nothing was checked: cannot read the policy in force: cannot read \.policylint\.yml at aaaaaaaa through the API/);
+  });
+});
+
+describe('documents leaving the controlled set', () => {
+  const leaving = async (change: (s: Scenario) => void, path: string, detail: string) => {
+    const s = await scenario({ change });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    const finding = result.issues.find((i) => i.check_name === 'codeowners-coverage' && i.location.path === path);
+    expect(finding?.description).toBe(`${path} leaves the controlled set (${detail}), so it needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`);
+    approve(s, DAVE);
+    expect((await s.run()).issues.filter((i) => i.check_name === 'codeowners-coverage')).toEqual([]);
+  };
+
+  it('when the flag is removed', () =>
+    leaving((s) => s.write(ACCESS, controlledDocument('Access Management Policy').replace('controlled_document: true\n', '')), ACCESS, 'no longer selected as a controlled document: its front matter or text no longer matches'));
+
+  it('when it is deleted', () => leaving((s) => s.git('rm', '-q', ACCESS), ACCESS, 'deleted'));
+
+  it('when it is renamed to .markdown', () =>
+    leaving((s) => s.move(ACCESS, ACCESS.replace(/\.md$/, '.markdown')), ACCESS.replace(/\.md$/, '.markdown'), `renamed to ${ACCESS.replace(/\.md$/, '.markdown')}, which the policy does not select`));
+
+  it('stays controlled in a folder named like ..x, and a move needs the old path owners too', async () => {
+    const odd = 'content/..x/access-policy.md';
+    const s = await scenario({ change: (s) => s.move(ACCESS, odd) });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.issues.find((i) => i.check_name === 'owner-approval')?.description).toBe(
+      `${odd} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`,
+    );
+  });
+
+  it('a move between owners needs the owners of the old and the new path', async () => {
+    const legal = 'content/handbook/legal/access-policy.md';
+    const s = await scenario({
+      codeowners: CODEOWNERS.replace('[Legal]', '/content/handbook/legal/*-policy.md @carol\n[Legal]'),
+      // Other documents keep both entries in use.
+      main: { 'content/handbook/legal/privacy-policy.md': controlledDocument('Privacy Policy'), 'content/handbook/security/backup-policy.md': controlledDocument('Backup Policy') },
+      change: (s) => s.move(ACCESS, legal),
+    });
+    approve(s, CAROL);
+    const result = await s.run();
+    expect(result.issues.filter((i) => i.check_name === 'owner-approval').map((i) => i.description)).toEqual([
+      `${legal} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave); not counted: @carol (not a code owner of this entry)`,
+    ]);
+    approve(s, DAVE);
+    const both = await s.run();
+    expect(both.issues).toEqual([]);
+    expect(both.code).toBe(MR_EXIT.ok);
+  });
+});
+
+describe('approvals that cannot be verified fail closed', () => {
+  const unverified = (result: { code: number; issues: Array<{ check_name: string; description: string }> }, reason: RegExp) => {
+    expect(result.code).toBe(MR_EXIT.findings);
+    const finding = result.issues.find((i) => i.check_name === 'owner-approval');
+    expect(finding?.description).toMatch(reason);
+  };
+
+  it('without a token', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    unverified(await s.run({ env: { GITLAB_TOKEN: undefined } }), /^Code-owner approval of .* was not verified: there is no GitLab token \(GITLAB_TOKEN or POLICYLINT_GITLAB_TOKEN is not set\)\. Add a project access token/);
+  });
+
+  it('in a fork merge request without the project token', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    unverified(await s.run({ env: { GITLAB_TOKEN: undefined, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '99' } }), /this is a fork merge request, and its pipeline has no GitLab token\. A maintainer runs the pipeline in the parent project/);
+  });
+
+  it('when the approvals API keeps failing, and the summary never says "no findings"', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    s.fake.faults.status(502, { method: 'GET', path: '**/merge_requests/*/approvals', times: Infinity });
+    unverified(await s.run(), /was not verified: GitLab could not be asked for the approvals \(GitLab API GET .* failed after 4 attempts: 502/);
+    expect(lastSummary(s)).not.toContain('no findings');
+    expect(lastSummary(s)).toContain('**not verified**');
+  });
+
+  it('when the owning group is private to the token', async () => {
+    const s = await scenario({ codeowners: CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @acme/security'), change: (s) => editAccess(s) });
+    s.fake.state.groups.find((g) => g.full_path === 'acme/security')!.visibility = 'private';
+    approve(s, CAROL);
+    unverified(await s.run(), /approvals that might count could not be verified: @acme\/security is not a group the token can see/);
+  });
+});
+
+describe('comments cannot switch the control off', () => {
+  it('a disable comment on line 1 of a banner-selected document hides no approval, and naming the rule is itself an error', async () => {
+    const banner = 'content/handbook/security/banner-policy.md';
+    const body = controlledDocument('Banner Policy').replace('controlled_document: true\n', '');
+    const s = await scenario({
+      main: { [banner]: `${body}\nThis is a Controlled Document.\n` },
+      change: (s) => s.write(banner, `<!-- policylint-disable -- nothing to see -->\n<!-- policylint-disable owner-approval codeowners-coverage -- trust me -->\n${body}\nThis is a Controlled Document.\nEdited.\n`),
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toEqual([`directives ${banner}`, `directives ${banner}`, `owner-approval ${banner}`]);
+    expect(result.issues.filter((i) => i.check_name === 'directives').map((i) => i.description).sort()).toEqual([
+      'policylint-disable codeowners-coverage has no effect: codeowners-coverage is part of the control and cannot be switched off by a comment; remove it',
+      'policylint-disable owner-approval has no effect: owner-approval is part of the control and cannot be switched off by a comment; remove it',
+    ]);
+  });
+});
+
+describe('separation of duties', () => {
+  it("never counts the author's own approval", async () => {
+    const s = await scenario({ codeowners: CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @alice'), change: (s) => editAccess(s) });
+    approve(s, ALICE);
+    const result = await s.run();
+    expect(result.issues.map((i) => i.description)).toEqual([expect.stringContaining('not counted: @alice (author of the merge request)')]);
+  });
+
+  it('never counts an approval given before a later push changed the document', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    expect((await s.run()).code).toBe(MR_EXIT.ok);
+    editAccess(s, '\nA change after the approval.\n');
+    s.push(ALICE);
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.issues[0]!.description).toContain(`not counted: @dave (approved before the last change to ${ACCESS})`);
+  });
+
+  it('keeps an approval when later pushes change only other files', async () => {
+    const s = await scenario({ change: (s) => editAccess(s) });
+    approve(s, DAVE);
+    s.write('content/handbook/notes.md', '# Notes\n');
+    s.push(ALICE);
+    expect((await s.run()).code).toBe(MR_EXIT.ok);
+  });
+
+  it('does not count a named owner who is not an eligible project member, nor people who pushed commits', async () => {
+    const s = await scenario({ codeowners: CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @dave @bob @erin'), change: (s) => editAccess(s) });
+    s.fake.state.users.push({ id: 6, username: 'erin', state: 'active', bot: false, public_email: '' });
+    s.fake.state.projects[0]!.members.push({ user_id: 6, access_level: 20 });
+    editAccess(s, '\nBob pushes too.\n');
+    s.push(BOB);
+    approve(s, 6);
+    approve(s, BOB);
+    const result = await s.run();
+    expect(result.issues[0]!.description).toContain('not counted: @bob (pushed or authored commits of the merge request), @erin (project role below Developer)');
+  });
+});
+
+describe('symbolic links and sizes', () => {
+  it('never writes a report through a committed symlink', async () => {
+    const s = await scenario({ change: () => undefined });
+    writeFileSync(join(s.outside, 'profile'), 'original\n');
+    symlinkSync(join(s.outside, 'profile'), join(s.dir, 'gl-code-quality-report.json'));
+    await s.run();
+    expect(readFileSync(join(s.outside, 'profile'), 'utf8')).toBe('original\n');
+  });
+
+  it('never reads a document through a symlink leaving the repository, nor quotes it', async () => {
+    const s = await scenario({
+      change: (s) => {
+        writeFileSync(join(s.outside, 'secret.md'), `---\ntitle: "${SECRET}"\ncontrolled_document: true\n---\n\n## ${SECRET}\n`);
+        rmSync(join(s.dir, ACCESS));
+        symlinkSync(join(s.outside, 'secret.md'), join(s.dir, ACCESS));
+      },
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toContain(`file-error ${ACCESS}`);
+    expect(checks(result)).toContain(`owner-approval ${ACCESS}`);
+    for (const text of [result.stdout, result.stderr, result.codequality, lastSummary(s)]) expect(text).not.toContain(SECRET);
+  });
+
+  it('reads linked pages bounded: a link to /dev/zero does not hang the run', async () => {
+    const s = await scenario({
+      change: (s) => {
+        symlinkSync('/dev/zero', join(s.dir, 'content/handbook/security/zero.md'));
+        editAccess(s, '\nSee [zero](zero.md#anchor).\n');
+      },
+    });
+    approve(s, DAVE);
+    const started = Date.now();
+    await s.run();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

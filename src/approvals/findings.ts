@@ -15,7 +15,8 @@ const RULE_OF: Record<SubjectKind, AnyRule> = { document: ownerApproval, leaves:
 /** The rules that judge approvals, for reports that list the rules that ran. */
 export const APPROVAL_RULES: readonly AnyRule[] = Object.values(RULE_OF);
 
-function severityFor(subject: ApprovalSubject, config: ResolvedConfig): Severity | undefined {
+/** The severity the trusted config gives the rule that judges a subject; undefined when it is off for the subject's class. */
+export function severityFor(subject: ApprovalSubject, config: ResolvedConfig): Severity | undefined {
   const rule = RULE_OF[subject.kind];
   if (rule.meta.alwaysOn) return rule.meta.defaultSeverity;
   const setting = config.classes.find((c) => c.name === subject.documentClass)?.rules[rule.meta.id];

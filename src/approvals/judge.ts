@@ -40,7 +40,7 @@ export interface SubjectVerdict {
   unresolvedOwners: string[];
 }
 
-function requirementsFor(codeowners: CodeownersFile | null, paths: readonly string[]): Requirement[] {
+function entriesFor(codeowners: CodeownersFile | null, paths: readonly string[]): Requirement[] {
   if (!codeowners) return [];
   const byEntry = new Map<string, Requirement>();
   for (const path of paths) {
@@ -122,6 +122,18 @@ function judgeRequirement(requirement: Requirement, facts: ApprovalFacts, policy
 }
 
 /**
+ * The CODEOWNERS entries (target branch) whose approval a change needs: those owning one of its
+ * paths; for files leaving the controlled set and governance files that no entry owns, those
+ * owning the config.
+ */
+export function requirementsOf(subject: ApprovalSubject, codeowners: CodeownersFile | null, configOwnerPaths: readonly string[]): { requirements: Requirement[]; ownersOfConfig: boolean } {
+  const own = entriesFor(codeowners, subject.ownerPaths);
+  if (own.length > 0 || subject.kind === 'document') return { requirements: own, ownersOfConfig: false };
+  const ofConfig = entriesFor(codeowners, configOwnerPaths);
+  return { requirements: ofConfig, ownersOfConfig: ofConfig.length > 0 };
+}
+
+/**
  * The verdict on one change: every CODEOWNERS entry (target branch) that owns one of its paths
  * needs its number of approvals from distinct owners that are not the author, not committers
  * (unless allowed), approved after the last change and are eligible members. Files that leave
@@ -134,12 +146,7 @@ export function judgeSubject(
   policy: ApprovalPolicy,
   configOwnerPaths: readonly string[],
 ): SubjectVerdict {
-  let requirements = requirementsFor(codeowners, subject.ownerPaths);
-  let ownersOfConfig = false;
-  if (requirements.length === 0 && subject.kind !== 'document') {
-    requirements = requirementsFor(codeowners, configOwnerPaths);
-    ownersOfConfig = requirements.length > 0;
-  }
+  const { requirements, ownersOfConfig } = requirementsOf(subject, codeowners, configOwnerPaths);
   const verdict: SubjectVerdict = { subject, requirements, ownersOfConfig, status: 'approved', unresolvedOwners: [] };
   if (requirements.length === 0) return { ...verdict, status: 'no-owners' };
   if (!evidence.verified) return { ...verdict, status: 'not-verified', notVerified: { reason: evidence.reason, fix: evidence.fix } };

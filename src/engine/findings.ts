@@ -37,7 +37,10 @@ export function draftFinding(source: FindingSource, report: Report): DraftFindin
   return draft;
 }
 
-function compareFindings(a: DraftFinding, b: DraftFinding): number {
+type Ordered = Pick<Finding, 'path' | 'line' | 'column' | 'ruleId' | 'message'>;
+
+/** A run's finding order: by file, position, rule and message. */
+export function compareFindings(a: Ordered, b: Ordered): number {
   return (
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
     a.line - b.line ||

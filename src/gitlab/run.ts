@@ -4,17 +4,16 @@
 //   compare         — which changes need code-owner approval, and whether GitLab's record shows it;
 //   report/publish  — reports first (a GitLab outage loses no findings), then the merge request.
 import { posix } from 'node:path';
-import { approvalFindings, APPROVAL_RULES } from '../approvals/findings.js';
-import { judgeSubject, type SubjectVerdict } from '../approvals/judge.js';
+import { approvalFindings, APPROVAL_RULES, severityFor } from '../approvals/findings.js';
+import { judgeSubject, requirementsOf, type SubjectVerdict } from '../approvals/judge.js';
 import { approvalSubjects } from '../approvals/subjects.js';
-import type { ApprovalEvidence, ApprovalSubject } from '../approvals/types.js';
-import type { Owner } from '../codeowners/types.js';
+import type { ApprovalEvidence } from '../approvals/types.js';
 import governanceFiles from '../../rules/governance-files.js';
 import type { ReportTarget } from '../cli/report-targets.js';
 import { renderReport, writeReports } from '../cli/output.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
-import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
+import { compareFindings, docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
 import { FILE_ERROR_RULE, lint, summarizeRule, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
 import { findGitRoot, git } from '../git/exec.js';
@@ -123,10 +122,10 @@ async function trustedCommits(gitRoot: string, settings: MergeRequestSettings, s
   return { policySha, baseSha };
 }
 
-async function readChanges(access: Access, settings: MergeRequestSettings, range: GitRange, say: (line: string) => void): Promise<ChangedFile[]> {
+async function readChanges(api: GitLabApi | null, settings: MergeRequestSettings, range: GitRange, say: (line: string) => void): Promise<ChangedFile[]> {
   let changes: ChangedFile[] | undefined;
-  if (access.api) {
-    changes = await changedFilesFromApi(access.api, settings.projectId, settings.iid).catch((error: unknown) => {
+  if (api) {
+    changes = await changedFilesFromApi(api, settings.projectId, settings.iid).catch((error: unknown) => {
       say(`policylint mr: cannot read the merge request's changes from GitLab (${describeError(error, [])}); taking them from git`);
       return undefined;
     });
@@ -148,10 +147,14 @@ async function lintHead(trusted: TrustedInputs, changes: readonly ChangedFile[],
   if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
   const files = selection.files.map((file) => relativeTo(trusted.config.root, gitRoot, file)).filter((file): file is string => file !== undefined);
   const result = await lint({ cwd: options.cwd, config: trusted.config, files, now: options.now });
-  const prefix = posix.dirname(trusted.configPath);
-  if (prefix === '.') return result;
-  const fromRoot = (file: string) => posix.join(prefix, file);
+  if (posix.dirname(trusted.configPath) === '.') return result;
+  const fromRoot = (file: string) => repositoryPath(trusted, file);
   return { ...result, findings: result.findings.map((f) => ({ ...f, path: fromRoot(f.path) })), filesLinted: result.filesLinted.map(fromRoot) };
+}
+
+/** A path the engine reports (relative to the config's folder) as GitLab and the merge request's changes name it. */
+function repositoryPath(trusted: TrustedInputs, file: string): string {
+  return posix.join(posix.dirname(trusted.configPath), file);
 }
 
 /** The merge request's own config is checked as it would be once merged; it never replaces the policy in force. */
@@ -174,23 +177,20 @@ function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFil
   }
 }
 
-/** Every owner named by an entry that must approve one of the subjects: the people GitLab is asked about. */
-function ownersToResolve(verdictsWithoutEvidence: readonly SubjectVerdict[]): Owner[] {
-  return verdictsWithoutEvidence.flatMap((v) => v.requirements.flatMap((r) => r.owners));
+/** Which changes need approval, whether GitLab's record shows it, and the findings for those that lack it. */
+interface CompareContext {
+  gitRoot: string;
+  settings: MergeRequestSettings;
+  /** Set when GitLab can be asked: the API and what it said about the merge request. */
+  gitlab: { api: GitLabApi; state: MergeRequestState } | undefined;
+  /** Why approvals cannot be verified, when GitLab cannot be asked. */
+  unavailable: { reason: string; fix: string } | undefined;
 }
 
-/** Which changes need approval, whether GitLab's record shows it, and the findings for those that lack it. */
-async function compare(
-  trusted: TrustedInputs,
-  changes: readonly ChangedFile[],
-  head: LintResult,
-  access: Access,
-  state: MergeRequestState | undefined,
-  context: { gitRoot: string; settings: MergeRequestSettings; unavailable: { reason: string; fix: string } | undefined },
-): Promise<{ verdicts: SubjectVerdict[]; drafts: DraftFinding[] }> {
-  const headClasses = new Map(head.documents.map((doc) => [posix.join(posix.dirname(trusted.configPath), doc.path).replace(/^\.\//, ''), doc]));
+async function compare(trusted: TrustedInputs, changes: readonly ChangedFile[], head: LintResult, context: CompareContext): Promise<{ verdicts: SubjectVerdict[]; drafts: DraftFinding[] }> {
+  const headClasses = new Map(head.documents.map((doc) => [repositoryPath(trusted, doc.path), doc]));
   const unreadable = new Set(head.findings.filter((f) => f.ruleId === FILE_ERROR_RULE).map((f) => f.path));
-  const subjects: ApprovalSubject[] = approvalSubjects({
+  const subjects = approvalSubjects({
     changes,
     baseClassOf: (path) => trusted.baseClasses.get(path),
     headClassOf: (path) => headClasses.get(path)?.classes[0],
@@ -198,35 +198,34 @@ async function compare(
     titleLineOf: (path) => headClasses.get(path)?.titleLine,
     configPath: trusted.configPath,
     governanceFiles: trusted.config.mergeRequest.governanceFiles,
-  });
-  const policy = { committersMayApprove: trusted.config.mergeRequest.committersMayApprove };
-  const configOwners = [trusted.configPath];
-  const judge = (evidence: ApprovalEvidence) => subjects.map((subject) => judgeSubject(subject, trusted.codeowners, evidence, policy, configOwners));
+  })
+    // A rule the trusted config turns off for a class judges nothing there.
+    .filter((subject) => severityFor(subject, trusted.config) !== undefined);
+  if (subjects.length === 0) return { verdicts: [], drafts: [] };
 
+  const configOwners = [trusted.configPath];
   let evidence: ApprovalEvidence;
-  if (subjects.length === 0) evidence = { verified: false, reason: 'nothing needed approval', fix: '' };
-  else if (context.unavailable) evidence = { verified: false, ...context.unavailable };
+  if (!context.gitlab) evidence = { verified: false, ...(context.unavailable ?? { reason: 'GitLab cannot be asked', fix: '' }) };
   else {
-    const provisional = judge({ verified: false, reason: '', fix: '' });
     evidence = await gatherApprovalEvidence({
-      api: access.api!,
+      api: context.gitlab.api,
       projectId: context.settings.projectId,
       iid: context.settings.iid,
       gitRoot: context.gitRoot,
-      author: state!.author,
+      author: context.gitlab.state.author,
       paths: [...new Set(subjects.flatMap((s) => [s.path, ...s.ownerPaths]))],
-      owners: ownersToResolve(provisional),
+      // Everyone GitLab is asked about: the owners of every entry that must approve something.
+      owners: subjects.flatMap((s) => requirementsOf(s, trusted.codeowners, configOwners).requirements.flatMap((r) => r.owners)),
     });
   }
-  const verdicts = judge(evidence);
+  const policy = { committersMayApprove: trusted.config.mergeRequest.committersMayApprove };
+  const verdicts = subjects.map((subject) => judgeSubject(subject, trusted.codeowners, evidence, policy, configOwners));
   return { verdicts, drafts: approvalFindings(verdicts, trusted.config, trusted.configPath) };
 }
 
 /** The head's findings plus the comparison's, fingerprinted and ordered as one run's; the approval rules count as run. */
 function combine(head: LintResult, drafts: readonly DraftFinding[]): LintResult {
-  const findings: Finding[] = [...head.findings, ...finalizeFindings(drafts)].sort(
-    (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
-  );
+  const findings: Finding[] = [...head.findings, ...finalizeFindings(drafts)].sort(compareFindings);
   const rules = new Map(head.rules.map((rule) => [rule.id, rule]));
   for (const rule of APPROVAL_RULES) rules.set(rule.meta.id, summarizeRule(rule));
   return { ...head, findings, rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
@@ -287,7 +286,7 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   let changes: ChangedFile[];
   try {
     const commits = await trustedCommits(gitRoot, settings, state);
-    changes = await readChanges({ ...access, api }, settings, { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' }, say);
+    changes = await readChanges(api, settings, { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' }, say);
     const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
     trusted = await resolveTrustedInputs({ gitRoot, cwd: options.cwd, configFlag: options.configPath, api, projectId: settings.projectId, targetBranch: settings.targetBranch, ...commits, basePaths });
   } catch (error) {
@@ -299,7 +298,8 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
 
   // 2. Lint the head, 3. compare with the base and GitLab's approvals.
   const head = await lintHead(trusted, changes, gitRoot, options, say);
-  const { verdicts, drafts } = await compare(trusted, changes, head, { ...access, api }, state, { gitRoot, settings, unavailable });
+  const gitlab = api && state ? { api, state } : undefined;
+  const { verdicts, drafts } = await compare(trusted, changes, head, { gitRoot, settings, gitlab, unavailable });
   let result = combine(head, [...drafts, ...headConfigFindings(trusted, changes, gitRoot)]);
   if (options.checkApprovals) result = { ...result, findings: result.findings.filter((f) => APPROVAL_RULE_IDS.has(f.ruleId)) };
 

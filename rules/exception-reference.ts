@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
 import { compileTargetPattern, normalizeTarget } from '../src/links/target.js';
 import { anyOf, compileNamePattern, compileTextPattern, patternSchema } from '../src/model/match.js';
-import type { DocumentModel, Point, Section } from '../src/model/types.js';
+import type { DocumentModel, Link, Point, Section } from '../src/model/types.js';
 
 /**
  * Keeps conditional prose ("unless an exception has been granted", "once the exception was
@@ -25,9 +25,13 @@ const DEFAULT_GRANT_PATTERNS = [
 
 const DEFAULT_TRACKED_EXCEPTION_PATTERNS = [
   // GitLab issue references: #123, project#123, group/project#123 (not HTML entities like &#123; or URL fragments).
-  String.raw`/(?:^|[^\w&/#])(?:[\w.-]+(?:\/[\w.-]+)*)?#\d+\b/`,
-  // Issue and work item URLs, with or without GitLab's /-/ separator.
-  String.raw`/https?:\/\/\S+?\/(?:-\/)?(?:issues|work_items)\/\d+/`,
+  // The path before `#` is checked looking back from each `#`, not forward from every `.` or `-` that may start it,
+  // so a long `a.b.c…` run without `#` is not rescanned from each of its characters.
+  String.raw`/#(?<=(?:^|[^\w&/#])(?:[\w.-]+(?:\/[\w.-]+)*)?#)\d+\b/`,
+  // Issue and work item URLs, with or without GitLab's /-/ separator. Tried once per whitespace-delimited word, from
+  // its first `http(s)://` (atomic lookahead): a later one in the same word can only do worse, and retrying each of
+  // them would rescan the rest of the word every time.
+  String.raw`/(?<!\S)(?=(\S*?https?:\/\/))\1\S+?\/(?:-\/)?(?:issues|work_items)\/\d+/`,
 ];
 
 const options = z
@@ -106,6 +110,24 @@ interface Sentence {
   start: () => Point;
 }
 
+/** How many of the ascending numbers are at most `value`. */
+function countAtMost(ascending: readonly number[], value: number): number {
+  let low = 0;
+  let high = ascending.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ascending[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function newlineOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) offsets.push(i);
+  return offsets;
+}
+
 /** The paragraph's prose split into sentences, inline code left out. */
 function sentencesOf(paragraph: Paragraph): Sentence[] {
   let text = '';
@@ -121,13 +143,15 @@ function sentencesOf(paragraph: Paragraph): Sentence[] {
     }
     if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
+  const runOffsets = runs.map((run) => run.offset);
+  let newlines: number[] | undefined;
+  // Binary searches, not a scan of the runs and the text before the offset: every reported sentence is located.
   const locate = (offset: number): Point => {
-    let run = runs[0]!;
-    for (const candidate of runs) if (candidate.offset <= offset) run = candidate;
-    const before = text.slice(run.offset, offset);
-    const newline = before.lastIndexOf('\n');
-    const lines = before.split('\n').length - 1;
-    return { line: run.start.line + lines, column: newline < 0 ? run.start.column + before.length : before.length - newline };
+    const run = runs[Math.max(0, countAtMost(runOffsets, offset) - 1)]!;
+    newlines ??= newlineOffsets(text);
+    const newlinesBefore = countAtMost(newlines, offset - 1);
+    const lines = newlinesBefore - countAtMost(newlines, run.offset - 1);
+    return { line: run.start.line + lines, column: lines === 0 ? run.start.column + offset - run.offset : offset - newlines[newlinesBefore - 1]! };
   };
   return [...text.matchAll(/\S[^]*?(?:[.!?](?=\s|$)|$)/g)].map((match) => ({
     text: match[0].replace(/\s+/g, ' '),
@@ -146,23 +170,34 @@ function paragraphsOf(tree: Root): Paragraph[] {
   return paragraphs;
 }
 
+/**
+ * The reference-style links on lines `from` to `to`. The parser keeps links in line order, so they are found by
+ * binary search: a scan of every link for every granting paragraph grows quadratically with the document.
+ */
+function referenceLinksFinder(doc: DocumentModel): (from: number, to: number) => Link[] {
+  const references = doc.links.filter((link) => link.kind === 'reference');
+  const lines = references.map((link) => link.line);
+  return (from, to) => references.slice(countAtMost(lines, from - 1), countAtMost(lines, to));
+}
+
 /** The paragraph's source (issue references, inline link URLs) plus the URLs its reference-style links point to. */
-function citableText(doc: DocumentModel, paragraph: Paragraph): string {
+function citableText(doc: DocumentModel, paragraph: Paragraph, referenceLinksOn: (from: number, to: number) => Link[]): string {
   const start = paragraph.position?.start;
   const end = paragraph.position?.end;
   if (!start || !end || start.offset === undefined || end.offset === undefined) return '';
-  const referenced = doc.links.filter((link) => link.kind === 'reference' && link.line >= start.line && link.line <= end.line);
+  const referenced = referenceLinksOn(start.line, end.line);
   return [doc.source.slice(start.offset, end.offset), ...referenced.map((link) => link.url)].join('\n');
 }
 
 function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Context): void {
   const isGrant = anyOf(ctx.options.grantPatterns, compileTextPattern);
   const citesTrackedException = anyOf(ctx.options.trackedExceptionPatterns, compileTextPattern);
+  const referenceLinksOn = referenceLinksFinder(doc);
   for (const paragraph of paragraphsOf(doc.tree)) {
     const line = paragraph.position?.start.line ?? 0;
     if (exceptionSections.some((section) => withinSection(line, section))) continue;
     const grants = sentencesOf(paragraph).filter((sentence) => isGrant(sentence.text));
-    if (grants.length === 0 || citesTrackedException(citableText(doc, paragraph))) continue;
+    if (grants.length === 0 || citesTrackedException(citableText(doc, paragraph, referenceLinksOn))) continue;
     for (const grant of grants) {
       const start = grant.start();
       const quoted = grant.text.length > 100 ? `${grant.text.slice(0, 99)}…` : grant.text;

@@ -3,8 +3,12 @@ import { toString } from 'mdast-util-to-string';
 import { findFrontMatterBlock } from '../model/frontmatter.js';
 import { parseMarkdown } from '../model/parse.js';
 
-/** Goldmark's `{#id .class key=value}` heading attributes, which Hugo enables by default; the block is not part of the heading text. */
-const HEADING_ATTRIBUTES = /\s*\{\s*((?:[#.]|[\w-]+=)[^{}]*)\}\s*$/;
+/**
+ * Goldmark's `{#id .class key=value}` heading attributes, which Hugo enables by default; the block is not part of the
+ * heading text. The spaces before it are left to `headingSlug`'s trim: matched here, every space of a long run would
+ * start a scan to the run's end.
+ */
+const HEADING_ATTRIBUTES = /\{\s*((?:[#.]|[\w-]+=)[^{}]*)\}\s*$/;
 const EXPLICIT_ID = /(?:^|\s)#([^\s}]+)/;
 /** `id` / `name` attributes in raw HTML are anchors a browser scrolls to as well. */
 const HTML_ANCHOR = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
@@ -24,21 +28,31 @@ export function headingSlug(text: string): string {
 }
 
 /** Goldmark's ID factory: an empty slug becomes `heading`, a taken one gets `-1`, `-2`, ... */
-function uniqueId(slug: string, taken: Set<string>): string {
-  const base = slug === '' ? 'heading' : slug;
-  let id = base;
-  for (let n = 1; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
+class HeadingIds {
+  /** Per base, the suffix last given: the ones below it are taken for good, so the n-th repeat of a heading is not n lookups. */
+  private readonly lastSuffix = new Map<string, number>();
+
+  constructor(private readonly taken: Set<string>) {}
+
+  unique(slug: string): string {
+    const base = slug === '' ? 'heading' : slug;
+    let suffix = this.lastSuffix.get(base) ?? 0;
+    let id = suffix === 0 ? base : `${base}-${suffix}`;
+    while (this.taken.has(id)) id = `${base}-${++suffix}`;
+    this.lastSuffix.set(base, suffix);
+    return id;
+  }
 }
 
 /** Every anchor the rendered page has: heading IDs in document order (explicit ones reserved as they come), then HTML ids. */
 export function documentAnchors(tree: Root): Set<string> {
   const anchors = new Set<string>();
+  const ids = new HeadingIds(anchors);
   const htmlValues: string[] = [];
   const stack: Nodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type === 'heading') anchors.add(headingId(node, anchors));
+    if (node.type === 'heading') anchors.add(headingId(node, ids));
     else if (node.type === 'html') htmlValues.push(node.value);
     if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
@@ -53,15 +67,15 @@ function addHtmlAnchors(anchors: Set<string>, htmlValues: readonly string[]): vo
   }
 }
 
-function headingId(heading: Heading, taken: Set<string>): string {
-  return idFromText(toString(heading, { includeHtml: false }), taken);
+function headingId(heading: Heading, ids: HeadingIds): string {
+  return idFromText(toString(heading, { includeHtml: false }), ids);
 }
 
-function idFromText(text: string, taken: Set<string>): string {
+function idFromText(text: string, ids: HeadingIds): string {
   const attributes = HEADING_ATTRIBUTES.exec(text);
   const explicit = attributes ? EXPLICIT_ID.exec(attributes[1]!)?.[1] : undefined;
   if (explicit) return explicit;
-  return uniqueId(headingSlug(attributes ? text.slice(0, attributes.index) : text), taken);
+  return ids.unique(headingSlug(attributes ? text.slice(0, attributes.index) : text));
 }
 
 /** Blockquote markers and list-item markers before a line's content: a heading may sit inside either. */
@@ -75,7 +89,8 @@ const HTML_ANCHOR_HINT = /(?:^|\s)(?:id|name)\s*=/i;
 const RAW_HTML_BLOCK = /^<(?:pre|script|style|textarea)(?:[\s>]|$)/i;
 /** Characters that may start inline markup (emphasis, code, links, HTML, escapes, entities): without them a heading's text is its source. */
 const INLINE_MARKUP = /[\\`*_[\]<>&]/;
-const ATX_MARKERS = /^#{1,6}|(?:^|[ \t]+)#+[ \t]*$/g;
+/** The closing `#`s are matched from the start of the space run before them only, not from each of its spaces. */
+const ATX_MARKERS = /^#{1,6}|(?:^|(?<![ \t])[ \t]+)#+[ \t]*$/g;
 
 export interface ScannedAnchors {
   anchors: Set<string>;
@@ -200,7 +215,8 @@ export function pageAnchors(text: string): ScannedAnchors {
   let anchors: Set<string>;
   if (plainHeadings) {
     anchors = new Set<string>();
-    for (const heading of plainHeadings) anchors.add(idFromText(heading, anchors));
+    const ids = new HeadingIds(anchors);
+    for (const heading of plainHeadings) anchors.add(idFromText(heading, ids));
   } else {
     // A reference in a heading reads definitions the scan may have got wrong (paragraph text, a label over two lines).
     if (picked.some((pickedLine) => pickedLine.includes('['))) certain = false;

@@ -36,7 +36,8 @@ export function normalizeTarget(target: string): string {
     .replace(/^\/+/, '')
     .replace(/(?:^|\/)_?index\.md$/, '')
     .replace(/\.md$/, '')
-    .replace(/\/+$/, '');
+    // From the first of the trailing slashes only, not from each slash of every run.
+    .replace(/(?<!\/)\/+$/, '');
   return page + rest;
 }
 

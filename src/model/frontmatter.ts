@@ -122,7 +122,8 @@ function simpleScalar(text: string): unknown {
     const match = /^'((?:[^']|'')*)'[ ]*$/.exec(text);
     return match ? match[1]!.replace(/''/g, "'") : undefined;
   }
-  const value = text.replace(/[ ]+$/, '');
+  // Matched from the first trailing space only: tried from every space, each run of spaces inside the value is rescanned.
+  const value = text.replace(/(?<![ ])[ ]+$/, '');
   if (value === '' || NOT_PLAIN_START.test(value) || value.includes(': ') || value.endsWith(':') || value.includes(' #')) return undefined;
   if (BOOL.test(value)) return value[0] === 't' || value[0] === 'T';
   if (NULL.test(value)) return null;

@@ -77,7 +77,9 @@ function stringValue(value: unknown): string | undefined {
 /** Lower-cased, HTML-free, `&`→`and`, whitespace collapsed, one trailing colon dropped: how headings and configured names are compared. */
 export function normalizeHeading(text: string): string {
   return text
-    .replace(/<[^>]*>/g, ' ')
+    // A `<` with no `>` after it is kept as text together with the rest, which no later `<` can close either; a
+    // plain /<[^>]*>/g would rescan that rest from each of its `<`.
+    .replace(/<[^>]*(>?)/g, (tag, closing: string) => (closing ? ' ' : tag))
     .replace(/&amp;/gi, '&')
     .replace(/\s+/g, ' ')
     .trim()
@@ -155,41 +157,62 @@ function makeLink(kind: LinkKind, rawUrl: string, text: string, node: Nodes): Li
   };
 }
 
-const HTML_HREF = /<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+/**
+ * `<a ...>` up to its first quoted `href`. A tag without one is consumed whole by the second branch (and skipped):
+ * any `<a` inside it would fail the same way, and retrying each would rescan the tag's text once per `<a`.
+ */
+const HTML_HREF = /<a\s(?:[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)')|[^>]*)/gi;
+
+/**
+ * Line and column in the source of increasing offsets into an HTML node's text. Newlines are counted once as the
+ * offsets advance, rather than in the whole text before each offset, which grows quadratically with the matches.
+ */
+function htmlPositions(node: Html): (offset: number) => { line: number; column: number } {
+  const start = node.position?.start ?? { line: 1, column: 1 };
+  let lines = 0;
+  let lastNewline = -1;
+  let nextNewline = node.value.indexOf('\n');
+  return (offset) => {
+    while (nextNewline !== -1 && nextNewline < offset) {
+      lines++;
+      lastNewline = nextNewline;
+      nextNewline = node.value.indexOf('\n', nextNewline + 1);
+    }
+    return { line: start.line + lines, column: lines === 0 ? start.column + offset : offset - lastNewline };
+  };
+}
 
 function htmlLinks(node: Html): Link[] {
   if (!node.value.includes('href')) return [];
   const found: Link[] = [];
-  const start = node.position?.start ?? { line: 1, column: 1 };
+  const positionOf = htmlPositions(node);
   for (const match of node.value.matchAll(HTML_HREF)) {
-    const before = node.value.slice(0, match.index);
-    const lineOffset = before.split('\n').length - 1;
-    const column = lineOffset === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n');
-    const url = match[1] ?? match[2] ?? '';
-    const line = start.line + lineOffset;
+    if (match[1] === undefined && match[2] === undefined) continue;
+    const { line, column } = positionOf(match.index);
+    const url = match[1] ?? match[2]!;
     const link = makeLink('html', url.replace(/ /g, NBSP), '', node);
     found.push({ ...link, line, column, endLine: line, endColumn: column + match[0].length });
   }
   return found;
 }
 
-const DIRECTIVE = /<!--\s*policylint-(disable-next-line|disable|enable)\b([\s\S]*?)-->/g;
+/** An unclosed comment is consumed whole by the second branch (and skipped): no later directive in it can close either. */
+const DIRECTIVE = /<!--\s*policylint-(disable-next-line|disable|enable)\b(?:([\s\S]*?)-->|[\s\S]*)/g;
 
 function parseDirectives(node: Html): Directive[] {
   if (!node.value.includes('policylint-')) return [];
-  const start = node.position?.start ?? { line: 1, column: 1 };
+  const positionOf = htmlPositions(node);
   const directives: Directive[] = [];
   for (const match of node.value.matchAll(DIRECTIVE)) {
-    const [body = '', reason] = match[2]!.split(/\s--\s|\s--$/, 2) as [string?, string?];
-    const before = node.value.slice(0, match.index);
-    const lineOffset = before.split('\n').length - 1;
-    const line = start.line + lineOffset;
+    if (match[2] === undefined) continue;
+    const [body = '', reason] = match[2].split(/\s--\s|\s--$/, 2) as [string?, string?];
+    const { line, column } = positionOf(match.index);
     directives.push({
       kind: match[1] as Directive['kind'],
       ruleIds: body.split(/[\s,]+/).filter(Boolean),
       reason: reason?.trim() || undefined,
       line,
-      column: lineOffset === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n'),
+      column,
       endLine: line + match[0].split('\n').length - 1,
     });
   }

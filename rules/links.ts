@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
 import { documentAnchors, pageAnchors, type ScannedAnchors } from '../src/links/anchors.js';
+import { unsafeToParse } from '../src/model/guards.js';
 import { parseMarkdown } from '../src/model/parse.js';
 import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
@@ -55,7 +56,7 @@ async function hasAnchor(ctx: Context, file: string, anchor: string, current: Do
   if (scanned.certain) return false;
   const parsed = await ctx.project.memo(`links:parsed-anchors:${file}`, async () => {
     const source = readPage(ctx, file);
-    return source === undefined ? undefined : documentAnchors(parseMarkdown(source));
+    return source === undefined || unsafeToParse(source) ? undefined : documentAnchors(parseMarkdown(source));
   });
   return !parsed || parsed.has(anchor);
 }

@@ -81,6 +81,8 @@ const FILES: Record<string, string | Buffer> = {
   'content/deep-ordered.md': `${HEADER}${'1. '.repeat(10_000)}item\n`,
   'content/deep-quotes.md': `${HEADER}${'>'.repeat(10_000)} quote\n`,
   'content/deep-mixed.md': `${HEADER}Intro.\n\n${'> 1) * '.repeat(3_400)}item\n`,
+  // micromark matches every `]` against the labels before it: this paragraph alone would parse for minutes.
+  'content/labels.md': `${HEADER}Intro.\n\n${'[x] '.repeat(100_000)}\n\nOutro.\n`,
   // A controlled-document path without front matter: not selected by the preset, nothing to report.
   'content/empty.md': '',
   // A class without `when` selects the empty file: reported, not crashed on.
@@ -171,6 +173,7 @@ describe('broken files beside a good one', () => {
       'content/deep-ordered.md:6 Markdown nests 100+ levels deep at line 6; not parsed (limit 100)',
       'content/deep-quotes.md:6 Markdown nests 100+ levels deep at line 6; not parsed (limit 100)',
       'content/huge.md:1 File is 11.0 MiB, over the 10.0 MiB limit (maxFileBytes): not linted',
+      'content/labels.md:8 The paragraph at line 8 has 100000 "]" in 400000 characters: matching its link labels would take the Markdown parser too long; not parsed (split it into paragraphs)',
       'content/latin1.md:8 File is not valid UTF-8 (first bad byte at offset 64): save it as UTF-8',
       ...(process.getuid?.() !== 0 ? ['content/locked.md:1 Cannot read file: permission denied'] : []),
       'content/loop-a.md:1 Cannot read file: symbolic link loop',

@@ -215,4 +215,13 @@ describe('linting', () => {
     expect(grants).toBeGreaterThanOrEqual(Math.floor(LARGE / 5 / sentence.length));
     expect(time).toBeLessThan(1000);
   });
+
+  it('does not parse a linked page whose link labels would take the parser minutes', async () => {
+    // A setext heading makes the anchor scan parse the paragraph above it, and an uncertain page is parsed in full.
+    const hostile = `---\ntitle: Notes\n---\n\n${'[x] '.repeat(250_000)}\n===\n\n- > \`\`\`\n`;
+    const policy = hostileDocument(SMALL).replace('\n\n', '\n\nSee [the notes](notes.md#missing).\n\n');
+    const root = makeTree({ '.policylint.yml': 'extends: gitlab-handbook\n', 'content/policy.md': policy, 'content/notes.md': hostile });
+    const time = await millisecondsFor(() => lint({ cwd: root, now: new Date('2026-01-01') }));
+    expect(time).toBeLessThan(3000);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Robustness checks on a real handbook (the benchmark's corpus by default):
- *   - the nesting guard flags no page (a flagged page would go unlinted: a false positive);
+ *   - the parse guards (nesting, link-label cost) flag no page (a flagged page would go unlinted: a false positive);
  *   - every page reads, and parses into the document model without throwing;
  *   - the front-matter fast path gives the YAML library's result on every page it takes;
  *   - the links rule's anchor scan finds every anchor the full parse finds, on every page it is certain of.
@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { nestingTooDeep } from '../../src/engine/guards.js';
+import { unsafeToParse } from '../../src/model/guards.js';
 import { documentAnchors, pageAnchors } from '../../src/links/anchors.js';
 import { findFrontMatterBlock, parseSimpleYaml, parseYamlBlock } from '../../src/model/frontmatter.js';
 import { parseDocumentModel } from '../../src/model/parse.js';
@@ -37,8 +37,8 @@ function main(): number {
       continue;
     }
     const source = decodeUtf8(read.data);
-    const flagged = nestingTooDeep(source);
-    if (flagged) problems.push(`${file}:${flagged.line}: nesting guard flags the page (false positive?)`);
+    const flagged = unsafeToParse(source);
+    if (flagged) problems.push(`${file}:${flagged.line}: a parse guard flags the page (false positive?): ${flagged.message}`);
     const depth = maxContainerDepth(source);
     if (depth > deepest.depth) deepest = { depth, file };
     try {
@@ -74,7 +74,7 @@ function main(): number {
       `deepest container nesting by the guard's own measure ${deepest.depth} (${deepest.file}).\n`,
   );
   for (const problem of problems) process.stdout.write(`PROBLEM ${problem}\n`);
-  process.stdout.write(problems.length === 0 ? 'OK: no page flagged by the nesting guard, none fails to parse, fast path and anchor scan agree everywhere.\n' : `${problems.length} problem(s)\n`);
+  process.stdout.write(problems.length === 0 ? 'OK: no page flagged by the parse guards, none fails to parse, fast path and anchor scan agree everywhere.\n' : `${problems.length} problem(s)\n`);
   return problems.length === 0 ? 0 : 1;
 }
 

@@ -16,7 +16,7 @@ import { compileClass, selectingClass, type ClassMatcher } from '../select/class
 import { RepositoryReader } from '../select/read.js';
 import { applyDirectives } from './directives.js';
 import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from './findings.js';
-import { nestingTooDeep } from './guards.js';
+import { unsafeToParse } from '../model/guards.js';
 import type { AnyRule, Finding, Severity } from './types.js';
 
 export { ConfigError };
@@ -133,9 +133,9 @@ async function forEachDocument(
     }
     if (selection.kind === 'none') continue;
     const { source, frontMatter, documentClass, absPath } = selection;
-    const depth = nestingTooDeep(source);
-    if (depth) {
-      fileError(file, `Markdown nests ${depth.depth}+ levels deep at line ${depth.line}; not parsed (limit ${depth.limit})`, depth.line);
+    const unsafe = unsafeToParse(source);
+    if (unsafe) {
+      fileError(file, unsafe.message, unsafe.line);
       continue;
     }
     let doc: DocumentModel;

@@ -1,6 +1,7 @@
 import type { Heading, Nodes, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { findFrontMatterBlock } from '../model/frontmatter.js';
+import { unsafeToParse } from '../model/guards.js';
 import { parseMarkdown } from '../model/parse.js';
 
 /**
@@ -220,7 +221,10 @@ export function pageAnchors(text: string): ScannedAnchors {
   } else {
     // A reference in a heading reads definitions the scan may have got wrong (paragraph text, a label over two lines).
     if (picked.some((pickedLine) => pickedLine.includes('['))) certain = false;
-    anchors = documentAnchors(parseMarkdown(picked.join('\n')));
+    const text = picked.join('\n');
+    // A page no document would be parsed from is not parsed here either: its anchors stay unknown.
+    if (unsafeToParse(text)) return { anchors: new Set(), certain: false };
+    anchors = documentAnchors(parseMarkdown(text));
   }
   addHtmlAnchors(anchors, htmlLines);
   return { anchors, certain };

@@ -204,7 +204,8 @@ function markdownlintConfig(): { text: string; note: string | undefined } {
 /** The select-everything config: one class over every page with every registered rule (the preset's options where it sets them). */
 function everythingConfig(excluded: readonly string[]): { config: object; ruleIds: string[] } {
   const presetRules = (gitlabHandbook.classes?.['controlled-document']?.rules ?? {}) as Record<string, unknown>;
-  const ruleIds = rules.map((rule) => rule.meta.id).filter((id) => !excluded.includes(id));
+  // Always-on rules are not configured per class.
+  const ruleIds = rules.filter((rule) => !rule.meta.alwaysOn).map((rule) => rule.meta.id).filter((id) => !excluded.includes(id));
   const classRules = Object.fromEntries(ruleIds.map((id) => [id, presetRules[id] ?? 'error']));
   // The preset's top-level settings (include, exclude, ...), with one class of its own.
   const { classes: _classes, ...topLevel } = gitlabHandbook;

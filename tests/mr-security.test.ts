@@ -243,6 +243,18 @@ describe('documents leaving the controlled set', () => {
   it('when it is renamed to .markdown', () =>
     leaving((s) => s.move(ACCESS, ACCESS.replace(/\.md$/, '.markdown')), ACCESS.replace(/\.md$/, '.markdown'), `renamed to ${ACCESS.replace(/\.md$/, '.markdown')}, which the policy does not select`));
 
+  it("when it moves out of its class's paths", async () => {
+    const archived = 'content/archive/access-policy.md';
+    const s = await scenario({
+      config: 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    paths: ["content/handbook/**/*.md"]\n',
+      change: (s) => s.move(ACCESS, archived),
+    });
+    const result = await s.run();
+    expect(result.issues.find((i) => i.check_name === 'codeowners-coverage')?.description).toBe(
+      `${archived} leaves the controlled set (renamed to ${archived}, which the policy does not select), so it needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`,
+    );
+  });
+
   it('stays controlled in a folder named like ..x, and a move needs the old path owners too', async () => {
     const odd = 'content/..x/access-policy.md';
     const s = await scenario({ change: (s) => s.move(ACCESS, odd) });
@@ -388,6 +400,20 @@ describe('symbolic links and sizes', () => {
     expect(result.code).toBe(MR_EXIT.findings);
     expect(checks(result)).toContain(`file-error ${ACCESS}`);
     expect(checks(result)).toContain(`owner-approval ${ACCESS}`);
+    for (const text of [result.stdout, result.stderr, result.codequality, lastSummary(s)]) expect(text).not.toContain(SECRET);
+  });
+
+  it('never quotes a CODEOWNERS the merge request links to a file outside, and asks its owners', async () => {
+    const s = await scenario({
+      change: (s) => {
+        writeFileSync(join(s.outside, 'passwd'), `root:${SECRET}:0:0\n`);
+        rmSync(join(s.dir, 'CODEOWNERS'));
+        symlinkSync(join(s.outside, 'passwd'), join(s.dir, 'CODEOWNERS'));
+      },
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toContain('governance-files CODEOWNERS');
     for (const text of [result.stdout, result.stderr, result.codequality, lastSummary(s)]) expect(text).not.toContain(SECRET);
   });
 

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { CODEOWNERS_PATHS } from '../src/codeowners/load.js';
 import { matchSection, patternMatches } from '../src/codeowners/parse.js';
@@ -20,6 +21,17 @@ const options = z
 type Options = z.output<typeof options>;
 type Context = ProjectCheckContext<Options>;
 
+/**
+ * CODEOWNERS sits at the top of the git work tree and its patterns match repository paths, while
+ * documents are named relative to the config's folder (a subfolder in a monorepo).
+ */
+interface Where {
+  /** A root-relative path as CODEOWNERS matches it. */
+  inRepository(path: string): string;
+  /** The CODEOWNERS file, relative to the root, for findings on its lines. */
+  codeowners: string;
+}
+
 const MARKDOWN = /\.(?:md|markdown)$/i;
 
 function label(sections: readonly CodeownersSection[]): string {
@@ -35,10 +47,10 @@ function missingApproval(path: string, file: CodeownersFile, sections: Codeowner
   return `${path} is owned by ${where}, which names no valid owner: GitLab approves such a rule automatically`;
 }
 
-function reportProblems(ctx: Context, file: CodeownersFile): void {
+function reportProblems(ctx: Context, file: CodeownersFile, where: Where): void {
   for (const problem of file.problems) {
     ctx.report({
-      path: file.path,
+      path: where.codeowners,
       line: problem.line,
       column: problem.column,
       message: `${file.path}: ${problem.message}`,
@@ -47,20 +59,21 @@ function reportProblems(ctx: Context, file: CodeownersFile): void {
   }
 }
 
-function checkDocuments(ctx: Context, file: CodeownersFile, sections: CodeownersSection[]): void {
+function checkDocuments(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], where: Where): void {
   for (const doc of ctx.documents) {
-    const matches = sections.flatMap((section) => matchSection(section, doc.path) ?? []);
+    const matches = sections.flatMap((section) => matchSection(section, where.inRepository(doc.path)) ?? []);
     if (matches.some((match) => match.approvalsRequired > 0)) continue;
     ctx.report({ line: doc.titleLine, path: doc.path, message: missingApproval(doc.path, file, sections, matches), key: 'no-approval' });
   }
 }
 
-function checkStaleEntries(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): void {
+function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: readonly string[], where: Where): void {
+  const repositoryFiles = files.map((path) => where.inRepository(path));
   for (const section of sections) {
     for (const entry of section.entries) {
-      if (files.some((path) => patternMatches(entry.normalized, path))) continue;
+      if (repositoryFiles.some((path) => patternMatches(entry.normalized, path))) continue;
       ctx.report({
-        path: file.path,
+        path: where.codeowners,
         line: entry.line,
         column: entry.column,
         endColumn: entry.column + entry.pattern.length,
@@ -71,18 +84,18 @@ function checkStaleEntries(ctx: Context, file: CodeownersFile, sections: Codeown
   }
 }
 
-async function checkUncontrolledFiles(ctx: Context, file: CodeownersFile, sections: CodeownersSection[], files: readonly string[]): Promise<void> {
+async function checkUncontrolledFiles(ctx: Context, sections: CodeownersSection[], files: readonly string[], where: Where): Promise<void> {
   const linted = new Set(ctx.documents.map((doc) => doc.path));
   for (const path of files) {
     if (!MARKDOWN.test(path) || linted.has(path)) continue;
     // A run may lint only some documents (--changed, a merge request): ask the engine whether the others are controlled.
-    if (!sections.some((section) => matchSection(section, path))) continue;
+    if (!sections.some((section) => matchSection(section, where.inRepository(path)))) continue;
     if ((await ctx.project.documentClassOf(path)) === ctx.documentClass) continue;
     for (const section of sections) {
-      const match = matchSection(section, path);
+      const match = matchSection(section, where.inRepository(path));
       if (!match) continue;
       ctx.report({
-        path: file.path,
+        path: where.codeowners,
         line: match.entry.line,
         column: match.entry.column,
         endColumn: match.entry.column + match.entry.pattern.length,
@@ -117,13 +130,15 @@ export default defineRule<Options>({
       return;
     }
 
-    reportProblems(ctx, file);
+    const prefix = await ctx.project.repositoryPrefix();
+    const where: Where = { inRepository: (path) => prefix + path, codeowners: prefix === '' ? file.path : posix.relative(prefix, file.path) };
+    reportProblems(ctx, file, where);
     const accepted = new Set(ctx.options.section.map((name) => name.toLowerCase()));
     const sections = file.sections.filter((section) => accepted.has(section.name.toLowerCase()));
     if (sections.length === 0) {
       if (ctx.options.requireEntry && firstDoc) {
         ctx.report({
-          path: file.path,
+          path: where.codeowners,
           line: 1,
           message: `${file.path} has no ${ctx.options.section.map((name) => `[${name}]`).join(' or ')} section, so no code owner must approve changes to controlled documents`,
           key: 'missing-section',
@@ -132,10 +147,10 @@ export default defineRule<Options>({
       return;
     }
 
-    if (ctx.options.requireEntry) checkDocuments(ctx, file, sections);
+    if (ctx.options.requireEntry) checkDocuments(ctx, file, sections, where);
     if (!ctx.options.staleEntries && !ctx.options.uncontrolledFiles) return;
     const files = await ctx.project.listFiles();
-    if (ctx.options.staleEntries) checkStaleEntries(ctx, file, sections, files);
-    if (ctx.options.uncontrolledFiles) await checkUncontrolledFiles(ctx, file, sections, files);
+    if (ctx.options.staleEntries) checkStaleEntries(ctx, sections, files, where);
+    if (ctx.options.uncontrolledFiles) await checkUncontrolledFiles(ctx, sections, files, where);
   },
 });

@@ -5,6 +5,7 @@ import { approvalSubjects, type FileChange } from '../src/approvals/subjects.js'
 import type { ApprovalEvidence, ApprovalFacts, ApprovalSubject, Membership } from '../src/approvals/types.js';
 import { parseCodeowners } from '../src/codeowners/parse.js';
 import { resolveConfigObject } from '../src/config/load.js';
+import { summaryBody } from '../src/gitlab/render.js';
 
 const CODEOWNERS = parseCodeowners(
   [
@@ -44,7 +45,7 @@ function facts(overrides: Partial<ApprovalFacts> = {}, groups: Record<string, Me
   };
 }
 
-const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 2, documentClass: 'controlled-document', detail: undefined, ...extra });
+const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 2, classes: ['controlled-document'], detail: undefined, ...extra });
 const policy = { committersMayApprove: false };
 const judge = (subject: ApprovalSubject, evidence: ApprovalEvidence) => judgeSubject(subject, CODEOWNERS, evidence, policy, ['.policylint.yml']);
 const approval = (userId: number, username: string, approvedAt = AFTER) => ({ userId, username, approvedAt });
@@ -104,7 +105,7 @@ describe('judgeSubject', () => {
   });
 
   it('lets the owners of the config decide for governance files and leaving documents nobody owns', () => {
-    const leaving: ApprovalSubject = { kind: 'leaves', path: 'content/other/x.md', ownerPaths: ['content/other/x.md'], line: 1, documentClass: 'controlled-document', detail: 'deleted' };
+    const leaving: ApprovalSubject = { kind: 'leaves', path: 'content/other/x.md', ownerPaths: ['content/other/x.md'], line: 1, classes: ['controlled-document'], detail: 'deleted' };
     const verdict = judge(leaving, facts({ approvals: [approval(9, 'governor')], lastChangedAt: new Map([['content/other/x.md', T0]]) }));
     expect(verdict).toMatchObject({ ownersOfConfig: true, status: 'approved' });
     // With no owner for the config either, nobody can approve: that is a finding, never a pass.
@@ -121,7 +122,7 @@ describe('approvalFindings', () => {
   it('reports each kind under its rule, and lowers only unverified approvals when configured', () => {
     const missing = judge(document('content/security/access.md'), facts());
     const notVerified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
-    const governance = judge({ kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, documentClass: undefined, detail: undefined }, facts());
+    const governance = judge({ kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, classes: [], detail: undefined }, facts());
     const findings = approvalFindings([missing, notVerified, governance], config, '.policylint.yml');
     expect(findings.map((f) => [f.ruleId, f.severity, f.key])).toEqual([
       ['owner-approval', 'error', 'section:controlled documents'],
@@ -145,7 +146,7 @@ describe('approvalSubjects', () => {
       headClassOf: (path) => headClasses[path],
       headUnreadable: () => false,
       titleLineOf: () => 2,
-      configPath: '.policylint.yml',
+      configPaths: ['.policylint.yml', '.policylint.yaml'],
       governanceFiles: ['.gitlab-ci.yml'],
     }).map((s) => [s.kind, s.path, s.ownerPaths.join(' '), s.detail]);
 
@@ -170,5 +171,21 @@ describe('approvalSubjects', () => {
       ['document', 'content/security/new.md', 'content/x/new.md content/security/new.md', 'renamed from content/x/new.md'],
       ['leaves', 'content/security/old.markdown', 'content/security/old.md content/security/old.markdown', 'renamed to content/security/old.markdown, which the policy does not select'],
     ]);
+  });
+});
+
+describe('the summary table', () => {
+  /** GFM's table row scan: a cell runs over escaped characters (`\` and the next one) and anything but `|`. */
+  const cells = (row: string) => row.slice(1, -1).match(/(?:\\.|[^|\\])+/g)!;
+
+  it('keeps every row to its four cells and every quoted name inert, whatever a path holds', () => {
+    const hostile = 'content/a\\|b @root |c`x`|.md';
+    const verdict = judge(document(hostile, { ownerPaths: ['content/security/access.md'] }), facts({ approvals: [approval(2, 'alice')] }));
+    const body = summaryBody({ listed: [], threaded: 0, documents: 1, commit: undefined, notes: [], approvals: [verdict] });
+    const rows = body.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| Change'));
+    expect(rows).toHaveLength(1);
+    expect(cells(rows[0]!)).toHaveLength(4);
+    expect(rows[0]).not.toMatch(/@root|@alice/);
+    expect(rows[0]).toContain('approved');
   });
 });

@@ -58,7 +58,7 @@ async function facts(overrides: Partial<EvidenceOptions> = {}): Promise<Approval
 }
 
 const mr = () => fake.state.mergeRequest(PROJECT_ID, IID)!;
-const document = (path: string): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 1, documentClass: 'controlled-document', detail: undefined });
+const document = (path: string): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 1, classes: ['controlled-document'], detail: undefined });
 
 describe('approval evidence from GitLab', () => {
   it('tells eligible owners from members of the wrong role, non-members and blocked users', async () => {

@@ -23,22 +23,32 @@ const CODEOWNERS = [
   '/content/handbook/legal/ @carol',
   '[Policy]',
   '/.policylint.yml @bob',
+  '/.policylint.yaml @bob',
   '/CODEOWNERS @bob',
   '/.gitlab-ci.yml @bob',
   '',
 ].join('\n');
 const SECRET = 'SECRET-FROM-OUTSIDE-THE-REPOSITORY';
 
+interface PushOptions {
+  by?: number;
+  /** Diff base of the new version (default: the scenario's base). */
+  base?: string;
+  /** Rewrites what the diffs API serves for the new version. */
+  diffs?: (diffs: SeedDiffFile[]) => SeedDiffFile[];
+}
+
 interface Scenario {
   dir: string;
   outside: string;
+  baseSha: string;
   fake: FakeGitLab;
   git(...args: string[]): string;
   write(path: string, content: string): void;
   /** `git mv`, creating the target's folder. */
   move(from: string, to: string): void;
-  /** Commits the work tree on the feature branch and tells the fake GitLab about the new version, pushed by `by`. */
-  push(by?: number): string;
+  /** Commits the work tree on the feature branch and tells the fake GitLab about the new version. */
+  push(options?: PushOptions): string;
   run(options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Array<{ check_name: string; description: string; location: { path: string } }> }>;
 }
 
@@ -50,17 +60,17 @@ afterEach(async () => {
 const DATES = { GIT_AUTHOR_DATE: '2026-11-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-01T00:00:00Z' };
 
 /** main holds the policy (config, CODEOWNERS) and one controlled document; `feature` is the merge request's branch, its changes made by `change`. */
-async function scenario(options: { config?: string; codeowners?: string; main?: Record<string, string>; change: (s: Scenario) => void }): Promise<Scenario> {
+async function scenario(options: { config?: string; configPath?: string; codeowners?: string; main?: Record<string, string>; change: (s: Scenario) => void; push?: PushOptions }): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'policylint-sec-'));
   const outside = mkdtempSync(join(tmpdir(), 'policylint-outside-'));
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES } });
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES } });
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   };
   git('init', '-q', '-b', 'main');
-  write('.policylint.yml', options.config ?? 'extends: gitlab-handbook\n');
+  write(options.configPath ?? '.policylint.yml', options.config ?? 'extends: gitlab-handbook\n');
   write('CODEOWNERS', options.codeowners ?? CODEOWNERS);
   write(ACCESS, controlledDocument('Access Management Policy'));
   write(PROCEDURE, '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n');
@@ -71,22 +81,25 @@ async function scenario(options: { config?: string; codeowners?: string; main?: 
   git('update-ref', 'refs/remotes/origin/main', baseSha);
   git('checkout', '-q', '-b', 'feature');
 
-  const apiDiffs = (): SeedDiffFile[] =>
-    git('diff', '--name-status', '-M', '-z', `${baseSha}...HEAD`)
-      .split('\0')
-      .filter(Boolean)
-      .reduce<string[][]>((rows, field) => {
-        const last = rows.at(-1);
-        if (last && (last.length < 2 || (last[0]!.startsWith('R') && last.length < 3))) last.push(field);
-        else rows.push([field]);
-        return rows;
-      }, [])
-      .map(([status, oldPath, newPath]) => {
-        const path = newPath ?? oldPath!;
-        const patch = git('diff', '-U3', '-M', `${baseSha}...HEAD`, '--', ...(newPath ? [oldPath!, newPath] : [oldPath!]));
-        const hunks = patch.indexOf('@@');
-        return { old_path: oldPath!, new_path: path, new_file: status === 'A', deleted_file: status === 'D', renamed_file: status!.startsWith('R'), diff: hunks === -1 ? '' : patch.slice(hunks) };
-      });
+  // What GitLab's diffs API serves: one entry per changed file (bulk/ files get a stand-in hunk, to stay fast).
+  const apiDiffs = (base: string): SeedDiffFile[] => {
+    const fields = git('diff', '--name-status', '-M', '-z', `${base}...HEAD`).split('\0').filter(Boolean);
+    const rows: string[][] = [];
+    for (const field of fields) {
+      const last = rows.at(-1);
+      if (last && (last.length < 2 || (last[0]!.startsWith('R') && last.length < 3))) last.push(field);
+      else rows.push([field]);
+    }
+    return rows.map(([status, oldPath, newPath]) => {
+      const path = newPath ?? oldPath!;
+      let diff = '@@ -0,0 +1 @@\n+x\n';
+      if (!path.startsWith('bulk/')) {
+        const patch = git('diff', '-U3', '-M', `${base}...HEAD`, '--', ...(newPath ? [oldPath!, newPath] : [oldPath!]));
+        diff = patch.includes('@@') ? patch.slice(patch.indexOf('@@')) : '';
+      }
+      return { old_path: oldPath!, new_path: path, new_file: status === 'A', deleted_file: status === 'D', renamed_file: status!.startsWith('R'), diff };
+    });
+  };
 
   const fake = await startFakeGitLab(seed({ diff_refs: null, diffs: [] }));
   // Approvals stay recorded across pushes in GitLab unless the project resets them: policylint must not rely on that.
@@ -97,6 +110,7 @@ async function scenario(options: { config?: string; codeowners?: string; main?: 
   const s: Scenario = {
     dir,
     outside,
+    baseSha,
     fake,
     git,
     write,
@@ -104,11 +118,11 @@ async function scenario(options: { config?: string; codeowners?: string; main?: 
       mkdirSync(dirname(join(dir, to)), { recursive: true });
       git('mv', from, to);
     },
-    push: (by = ALICE) => {
+    push: ({ by = ALICE, base = baseSha, diffs = (d: SeedDiffFile[]) => d }: PushOptions = {}) => {
       git('add', '-A');
       git('commit', '-q', '--allow-empty', '-m', `change ${++pushes}`);
       const head = git('rev-parse', 'HEAD').trim();
-      fake.state.push(mr, { refs: { base_sha: baseSha, start_sha: baseSha, head_sha: head }, diffs: apiDiffs(), by, commits: [{ id: head, message: `change ${pushes}` }] });
+      fake.state.push(mr, { refs: { base_sha: base, start_sha: base, head_sha: head }, diffs: diffs(apiDiffs(base)), by, commits: [{ id: head, message: `change ${pushes}` }] });
       return head;
     },
     run: async (runOptions = {}) => {
@@ -142,7 +156,7 @@ async function scenario(options: { config?: string; codeowners?: string; main?: 
     },
   };
   options.change(s);
-  s.push();
+  s.push(options.push);
   cleanups.push(async () => {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
@@ -170,7 +184,7 @@ describe('a legitimate merge request', () => {
     expect(approved.issues).toEqual([]);
     const summary = lastSummary(s);
     expect(summary).toContain('### policylint: no findings');
-    expect(summary).toContain('| `content/handbook/security/access-policy.md` | \\[\u200BControlled Documents\\] 1 of @\u200Bdave | ✔ @\u200Bdave | approved |');
+    expect(summary).toContain('| content/handbook/security/access-policy.md | \\[\u200BControlled Documents\\] 1 of @\u200Bdave | ✔ @\u200Bdave | approved |');
   });
 });
 
@@ -352,7 +366,7 @@ describe('separation of duties', () => {
     approve(s, DAVE);
     expect((await s.run()).code).toBe(MR_EXIT.ok);
     editAccess(s, '\nA change after the approval.\n');
-    s.push(ALICE);
+    s.push();
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     expect(result.issues[0]!.description).toContain(`not counted: @dave (approved before the last change to ${ACCESS})`);
@@ -362,7 +376,7 @@ describe('separation of duties', () => {
     const s = await scenario({ change: (s) => editAccess(s) });
     approve(s, DAVE);
     s.write('content/handbook/notes.md', '# Notes\n');
-    s.push(ALICE);
+    s.push();
     expect((await s.run()).code).toBe(MR_EXIT.ok);
   });
 
@@ -371,7 +385,7 @@ describe('separation of duties', () => {
     s.fake.state.users.push({ id: 6, username: 'erin', state: 'active', bot: false, public_email: '' });
     s.fake.state.projects[0]!.members.push({ user_id: 6, access_level: 20 });
     editAccess(s, '\nBob pushes too.\n');
-    s.push(BOB);
+    s.push({ by: BOB });
     approve(s, 6);
     approve(s, BOB);
     const result = await s.run();
@@ -428,5 +442,137 @@ describe('symbolic links and sizes', () => {
     const started = Date.now();
     await s.run();
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('changes GitLab does not list', () => {
+  it('a controlled document changed beyond GitLab diff limits (more than 1000 files: the diffs API lists the first 1000) still needs its owners', async () => {
+    const s = await scenario({
+      change: (s) => {
+        for (let i = 0; i < 1000; i++) s.write(`bulk/${String(i).padStart(4, '0')}.txt`, `${i}\n`);
+        editAccess(s, '\nEveryone may grant themselves admin access.\n');
+      },
+      // GitLab stores at most diff_max_files (1000) files of an overflowing diff: the rest are not served.
+      push: { diffs: (diffs) => diffs.slice(0, 1000) },
+    });
+    const mr = s.fake.state.mergeRequest(PROJECT_ID, IID)!;
+    mr.versions[0]!.state = 'overflow';
+    expect(mr.diffs.some((d) => d.new_path === ACCESS)).toBe(false);
+    const result = await s.run();
+    expect(checks(result)).toContain(`owner-approval ${ACCESS}`);
+    expect(result.code).toBe(MR_EXIT.findings);
+  }, 60_000);
+});
+
+describe('changes GitLab has not computed yet', () => {
+  it('a pipeline that runs before GitLab computed the diff (diff_refs null, no versions, empty diffs) does not pass vacuously', async () => {
+    const s = await scenario({ change: (s) => editAccess(s, '\nEveryone may grant themselves admin access.\n') });
+    const mr = s.fake.state.mergeRequest(PROJECT_ID, IID)!;
+    // As publish.ts says: "Null right after the MR was created, until GitLab computes the diff".
+    mr.diff_refs = null;
+    mr.diffs = [];
+    mr.versions = [];
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toContain(`owner-approval ${ACCESS}`);
+  });
+});
+
+describe('the policy in force can be replaced without its owners', () => {
+  it('adding .policylint.yml next to the target branch .policylint.yaml (it takes precedence once merged) is a governance change', async () => {
+    const s = await scenario({
+      configPath: '.policylint.yaml',
+      change: (s) => s.write('.policylint.yml', 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n      codeowners-coverage: "off"\n'),
+    });
+    const result = await s.run();
+    expect(result.stderr).toContain('policy and CODEOWNERS from main');
+    expect(checks(result)).toContain('governance-files .policylint.yml');
+    expect(result.code).toBe(MR_EXIT.findings);
+  });
+});
+
+describe('files outside the repository', () => {
+  it('never reads or quotes a file outside the repository through a symlinked .policylint.yml', async () => {
+    const s = await scenario({
+      change: (s) => {
+        writeFileSync(join(s.outside, 'token.txt'), `${SECRET}\n`);
+        rmSync(join(s.dir, '.policylint.yml'));
+        symlinkSync(join(s.outside, 'token.txt'), join(s.dir, '.policylint.yml'));
+      },
+    });
+    approve(s, BOB);
+    const result = await s.run();
+    const posted = s.fake.state.notesOf(s.fake.state.mergeRequest(PROJECT_ID, IID)!).map((n) => n.body).join('\n');
+    expect(posted).not.toContain(SECRET);
+    for (const text of [result.stdout, result.stderr, result.codequality]) expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('documents leaving the controlled set', () => {
+  it('unflagging a document into a second class that has no owner-approval still needs the old owners', async () => {
+    const s = await scenario({
+      // A common setup: every handbook page is linted for links; controlled documents get the whole procedure.
+      config: 'extends: gitlab-handbook\nclasses:\n  handbook-page:\n    paths: ["content/**/*.md"]\n    rules:\n      links: warn\n',
+      change: (s) => s.write(ACCESS, controlledDocument('Access Management Policy', { extra: '\nEveryone may grant themselves admin access.\n' }).replace('controlled_document: true\n', '')),
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.issues.some((i) => i.location.path === ACCESS && (i.check_name === 'codeowners-coverage' || i.check_name === 'owner-approval'))).toBe(true);
+  });
+
+  it('deleting a controlled document needs its owners even when the codeowners-coverage lint is switched off', async () => {
+    const s = await scenario({
+      config: 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      codeowners-coverage: "off"\n',
+      change: (s) => s.git('rm', '-q', ACCESS),
+    });
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.issues.map((i) => i.location.path)).toContain(ACCESS);
+  });
+});
+
+describe('stale approvals', () => {
+  it('an approval given before a merge from the target branch that reverts a controlled document does not count', async () => {
+    // v1 touches only notes; dave approves it.
+    const s = await scenario({ change: (s) => s.write('content/handbook/notes.md', '# Notes\n') });
+    approve(s, DAVE);
+    // The target branch then gets a reviewed change to the policy...
+    s.git('checkout', '-q', 'main');
+    editAccess(s, '\nMFA is mandatory.\n');
+    s.git('commit', '-q', '-am', 'reviewed policy change');
+    const newMain = s.git('rev-parse', 'HEAD').trim();
+    s.git('update-ref', 'refs/remotes/origin/main', newMain);
+    s.git('checkout', '-q', 'feature');
+    // ...and the author merges it, but keeps the old text: the merge request now reverts the policy.
+    s.git('merge', '-q', '--no-commit', 'main');
+    s.git('checkout', s.baseSha, '--', ACCESS);
+    s.push({ base: newMain });
+    expect(s.fake.state.mergeRequest(PROJECT_ID, IID)!.diffs.map((d) => d.new_path)).toContain(ACCESS);
+
+    const result = await s.run();
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(result.issues.find((i) => i.check_name === 'owner-approval' && i.location.path === ACCESS)?.description).toContain('not counted: @dave (approved before the last change');
+  });
+});
+
+describe('legitimate merge requests', () => {
+  it('passes with the config in a subdirectory (--config handbook/.policylint.yml) once the owner approves', async () => {
+    const doc = 'handbook/content/handbook/security/access-policy.md';
+    const s = await scenario({
+      configPath: 'handbook/.policylint.yml',
+      codeowners: '[Controlled Documents]\n/handbook/content/handbook/security/*-policy.md @dave\n[Policy]\n/handbook/.policylint.yml @bob\n/CODEOWNERS @bob\n',
+      main: {
+        [doc]: controlledDocument('Access Management Policy'),
+        'handbook/content/handbook/security/controlled-document-procedure.md': '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n',
+      },
+      change: (s) => s.write(doc, controlledDocument('Access Management Policy', { extra: '\nOne more sentence.\n' })),
+    });
+    const unapproved = await s.run({ configPath: 'handbook/.policylint.yml' });
+    expect(unapproved.issues.find((i) => i.check_name === 'owner-approval')?.description).toContain('needs 1 more code-owner approval from [Controlled Documents]');
+    approve(s, DAVE);
+    const approved = await s.run({ configPath: 'handbook/.policylint.yml' });
+    // CODEOWNERS is read at the top of the repository, and matches repository paths.
+    expect(approved.issues.map((i) => `${i.check_name}: ${i.description}`)).toEqual([]);
+    expect(approved.code).toBe(MR_EXIT.ok);
   });
 });

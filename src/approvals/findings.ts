@@ -15,12 +15,19 @@ const RULE_OF: Record<SubjectKind, AnyRule> = { document: ownerApproval, leaves:
 /** The rules that judge approvals, for reports that list the rules that ran. */
 export const APPROVAL_RULES: readonly AnyRule[] = Object.values(RULE_OF);
 
-/** The severity the trusted config gives the rule that judges a subject; undefined when it is off for the subject's class. */
+/**
+ * The rules whose settings decide how a subject is judged: a document leaving the controlled set
+ * needs its owners as much as one that stays, so owner-approval's setting counts for it too (the
+ * codeowners-coverage lint may be off for reasons of its own).
+ */
+const SETTINGS_OF: Record<SubjectKind, readonly AnyRule[]> = { document: [ownerApproval], leaves: [codeownersCoverage, ownerApproval], governance: [] };
+
+/** The strictest severity the trusted config gives a subject's rules in its classes; undefined when all are off. */
 export function severityFor(subject: ApprovalSubject, config: ResolvedConfig): Severity | undefined {
   const rule = RULE_OF[subject.kind];
   if (rule.meta.alwaysOn) return rule.meta.defaultSeverity;
-  const setting = config.classes.find((c) => c.name === subject.documentClass)?.rules[rule.meta.id];
-  return setting === undefined || setting.severity === 'off' ? undefined : setting.severity;
+  const severities = subject.classes.flatMap((name) => SETTINGS_OF[subject.kind].map((setting) => config.classes.find((c) => c.name === name)?.rules[setting.meta.id]?.severity));
+  return severities.includes('error') ? 'error' : severities.includes('warn') ? 'warn' : undefined;
 }
 
 export function describeRequirement(requirement: Requirement): string {

@@ -20,15 +20,15 @@ export interface SubjectInput {
   headUnreadable(path: string): boolean;
   /** Title line of a linted head document, for the finding. */
   titleLineOf(path: string): number | undefined;
-  /** Repository-relative path of the trusted config, when it is in the repository. */
-  configPath: string | undefined;
+  /** Every place the config is looked for (repository-relative): a config at any of them is the policy. */
+  configPaths: readonly string[];
   /** Globs (repository-relative) of further governance files. */
   governanceFiles: readonly string[];
 }
 
-/** The config, every place GitLab looks for CODEOWNERS (adding one earlier in the order replaces it), and the configured files. */
-export function governanceMatcher(configPath: string | undefined, globs: readonly string[]): (path: string) => boolean {
-  const exact = new Set<string>([...CODEOWNERS_PATHS, ...(configPath ? [configPath] : [])]);
+/** Every place the config and CODEOWNERS are looked for (a file added earlier in either order replaces the one in use), and the configured files. */
+export function governanceMatcher(configPaths: readonly string[], globs: readonly string[]): (path: string) => boolean {
+  const exact = new Set<string>([...CODEOWNERS_PATHS, ...configPaths]);
   const matches = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
   return (path) => exact.has(path) || matches(path);
 }
@@ -40,7 +40,7 @@ function leavingDetail(change: FileChange): string {
 }
 
 export function approvalSubjects(input: SubjectInput): ApprovalSubject[] {
-  const isGovernance = governanceMatcher(input.configPath, input.governanceFiles);
+  const isGovernance = governanceMatcher(input.configPaths, input.governanceFiles);
   const subjects: ApprovalSubject[] = [];
   for (const change of input.changes) {
     const gone = change.status === 'deleted';
@@ -55,14 +55,14 @@ export function approvalSubjects(input: SubjectInput): ApprovalSubject[] {
         path: change.newPath,
         ownerPaths,
         line: input.titleLineOf(change.newPath) ?? 1,
-        documentClass: headClass,
+        classes: [...new Set([headClass, ...(baseClass === undefined ? [] : [baseClass])])],
         detail: renamed ? `renamed from ${change.oldPath}` : undefined,
       });
     } else if (baseClass !== undefined) {
-      subjects.push({ kind: 'leaves', path: shownPath, ownerPaths, line: 1, documentClass: baseClass, detail: leavingDetail(change) });
+      subjects.push({ kind: 'leaves', path: shownPath, ownerPaths, line: 1, classes: [baseClass], detail: leavingDetail(change) });
     }
     if (isGovernance(change.oldPath) || isGovernance(change.newPath)) {
-      subjects.push({ kind: 'governance', path: shownPath, ownerPaths, line: 1, documentClass: undefined, detail: renamed ? `renamed from ${change.oldPath}` : change.status === 'deleted' ? 'deleted' : undefined });
+      subjects.push({ kind: 'governance', path: shownPath, ownerPaths, line: 1, classes: [], detail: renamed ? `renamed from ${change.oldPath}` : change.status === 'deleted' ? 'deleted' : undefined });
     }
   }
   return subjects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind.localeCompare(b.kind)));

@@ -20,8 +20,12 @@ export interface ApprovalSubject {
   ownerPaths: string[];
   /** Line for the finding (the document's title line when it was linted). */
   line: number;
-  /** The class whose rule settings apply (head class, else base class); none for governance files. */
-  documentClass: string | undefined;
+  /**
+   * The classes that select the file on the head and on the base (one when they agree, none for
+   * governance files): the strictest of their rule settings applies, so moving a document into a
+   * laxer class does not lower what its change needs.
+   */
+  classes: string[];
   /** What happened, in a few words, for 'leaves' and renames: `deleted`, `renamed to x.markdown`. */
   detail: string | undefined;
 }

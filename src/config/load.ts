@@ -41,7 +41,7 @@ export function findConfigFile(start: string): string | undefined {
 }
 
 /** A config is a few KB; anything near this is not one. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Loads, validates and resolves a config file (presets merged, rule options defaulted). */
 export function loadConfig(file: string): ResolvedConfig {

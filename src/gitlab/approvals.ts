@@ -84,21 +84,35 @@ async function readApprovals(options: EvidenceOptions): Promise<Approval[]> {
   );
 }
 
-/** A file's identity in one version: its blob in git when every version head is in the clone, else its diff text from the API. */
+/**
+ * What a version showed of a file: the pair (content at the version's base, content at its head) by
+ * git blob when the clone has every version's commits, else the version's diff from the API. A pair,
+ * not the head alone: merging the target branch while keeping a document's old text changes what
+ * the merge request does to it although its head content stays the same.
+ */
 type Signature = string | null;
 
+async function blobsAt(gitRoot: string, commit: string, paths: readonly string[]): Promise<Map<string, string | null> | undefined> {
+  const read = await readBlobsAt(gitRoot, commit, paths);
+  if (!read.commitFound) return undefined;
+  const blobs = new Map<string, string | null>();
+  for (const path of paths) {
+    const blob = read.blobs.get(path);
+    if (blob === undefined) return undefined; // unnameable in a batch: let the API decide
+    blobs.set(path, blob === null ? null : blob.toString('base64'));
+  }
+  return blobs;
+}
+
 async function signaturesFromGit(gitRoot: string, versions: readonly Version[], paths: readonly string[]): Promise<Map<string, Signature[]> | undefined> {
-  // One more "version" at the end: the oldest version's base, so a file the first push changed counts as changed then.
-  const commits = [...versions.map((v) => v.head_commit_sha), versions.at(-1)!.base_commit_sha];
   const byPath = new Map<string, Signature[]>(paths.map((path) => [path, []]));
-  for (const commit of commits) {
-    const read = await readBlobsAt(gitRoot, commit, paths);
-    if (!read.commitFound) return undefined;
-    for (const path of paths) {
-      const blob = read.blobs.get(path);
-      if (blob === undefined) return undefined; // unnameable in a batch: let the API decide
-      byPath.get(path)!.push(blob === null ? null : blob.toString('base64'));
-    }
+  const oldestBase = versions.at(-1)!.base_commit_sha;
+  // One more "version" at the end, showing no change: so a file the first push changed counts as changed then.
+  for (const [base, head] of [...versions.map((v) => [v.base_commit_sha, v.head_commit_sha] as const), [oldestBase, oldestBase] as const]) {
+    const before = await blobsAt(gitRoot, base, paths);
+    const after = await blobsAt(gitRoot, head, paths);
+    if (!before || !after) return undefined;
+    for (const path of paths) byPath.get(path)!.push(before.get(path) === after.get(path) ? 'unchanged' : `${before.get(path)}>${after.get(path)}`);
   }
   return byPath;
 }
@@ -120,16 +134,20 @@ async function signaturesFromApi(options: EvidenceOptions, versions: readonly Ve
   return byPath;
 }
 
-/** created_at of the newest version in which each path differs from the version before it. */
+/**
+ * created_at of the newest version in which each path differs from the version before it. A path
+ * with no such version is dated at the newest version: only approvals of what is there now count.
+ */
 async function lastChanges(options: EvidenceOptions): Promise<Map<string, string>> {
   const versions = (await options.api.MergeRequests.allDiffVersions(options.projectId, options.iid)) as unknown as Version[];
-  const changed = new Map<string, string>();
-  if (versions.length === 0 || options.paths.length === 0) return changed;
+  if (versions.length === 0) throw new Error('GitLab has no version of the merge request yet (its diff is still being computed); retry the job');
   versions.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+  const changed = new Map<string, string>();
+  if (options.paths.length === 0) return changed;
   const signatures = (await signaturesFromGit(options.gitRoot, versions, options.paths)) ?? (await signaturesFromApi(options, versions));
   for (const [path, list] of signatures) {
     const index = versions.findIndex((_, i) => list[i] !== list[i + 1]);
-    if (index !== -1) changed.set(path, versions[index]!.created_at);
+    changed.set(path, versions[index === -1 ? 0 : index]!.created_at);
   }
   return changed;
 }

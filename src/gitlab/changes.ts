@@ -41,7 +41,7 @@ export interface GitRange {
   head: string;
 }
 
-/** `git diff --name-status -z -M base...head`: what the MR changes when the API cannot tell. */
+/** `git diff --name-status -z -M base...head`: every file the merge request changes; hunks are filled later, where needed. */
 export async function changedFilesFromGit(range: GitRange): Promise<ChangedFile[]> {
   const fields = (await git(range.gitRoot, ['diff', '--name-status', '-z', '-M', `${range.base}...${range.head}`])).split('\0');
   const files: ChangedFile[] = [];
@@ -56,7 +56,18 @@ export async function changedFilesFromGit(range: GitRange): Promise<ChangedFile[
       diff: null,
     });
   }
-  return fillHunksFromGit(range, files);
+  return files;
+}
+
+/**
+ * GitLab's list of changes (its diffs are what threads attach to), completed with the files only
+ * git lists: GitLab serves no more than its diff limits (1,000 files by default) and nothing before
+ * it has computed the diff. A git entry naming a path GitLab lists already (a rename GitLab shows as
+ * a deletion and an addition, say) is left out.
+ */
+export function completeChanges(fromApi: readonly ChangedFile[], fromGit: readonly ChangedFile[]): ChangedFile[] {
+  const listed = new Set(fromApi.flatMap((file) => [file.oldPath, file.newPath]));
+  return [...fromApi, ...fromGit.filter((file) => !listed.has(file.oldPath) && !listed.has(file.newPath))];
 }
 
 /** Hunks for files whose diff is unknown, from git (GitLab diffs use three context lines, like git). */

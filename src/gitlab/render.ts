@@ -62,17 +62,13 @@ export interface SummaryInput {
 /** Rows beyond this are counted, not shown: the table is for reading, the reports hold everything. */
 const MAX_TABLE_ROWS = 200;
 
-/** A code span inside a table cell: GitLab splits cells on `|` even inside code. */
-function cellCode(text: string): string {
-  return codeSpan(text).replace(/\|/g, '\\|');
-}
-
 const STATUS_TEXT = { approved: 'approved', missing: 'approval missing', 'not-verified': 'not verified', 'no-owners': 'no code owner' } as const;
 
 function subjectCell(verdict: SubjectVerdict): string {
   const { subject } = verdict;
   const what = subject.kind === 'leaves' ? `leaves the controlled set: ${subject.detail}` : subject.kind === 'governance' ? 'governance file' : subject.detail;
-  return `${cellCode(subject.path)}${what ? ` (${neutralise(what)})` : ''}`;
+  // Escaped prose, not a code span: GitLab splits table cells on `|` even inside code, and `\\|` ends a cell whatever escapes it.
+  return `${neutralise(subject.path)}${what ? ` (${neutralise(what)})` : ''}`;
 }
 
 function requirementCell(requirement: Requirement): string {

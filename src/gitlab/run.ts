@@ -12,14 +12,15 @@ import governanceFiles from '../../rules/governance-files.js';
 import type { ReportTarget } from '../cli/report-targets.js';
 import { renderReport, writeReports } from '../cli/output.js';
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfigText, MAX_CONFIG_BYTES } from '../config/load.js';
+import { RepositoryReader } from '../select/read.js';
 import { compareFindings, docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
 import { FILE_ERROR_RULE, lint, summarizeRule, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
 import { findGitRoot, git } from '../git/exec.js';
 import type { FormatName } from '../reporters/index.js';
 import { fixForApiError, gatherApprovalEvidence } from './approvals.js';
-import { changedFilesFromApi, changedFilesFromGit, fillHunksFromGit, relativeTo, selectFilesToLint, type GitRange } from './changes.js';
+import { changedFilesFromApi, changedFilesFromGit, completeChanges, fillHunksFromGit, relativeTo, selectFilesToLint, type GitRange } from './changes.js';
 import { createGitLabClient, type GitLabApi, type RetryPolicy } from './client.js';
 import type { ChangedFile } from './diff.js';
 import { APPROVAL_RECHECK_NOTE } from './messages.js';
@@ -122,23 +123,46 @@ async function trustedCommits(gitRoot: string, settings: MergeRequestSettings, s
   return { policySha, baseSha };
 }
 
+/**
+ * What the merge request changes: git's diff of base...head, which lists every file, completed by
+ * GitLab's own diffs (what threads attach to). GitLab alone may list too little (its diff limits, a
+ * diff not computed yet): then the run fails closed rather than check part of the change.
+ */
 async function readChanges(api: GitLabApi | null, settings: MergeRequestSettings, range: GitRange, say: (line: string) => void): Promise<ChangedFile[]> {
-  let changes: ChangedFile[] | undefined;
-  if (api) {
-    changes = await changedFilesFromApi(api, settings.projectId, settings.iid).catch((error: unknown) => {
-      say(`policylint mr: cannot read the merge request's changes from GitLab (${describeError(error, [])}); taking them from git`);
+  const [fromGit, fromApi] = await Promise.all([
+    changedFilesFromGit(range).catch((error: unknown) => {
+      say(`policylint mr: git cannot diff ${range.base.slice(0, 8)}...${range.head} (${describeError(error, [])}); only GitLab's list of changes is used`);
       return undefined;
-    });
+    }),
+    api
+      ? changedFilesFromApi(api, settings.projectId, settings.iid).catch((error: unknown) => {
+          say(`policylint mr: cannot read the merge request's changes from GitLab (${describeError(error, [])}); taking them from git`);
+          return undefined;
+        })
+      : undefined,
+  ]);
+  if (fromGit) return fromApi ? completeChanges(fromApi, fromGit) : fromGit;
+  if (!api || !fromApi) throw new TrustError(`cannot tell what the merge request changes: git cannot diff it and GitLab cannot be asked; fetch the history (GIT_DEPTH: "0")`);
+  const versions = (await api.MergeRequests.allDiffVersions(settings.projectId, settings.iid)) as unknown as Array<{ state?: string; created_at: string }>;
+  const newest = [...versions].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
+  if (!newest) throw new TrustError('GitLab has not computed the merge request\'s diff yet and git cannot diff it: retry the job, and fetch the history (GIT_DEPTH: "0")');
+  if (newest.state === 'overflow') throw new TrustError('the merge request is over GitLab\'s diff limits, so GitLab does not list every changed file, and git cannot diff it: fetch the history (GIT_DEPTH: "0")');
+  return fromApi;
+}
+
+/** Hunks for the changed files that findings are on and GitLab gave none for (collapsed, too large, listed only by git), so threads can attach. */
+async function withHunks(changes: ChangedFile[], findings: readonly Finding[], range: GitRange, say: (line: string) => void): Promise<ChangedFile[]> {
+  const onFindings = new Set(findings.map((finding) => finding.path));
+  const needed = changes.filter((file) => file.diff === null && file.status !== 'deleted' && onFindings.has(file.newPath));
+  if (needed.length === 0) return changes;
+  try {
+    const filled = await fillHunksFromGit(range, needed);
+    const byFile = new Map(needed.map((file, index) => [file, filled[index]!]));
+    return changes.map((file) => byFile.get(file) ?? file);
+  } catch (error) {
+    say(`policylint mr: cannot read diffs from git (${describeError(error, [])}); those findings go into the summary`);
+    return changes;
   }
-  changes ??= await changedFilesFromGit(range);
-  if (changes.some((file) => file.diff === null && file.status !== 'deleted')) {
-    // Collapsed or too-large diffs: without hunks their findings simply go into the summary.
-    changes = await fillHunksFromGit(range, changes).catch((error: unknown) => {
-      say(`policylint mr: cannot read collapsed diffs from git (${describeError(error, [])}); their findings go into the summary`);
-      return changes!;
-    });
-  }
-  return changes;
 }
 
 /** Lints the head's changed files under the trusted config; finding paths become repository-relative, as GitLab wants them. */
@@ -157,27 +181,36 @@ function repositoryPath(trusted: TrustedInputs, file: string): string {
   return posix.join(posix.dirname(trusted.configPath), file);
 }
 
-/** The merge request's own config is checked as it would be once merged; it never replaces the policy in force. */
+/**
+ * A config the merge request adds or changes, anywhere the lookup would find it, is checked as it
+ * would be once merged; it never replaces the policy in force. It is read like any repository file
+ * (never through a link leading outside), so a finding can only quote the merge request's own text.
+ */
 function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFile[], gitRoot: string): DraftFinding[] {
-  const change = changes.find((c) => c.newPath === trusted.configPath && c.status !== 'deleted');
-  if (!change) return [];
-  try {
-    loadConfig(`${gitRoot}/${change.newPath}`);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const details = error.details.length > 0 ? error.details : [error.message];
-    return details.map((detail) => {
-      const where = /:(\d+):\d+: (.*)$/.exec(detail);
-      return draftFinding(
-        { ruleId: governanceFiles.meta.id, severity: 'error', path: change.newPath, docsUrl: docsUrlFor(governanceFiles.meta.docs) },
-        { line: where ? Number(where[1]) : 1, key: `invalid-config:${where?.[2] ?? detail}`, message: `The policylint config as this merge request changes it is invalid (it would stop policylint once merged): ${where?.[2] ?? detail.replace(gitRoot, '')}` },
-      );
+  const lookup = new Set(trusted.configLookup);
+  const reader = new RepositoryReader(gitRoot, MAX_CONFIG_BYTES);
+  const source = (path: string) => ({ ruleId: governanceFiles.meta.id, severity: 'error' as const, path, docsUrl: docsUrlFor(governanceFiles.meta.docs) });
+  const invalid = (path: string, line: number, problem: string) =>
+    draftFinding(source(path), { line, key: `invalid-config:${problem}`, message: `The policylint config as this merge request changes it is invalid (it would stop policylint once merged): ${problem}` });
+  return changes
+    .filter((change) => change.status !== 'deleted' && lookup.has(change.newPath))
+    .flatMap((change) => {
+      const read = reader.text(change.newPath);
+      if (!read.ok) return [invalid(change.newPath, read.line ?? 1, read.message)];
+      try {
+        loadConfigText(read.source, change.newPath, posix.join(gitRoot, posix.dirname(change.newPath)));
+        return [];
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        const details = error.details.length > 0 ? error.details : [error.message];
+        return details.map((detail) => {
+          const where = /:(\d+):\d+: (.*)$/.exec(detail);
+          return invalid(change.newPath, where ? Number(where[1]) : 1, where?.[2] ?? detail);
+        });
+      }
     });
-  }
 }
 
-/** Which changes need approval, whether GitLab's record shows it, and the findings for those that lack it. */
 interface CompareContext {
   gitRoot: string;
   settings: MergeRequestSettings;
@@ -196,7 +229,7 @@ async function compare(trusted: TrustedInputs, changes: readonly ChangedFile[], 
     headClassOf: (path) => headClasses.get(path)?.classes[0],
     headUnreadable: (path) => unreadable.has(path),
     titleLineOf: (path) => headClasses.get(path)?.titleLine,
-    configPath: trusted.configPath,
+    configPaths: trusted.configLookup,
     governanceFiles: trusted.config.mergeRequest.governanceFiles,
   })
     // A rule the trusted config turns off for a class judges nothing there.
@@ -284,9 +317,11 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   // 1. Trusted inputs: the policy of the target branch, never the work tree's.
   let trusted: TrustedInputs;
   let changes: ChangedFile[];
+  let range: GitRange;
   try {
     const commits = await trustedCommits(gitRoot, settings, state);
-    changes = await readChanges(api, settings, { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' }, say);
+    range = { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' };
+    changes = await readChanges(api, settings, range, say);
     const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
     trusted = await resolveTrustedInputs({ gitRoot, cwd: options.cwd, configFlag: options.configPath, api, projectId: settings.projectId, targetBranch: settings.targetBranch, ...commits, basePaths });
   } catch (error) {
@@ -317,7 +352,7 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
       projectId: settings.projectId,
       iid: settings.iid,
       findings: result.findings,
-      changes,
+      changes: await withHunks(changes, result.findings, range, say),
       documents: result.filesLinted.length,
       maxInlineThreads: trusted.config.mergeRequest.maxInlineThreads,
       approvals: verdicts,

@@ -29,6 +29,8 @@ export interface TrustedInputs {
   config: ResolvedConfig;
   /** Repository-relative path of the config. */
   configPath: string;
+  /** Every place the config is looked for, nearest first: a file added at any of them would become the policy. */
+  configLookup: readonly string[];
   codeowners: CodeownersFile | null;
   /** Class of each old path of the change on the base, under the trusted config; undefined when not controlled. */
   baseClasses: ReadonlyMap<string, string | undefined>;
@@ -129,5 +131,5 @@ export async function resolveTrustedInputs(options: TrustOptions): Promise<Trust
     }
   }
 
-  return { policySha: options.policySha, baseSha: options.baseSha, source: `${where} (read from ${via})`, config, configPath, codeowners, baseClasses };
+  return { policySha: options.policySha, baseSha: options.baseSha, source: `${where} (read from ${via})`, config, configPath, configLookup: candidates, codeowners, baseClasses };
 }

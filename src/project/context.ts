@@ -1,6 +1,9 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
+import { isOutsideRoot, toPosix } from '../discover/files.js';
 import { findGitRoot, git } from '../git/exec.js';
 import { DEFAULT_MAX_FILE_BYTES, RepositoryReader } from '../select/read.js';
 import type { ProjectContext } from './types.js';
@@ -34,8 +37,15 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),
     listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
     readText: (path) => reader.text(path),
-    codeowners: () => memo('codeowners', async (): Promise<CodeownersFile | null> => loadCodeowners(options.root)),
+    codeowners: () => memo('codeowners', async (): Promise<CodeownersFile | null> => loadCodeowners((await gitRoot()) ?? options.root)),
+    repositoryPrefix: () => memo('prefix', async () => repositoryPrefix(options.root, await gitRoot())),
   };
+}
+
+function repositoryPrefix(root: string, gitRoot: string | null): string {
+  // git prints the work tree's real path; compare it with the root's.
+  const relative = gitRoot ? toPosix(path.relative(gitRoot, realpathSync.native(root))) : '';
+  return relative === '' || isOutsideRoot(relative) ? '' : `${relative}/`;
 }
 
 /** Files git would see (tracked or untracked, not ignored); a plain walk outside git. */

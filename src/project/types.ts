@@ -15,8 +15,14 @@ export interface ProjectContext {
    * the reason, never the link's target or any content.
    */
   readText(path: string): ReadResult;
-  /** CODEOWNERS of the work tree, or null when there is none. (Who must approve a merge request comes from its target branch: src/gitlab/trusted.ts.) */
+  /**
+   * CODEOWNERS of the work tree, read at the top of the git work tree as GitLab reads it, or null when
+   * there is none. Its patterns match repository paths: prefix a root-relative path with
+   * `repositoryPrefix()`. (Who must approve a merge request comes from its target branch: src/gitlab/trusted.ts.)
+   */
   codeowners(): Promise<CodeownersFile | null>;
+  /** Where the root sits in the git work tree, as a path prefix: '' at the top, 'handbook/' for a config in handbook/. */
+  repositoryPrefix(): Promise<string>;
   /** Absolute path of the git work tree, or null when the root is not in one. */
   gitRoot(): Promise<string | null>;
   /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */

@@ -47,6 +47,7 @@ export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntr
   });
   const reviews = await reviewDocuments(project, items);
   const codeowners = await project.codeowners();
+  const prefix = await project.repositoryPrefix();
   const entries = items.map(({ doc }, index): CalendarEntry => {
     const review = reviews[index]!;
     return {
@@ -56,7 +57,7 @@ export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntr
       source: review.source,
       due: review.due && formatDay(review.due),
       status: review.status,
-      owners: ownersOf(codeowners, doc.path),
+      owners: ownersOf(codeowners, prefix + doc.path),
       daysLeft: review.daysLeft,
     };
   });

@@ -130,7 +130,7 @@ export default defineRule<Options>({
       return;
     }
 
-    const prefix = await ctx.project.repositoryPrefix();
+    const prefix = await ctx.project.codeownersPrefix();
     const where: Where = { inRepository: (path) => prefix + path, codeowners: prefix === '' ? file.path : posix.relative(prefix, file.path) };
     reportProblems(ctx, file, where);
     const accepted = new Set(ctx.options.section.map((name) => name.toLowerCase()));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -158,5 +159,24 @@ describe('codeowners-coverage on part of a repository', () => {
     });
     const result = await lint({ cwd: root, patterns: ['docs/a.md'], now: new Date('2026-11-27') });
     expect(result.findings.map((f) => f.message)).toEqual(['docs/notes.md is owned by /docs/ in [Controlled Documents] but is not a controlled document']);
+  });
+});
+
+describe('where CODEOWNERS is read from', () => {
+  const gitInit = (root: string) => execFileSync('git', ['init', '-q'], { cwd: root });
+  const POLICY = 'content/a-policy.md';
+
+  it('reads it at the top of the git work tree, as GitLab does, when the config lives in a subfolder', async () => {
+    const root = tempRepo({ CODEOWNERS: '[Controlled Documents]\n/handbook/content/a-policy.md @dave\n/handbook/content/gone.md @dave\n', [`handbook/${POLICY}`]: controlledDocument('A') });
+    gitInit(root);
+    const reports = await check(path.join(root, 'handbook'), [POLICY]);
+    // The document matches as /handbook/content/a-policy.md; the stale entry is reported on ../CODEOWNERS.
+    expect(reports.map((r) => `${r.path}:${r.line} ${r.key}`)).toEqual(['../CODEOWNERS:3 stale:Controlled Documents:/handbook/content/gone.md']);
+  });
+
+  it("falls back to the config's folder for a handbook that is not a repository of its own", async () => {
+    const root = tempRepo({ 'handbook/.gitlab/CODEOWNERS': '[Controlled Documents]\n/content/a-policy.md @dave\n', [`handbook/${POLICY}`]: controlledDocument('A') });
+    gitInit(root);
+    expect(await check(path.join(root, 'handbook'), [POLICY])).toEqual([]);
   });
 });

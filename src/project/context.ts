@@ -29,6 +29,14 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
   };
   const gitRoot = () => memo('gitRoot', () => findGitRoot(options.root));
   const reader = new RepositoryReader(options.root, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const codeownersFound = () =>
+    memo('codeowners', async (): Promise<{ file: CodeownersFile; prefix: string } | null> => {
+      const top = await gitRoot();
+      const atTop = top ? loadCodeowners(top) : null;
+      if (atTop) return { file: atTop, prefix: repositoryPrefix(options.root, top!) };
+      const inRoot = loadCodeowners(options.root);
+      return inRoot ? { file: inRoot, prefix: '' } : null;
+    });
   return {
     root: options.root,
     now: options.now,
@@ -37,14 +45,14 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),
     listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
     readText: (path) => reader.text(path),
-    codeowners: () => memo('codeowners', async (): Promise<CodeownersFile | null> => loadCodeowners((await gitRoot()) ?? options.root)),
-    repositoryPrefix: () => memo('prefix', async () => repositoryPrefix(options.root, await gitRoot())),
+    codeowners: async () => (await codeownersFound())?.file ?? null,
+    codeownersPrefix: async () => (await codeownersFound())?.prefix ?? '',
   };
 }
 
-function repositoryPrefix(root: string, gitRoot: string | null): string {
+function repositoryPrefix(root: string, gitRoot: string): string {
   // git prints the work tree's real path; compare it with the root's.
-  const relative = gitRoot ? toPosix(path.relative(gitRoot, realpathSync.native(root))) : '';
+  const relative = toPosix(path.relative(gitRoot, realpathSync.native(root)));
   return relative === '' || isOutsideRoot(relative) ? '' : `${relative}/`;
 }
 

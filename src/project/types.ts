@@ -16,13 +16,14 @@ export interface ProjectContext {
    */
   readText(path: string): ReadResult;
   /**
-   * CODEOWNERS of the work tree, read at the top of the git work tree as GitLab reads it, or null when
-   * there is none. Its patterns match repository paths: prefix a root-relative path with
-   * `repositoryPrefix()`. (Who must approve a merge request comes from its target branch: src/gitlab/trusted.ts.)
+   * CODEOWNERS of the work tree, or null when there is none: at the top of the git work tree, where
+   * GitLab reads it, else in the root (a handbook kept in a folder that is not a repository of its
+   * own). Its patterns match paths from the folder it was found in: prefix a root-relative path with
+   * `codeownersPrefix()`. (Who must approve a merge request comes from its target branch: src/gitlab/trusted.ts.)
    */
   codeowners(): Promise<CodeownersFile | null>;
-  /** Where the root sits in the git work tree, as a path prefix: '' at the top, 'handbook/' for a config in handbook/. */
-  repositoryPrefix(): Promise<string>;
+  /** The root's path from the folder CODEOWNERS applies to: '' when they are the same, 'handbook/' for a config in handbook/. */
+  codeownersPrefix(): Promise<string>;
   /** Absolute path of the git work tree, or null when the root is not in one. */
   gitRoot(): Promise<string | null>;
   /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */

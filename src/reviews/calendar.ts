@@ -47,7 +47,7 @@ export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntr
   });
   const reviews = await reviewDocuments(project, items);
   const codeowners = await project.codeowners();
-  const prefix = await project.repositoryPrefix();
+  const prefix = await project.codeownersPrefix();
   const entries = items.map(({ doc }, index): CalendarEntry => {
     const review = reviews[index]!;
     return {

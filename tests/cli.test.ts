@@ -302,6 +302,17 @@ describe('other commands', () => {
     expect(page).toMatchObject({ class: null, selected: false });
   });
 
+  it('lints the example handbook as `npm start` does, with every kind of finding the README promises', () => {
+    const result = runCli(['--config', 'fixtures/handbook/.policylint.yml', '--format', 'json', 'fixtures/handbook'], { cwd: REPO_ROOT });
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout) as Array<{ ruleId: string; path: string; message: string }>;
+    const rules = new Set(findings.map((f) => f.ruleId));
+    for (const rule of ['required-sections', 'frontmatter', 'exception-reference', 'links', 'codeowners-coverage', 'directives']) expect(rules, rule).toContain(rule);
+    // The example handbook is a folder of this repository with a CODEOWNERS of its own.
+    expect(findings.some((f) => f.path === '.gitlab/CODEOWNERS' && f.message.includes('matches no file'))).toBe(true);
+    expect(findings.some((f) => f.ruleId === 'codeowners-coverage' && f.message.includes('has no entry in [Controlled Documents] of .gitlab/CODEOWNERS'))).toBe(true);
+  });
+
   it('prints the package version', () => {
     expect(runCli(['--version'], { cwd: os.tmpdir() })).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });

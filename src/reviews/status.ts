@@ -3,7 +3,8 @@ import type { ProjectContext } from '../project/types.js';
 import { addDays, type DateField, dayOf, daysBetween, fieldName, formatDay, readFrontMatterDate } from './dates.js';
 import { projectReviewHistory, type ReviewHistory } from './history.js';
 
-export type ReviewSource = 'frontmatter' | 'git';
+/** Where a review date comes from; `change`: the document is new in the change being checked (not committed yet), whose review is its first. */
+export type ReviewSource = 'frontmatter' | 'git' | 'this change';
 export type ReviewState = 'ok' | 'due-soon' | 'overdue' | 'unknown';
 
 export interface ReviewOptions {
@@ -16,7 +17,7 @@ export interface ReviewOptions {
   ignoreCommitPattern?: string;
 }
 
-export type ReviewProblemKind = 'invalid-date' | 'future-date' | 'missing-field' | 'shallow-clone' | 'no-counted-commit' | 'uncommitted' | 'not-a-git-repository';
+export type ReviewProblemKind = 'invalid-date' | 'future-date' | 'missing-field' | 'shallow-clone' | 'no-counted-commit' | 'not-a-git-repository';
 
 export interface ReviewProblem {
   kind: ReviewProblemKind;
@@ -89,8 +90,8 @@ function gitStatus(doc: DocumentModel, options: ReviewOptions, today: Date, hist
     const message = `Last review date unknown: every commit that changed it matches ignoreCommitPattern (${options.ignoreCommitPattern}); review it and merge a change, or set a review date in the front matter`;
     return unknownReview(line, 'no-counted-commit', message);
   }
-  const message = 'Last review date unknown: the document has not been committed yet; commit it (merging it counts as its first review) or set a review date in the front matter';
-  return unknownReview(line, 'uncommitted', message);
+  // Not committed yet: the change that adds it is its first review (merging it records the date).
+  return knownReview(today, 'this change', 'new in this change', line, options, today);
 }
 
 /** Paths whose status needs git: all of them for `source: git`, otherwise those without a front-matter date field set. */

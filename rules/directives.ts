@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from '../src/engine/directives.js';
 import { defineRule } from '../src/engine/types.js';
 
 const options = z.strictObject({
@@ -8,7 +9,12 @@ const options = z.strictObject({
 
 type Options = z.output<typeof options>;
 
-/** The engine applies the comments and finds unused ones (it alone sees what was suppressed); this module checks their form. */
+const KEYWORDS = ['disable', 'enable', 'disable-line', 'disable-next-line'];
+
+/**
+ * The engine applies the comments, finds unused ones (it alone sees what was suppressed) and
+ * reports rule ids that are unknown or cannot be disabled; this module checks their form.
+ */
 export default defineRule<Options>({
   meta: {
     id: 'directives',
@@ -18,9 +24,19 @@ export default defineRule<Options>({
     docs: 'docs/rules/directives.md',
   },
   check(doc, ctx) {
-    if (!ctx.options.requireReason) return;
     for (const directive of doc.directives) {
-      if (directive.kind === 'enable' || directive.reason) continue;
+      if (directive.kind === 'unknown') {
+        // A typo such as `disable-lines` would otherwise do nothing without a word.
+        const guess = didYouMean(directive.keyword, KEYWORDS);
+        ctx.report({
+          message: `Unknown directive policylint-${directive.keyword}${guess ? `: did you mean policylint-${guess}?` : '.'} It does nothing; policylint reads policylint-${KEYWORDS.join(', policylint-')}`,
+          line: directive.line,
+          column: directive.column,
+          key: `unknown-directive:${directive.keyword}`,
+        });
+        continue;
+      }
+      if (!ctx.options.requireReason || directive.kind === 'enable' || directive.reason) continue;
       ctx.report({
         message: `policylint-${directive.kind} needs a reason: write <!-- policylint-${directive.kind} ${directive.ruleIds.join(' ') || 'rule-id'} -- why -->`,
         line: directive.line,

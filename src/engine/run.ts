@@ -8,13 +8,13 @@ import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
 import { countLines } from '../model/lines.js';
 import { parseDocumentModel } from '../model/parse.js';
-import type { DocumentModel, FrontMatter } from '../model/types.js';
+import type { Directive, DocumentModel, FrontMatter } from '../model/types.js';
 import { createProjectContext } from '../project/context.js';
 import type { ProjectContext } from '../project/types.js';
 import type { RuleSummary } from '../reporters/index.js';
 import { compileClass, selectingClass, type ClassMatcher } from '../select/classes.js';
 import { RepositoryReader } from '../select/read.js';
-import { applyDirectives } from './directives.js';
+import { applyDirectives, didYouMean } from './directives.js';
 import { docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from './findings.js';
 import { unsafeToParse } from '../model/guards.js';
 import type { AnyRule, Finding, Severity } from './types.js';
@@ -24,6 +24,8 @@ export { ConfigError };
 /** Problems with a file itself (unreadable, binary, not UTF-8, too large or too deep): always on, always errors. */
 export const FILE_ERROR_RULE = 'file-error';
 const FILE_ERROR_DOCS = docsUrlFor('docs/rules/file-error.md');
+/** file-error as `policylint rules` lists it: no rule module, but a rule to the user. */
+export const FILE_ERROR_SUMMARY: RuleSummary = { id: FILE_ERROR_RULE, description: 'Files that cannot be read as Markdown are reported, never skipped (always on)', defaultSeverity: 'error', docsUrl: FILE_ERROR_DOCS };
 
 export interface RunOptions {
   cwd: string;
@@ -400,26 +402,49 @@ function lineCountOf(doc: DocumentModel): number {
 
 /** Findings no comment can hide: the control's own rules, file errors, and the directives rule that polices comments. */
 const NEVER_SUPPRESSED = new Set(['directives', FILE_ERROR_RULE, ...ruleRegistry.filter((rule) => rule.meta.control).map((rule) => rule.meta.id)]);
+/** The rule ids a comment may name, exactly as registered. */
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ruleRegistry.map((rule) => rule.meta.id), FILE_ERROR_RULE]);
 const DIRECTIVES_DOCS = docsUrlFor('docs/rules/directives.md');
 
-/** A comment that names a control rule switches nothing off; it is reported, as an error, so a reviewer sees the attempt. */
+/** Why a rule id in a comment does nothing, or `undefined` if it may act. */
+function inertRuleId(directive: Directive, id: string): { message: string; key: string } | undefined {
+  const written = `policylint-${directive.kind} ${id}`;
+  if (!KNOWN_RULE_IDS.has(id)) {
+    const guess = didYouMean(id, KNOWN_RULE_IDS);
+    return {
+      message: `${written}: unknown rule id "${id}"${guess ? `, did you mean "${guess}"?` : '.'} It ${directive.kind === 'enable' ? 'enables' : 'disables'} nothing; name rules as \`policylint rules\` lists them`,
+      key: `unknown-rule:${directive.kind}:${id}`,
+    };
+  }
+  if (directive.kind === 'enable') return undefined;
+  if (id === 'directives') {
+    return { message: `${written} has no effect: findings about policylint comments cannot be switched off by a comment; remove it`, key: `control:${directive.kind}:${id}` };
+  }
+  if (NEVER_SUPPRESSED.has(id)) {
+    return { message: `${written} has no effect: ${id} is part of the control and cannot be switched off by a comment; remove it`, key: `control:${directive.kind}:${id}` };
+  }
+  return undefined;
+}
+
+/**
+ * A comment naming a control rule or an unknown rule id switches nothing off (an unknown id never
+ * falls back to "every rule"); it is reported as an error whatever the directives rule's severity,
+ * so a reviewer sees the attempt and a typo never leaves a check silently on or off.
+ */
 function controlDirectiveFindings(doc: DocumentModel): DraftFinding[] {
   return doc.directives.flatMap((directive) =>
-    directive.kind === 'enable'
-      ? []
-      : directive.ruleIds
-          .filter((id) => NEVER_SUPPRESSED.has(id) && id !== 'directives')
-          .map((id) =>
+    directive.kind === 'unknown'
+      ? [] // The directives rule reports the keyword; its rule ids are not read.
+      : directive.ruleIds.flatMap((id) => {
+          const inert = inertRuleId(directive, id);
+          if (!inert) return [];
+          return [
             draftFinding(
               { ruleId: 'directives', severity: 'error', path: doc.path, documentTitle: doc.title, docsUrl: DIRECTIVES_DOCS },
-              {
-                message: `policylint-${directive.kind} ${id} has no effect: ${id} is part of the control and cannot be switched off by a comment; remove it`,
-                line: directive.line,
-                column: directive.column,
-                key: `control:${directive.kind}:${id}`,
-              },
+              { message: inert.message, line: directive.line, column: directive.column, key: inert.key },
             ),
-          ),
+          ];
+        }),
   );
 }
 
@@ -434,13 +459,13 @@ function applyAllDirectives(config: ResolvedConfig, documents: readonly Document
     else byPath.set(draft.path, [draft]);
   }
   for (const doc of withDirectives) {
-    const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], lineCountOf(doc), NEVER_SUPPRESSED);
+    // Unused comments come back with only the rule ids they could act on: those naming only control or unknown ids are reported above, not here.
+    const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], lineCountOf(doc), NEVER_SUPPRESSED, KNOWN_RULE_IDS);
     kept.push(...controlDirectiveFindings(doc));
     const setting = ruleSettingFor(config, doc, 'directives');
     if (setting && setting.severity !== 'off' && (setting.options as { reportUnused: boolean }).reportUnused) {
       const rule = rulesById.get('directives')!;
-      // A comment naming only control rules is already reported as having no effect.
-      for (const directive of unused.filter((d) => d.ruleIds.length === 0 || d.ruleIds.some((id) => !NEVER_SUPPRESSED.has(id)))) {
+      for (const directive of unused) {
         kept.push(
           draftFinding(
             { ruleId: 'directives', severity: setting.severity, path: doc.path, documentTitle: doc.title, docsUrl: docsUrlFor(rule.meta.docs) },

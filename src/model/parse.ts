@@ -196,24 +196,38 @@ function htmlLinks(node: Html): Link[] {
   return found;
 }
 
-/** An unclosed comment is consumed whole by the second branch (and skipped): no later directive in it can close either. */
-const DIRECTIVE = /<!--\s*policylint-(disable-next-line|disable|enable)\b(?:([\s\S]*?)-->|[\s\S]*)/g;
+/**
+ * Every `<!-- policylint-… -->` comment: group 1 is the keyword, group 2 the rest of the comment.
+ * The keyword runs up to whitespace, `--` or the comment's end (`-->`), so `disable-line` is never
+ * read as `disable` of a rule `-line`; a keyword policylint does not know (`disable-lines`,
+ * `disablex`) makes an `unknown` directive, reported rather than ignored. An unclosed comment is
+ * consumed whole by the second branch (and skipped): no later directive in it can close either.
+ */
+const DIRECTIVE = /<!--\s*policylint-([^\s-]*(?:-(?!-)[^\s-]*)*)(?:([\s\S]*?)-->|[\s\S]*)/g;
+const DIRECTIVE_KINDS: ReadonlySet<string> = new Set<Directive['kind']>(['disable', 'enable', 'disable-line', 'disable-next-line']);
+/** ` -- ` starts the reason; so does a `--` right after the keyword (`policylint-disable-- why`). */
+const REASON = /(?:^|\s)--(?:\s|$)/;
 
 function parseDirectives(node: Html): Directive[] {
   if (!node.value.includes('policylint-')) return [];
   const positionOf = htmlPositions(node);
   const directives: Directive[] = [];
   for (const match of node.value.matchAll(DIRECTIVE)) {
-    if (match[2] === undefined) continue;
-    const [body = '', reason] = match[2].split(/\s--\s|\s--$/, 2) as [string?, string?];
+    const [text, keyword = '', rest] = match;
+    if (rest === undefined) continue;
+    const reasonAt = rest.includes('--') ? REASON.exec(rest) : null;
+    const list = reasonAt ? rest.slice(0, reasonAt.index) : rest;
+    const reason = reasonAt ? rest.slice(reasonAt.index + reasonAt[0].length).trim() : '';
     const { line, column } = positionOf(match.index);
     directives.push({
-      kind: match[1] as Directive['kind'],
-      ruleIds: body.split(/[\s,]+/).filter(Boolean),
-      reason: reason?.trim() || undefined,
+      kind: DIRECTIVE_KINDS.has(keyword) ? (keyword as Directive['kind']) : 'unknown',
+      keyword,
+      // Split on commas and whitespace only: ids are checked against the registry by the engine, exactly as written.
+      ruleIds: list.split(/[\s,]+/).filter(Boolean),
+      reason: reason || undefined,
       line,
       column,
-      endLine: line + match[0].split('\n').length - 1,
+      endLine: line + text.split('\n').length - 1,
     });
   }
   return directives;

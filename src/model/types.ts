@@ -66,8 +66,11 @@ export interface Link {
 
 /** An inline `<!-- policylint-... -->` control comment. */
 export interface Directive {
-  kind: 'disable' | 'enable' | 'disable-next-line';
-  /** Rule ids named; empty means every rule. */
+  /** `unknown`: a `policylint-` comment whose keyword is none of the others (a typo such as `disable-lines`); it does nothing but is reported. */
+  kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line' | 'unknown';
+  /** The word after `policylint-` as written (for `unknown`, the typo to report). */
+  keyword: string;
+  /** Rule ids named, exactly as written (checked against the registry by the engine); empty means every rule. */
   ruleIds: string[];
   reason: string | undefined;
   line: number;

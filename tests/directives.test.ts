@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { rules } from '../rules/index.js';
+import { didYouMean, editDistance } from '../src/engine/directives.js';
+import { lint } from '../src/engine/run.js';
+import { parseDocumentModel } from '../src/model/parse.js';
+import { controlledDocument, makeTree } from './support/cli.js';
+
+// Inline policylint-disable/enable comments through the engine: which findings they hide, and
+// that a mistyped keyword or rule id is reported instead of silently doing nothing (or too much).
+
+const NOW = new Date('2026-11-27T00:00:00Z');
+
+/** The preset with links on (its findings sit on the link's line) and the rules that need git history or CODEOWNERS off. */
+function config(directives?: string): string {
+  return `extends: gitlab-handbook
+classes:
+  controlled-document:
+    rules:
+      codeowners-coverage: "off"
+      review-date: "off"
+      exception-reference: "off"
+${directives ? `      directives: ${directives}\n` : ''}`;
+}
+
+/** A controlled document whose Policy section ends with `body`, and the line `body` starts on. */
+function documentWith(body: string): { text: string; firstLine: number } {
+  const text = controlledDocument('Directives', `\n\n${body}`);
+  return { text, firstLine: text.slice(0, text.indexOf(body)).split('\n').length };
+}
+
+/** Findings as `line severity ruleId message`, with lines counted from the start of `body` (its first line is 1). */
+async function findingsFor(body: string, directives?: string): Promise<string[]> {
+  const { text, firstLine } = documentWith(body);
+  const root = makeTree({
+    '.policylint.yml': config(directives),
+    'content/policy.md': text,
+    // The standard document's own links resolve, so only the body's are reported.
+    'content/handbook/security/controlled-document-procedure.md': '# Controlled Document Procedure\n\n## Exceptions\n\nAsk.\n',
+  });
+  const result = await lint({ cwd: root, now: NOW });
+  return result.findings.map((f) => `${f.line - firstLine + 1} ${f.severity} ${f.ruleId} ${f.message}`);
+}
+
+const broken = (name: string) => `links Link target "/handbook/${name}/" does not resolve: tried content/handbook/${name}{.md,/_index.md,/index.md}`;
+
+describe('policylint-disable-line', () => {
+  it('suppresses only the findings on its own line', async () => {
+    expect(
+      await findingsFor(
+        ['See [a](/handbook/a/).', 'See [b](/handbook/b/). <!-- policylint-disable-line links -- moves in !4321 -->', 'See [c](/handbook/c/).'].join('\n'),
+      ),
+    ).toEqual([`1 warn ${broken('a')}`, `3 warn ${broken('c')}`]);
+  });
+
+  it('is no longer read as a disable of rules "-line" and links for the rest of the file', async () => {
+    // The ESLint habit: the old parser took this for <!-- policylint-disable -line links -->.
+    const body = ['<!-- policylint-disable-line links -- an ESLint habit -->', '', 'See [later](/handbook/later/).'].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      '1 error directives Unused policylint-disable-line links: nothing here is reported any more, remove the comment',
+      `3 warn ${broken('later')}`,
+    ]);
+  });
+
+  it('covers every line of a comment that spans several', async () => {
+    const body = ['See [a](/handbook/a/). <!-- policylint-disable-line links --', 'pages move in !4321 --> and [b](/handbook/b/).', 'See [c](/handbook/c/).'].join('\n');
+    expect(await findingsFor(body)).toEqual([`3 warn ${broken('c')}`]);
+  });
+});
+
+describe('rule id lists', () => {
+  it('accept commas, spaces or both between rule ids', async () => {
+    const body = [
+      'See [a](/handbook/a/). <!-- policylint-disable-line required-sections,links -- moves in !1 -->',
+      'See [b](/handbook/b/). <!-- policylint-disable-line required-sections, links -- moves in !2 -->',
+      'See [c](/handbook/c/). <!-- policylint-disable-line required-sections links -- moves in !3 -->',
+      'See [d](/handbook/d/).',
+    ].join('\n');
+    expect(await findingsFor(body)).toEqual([`4 warn ${broken('d')}`]);
+  });
+
+  it('end at the reason, which may follow the keyword straight away', () => {
+    const doc = parseDocumentModel({
+      path: 'a.md',
+      absPath: '/a.md',
+      classes: [],
+      source: '<!-- policylint-disable-line links,required-sections -- a -- b -->\n\n<!-- policylint-disable-- everything, for now -->\n\n<!-- policylint-enable-->\n',
+    });
+    expect(doc.directives.map((d) => [d.kind, d.ruleIds, d.reason, d.line])).toEqual([
+      ['disable-line', ['links', 'required-sections'], 'a -- b', 1],
+      ['disable', [], 'everything, for now', 3],
+      ['enable', [], undefined, 5],
+    ]);
+  });
+});
+
+describe('unknown rule ids', () => {
+  it('are errors with a did-you-mean, and disable nothing', async () => {
+    const body = ['<!-- policylint-disable link owner-aproval -- moving pages -->', '', 'See [a](/handbook/a/).'].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      '1 error directives policylint-disable link: unknown rule id "link", did you mean "links"? It disables nothing; name rules as `policylint rules` lists them',
+      '1 error directives policylint-disable owner-aproval: unknown rule id "owner-aproval", did you mean "owner-approval"? It disables nothing; name rules as `policylint rules` lists them',
+      `3 warn ${broken('a')}`,
+    ]);
+  });
+
+  it('are errors even when the directives rule only warns, and never fall back to every rule', async () => {
+    const body = ['See [a](/handbook/a/). <!-- policylint-disable-line Links, zzz -- moving pages -->', 'See [b](/handbook/b/).'].join('\n');
+    expect(await findingsFor(body, 'warn')).toEqual([
+      `1 warn ${broken('a')}`,
+      '1 error directives policylint-disable-line Links: unknown rule id "Links", did you mean "links"? It disables nothing; name rules as `policylint rules` lists them',
+      '1 error directives policylint-disable-line zzz: unknown rule id "zzz". It disables nothing; name rules as `policylint rules` lists them',
+      `2 warn ${broken('b')}`,
+    ]);
+  });
+
+  it('still let the known ids of the same comment act', async () => {
+    const body = 'See [a](/handbook/a/). <!-- policylint-disable-line links,requried-sections -- moving pages -->';
+    expect(await findingsFor(body)).toEqual([
+      '1 error directives policylint-disable-line requried-sections: unknown rule id "requried-sections", did you mean "required-sections"? It disables nothing; name rules as `policylint rules` lists them',
+    ]);
+  });
+
+  it('in an enable are reported, and close nothing', async () => {
+    const body = ['<!-- policylint-disable links -- moving pages -->', 'See [a](/handbook/a/).', '<!-- policylint-enable link -->', '', 'See [b](/handbook/b/).'].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      '3 error directives policylint-enable link: unknown rule id "link", did you mean "links"? It enables nothing; name rules as `policylint rules` lists them',
+    ]);
+  });
+});
+
+describe('unknown directive keywords', () => {
+  it('are reported by the directives rule and do nothing', async () => {
+    const body = [
+      'See [a](/handbook/a/). <!-- policylint-disable-lines links -- moving pages -->',
+      'See [b](/handbook/b/). <!-- policylint-disablex links -- moving pages -->',
+      '<!-- policylint-ignore -->',
+    ].join('\n');
+    expect(await findingsFor(body, 'warn')).toEqual([
+      `1 warn ${broken('a')}`,
+      '1 warn directives Unknown directive policylint-disable-lines: did you mean policylint-disable-line? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+      `2 warn ${broken('b')}`,
+      '2 warn directives Unknown directive policylint-disablex: did you mean policylint-disable? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+      '3 warn directives Unknown directive policylint-ignore. It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+    ]);
+  });
+
+  it('are reported inside a disable of every rule: findings about comments are never suppressed', async () => {
+    const body = ['<!-- policylint-disable -- legacy page -->', '', '<!-- policylint-enabel -->', '', 'See [a](/handbook/a/).'].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      '3 error directives Unknown directive policylint-enabel: did you mean policylint-enable? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+    ]);
+  });
+});
+
+describe('comments that cannot act', () => {
+  it('are errors when they name a control rule or the directives rule, on any kind of disable', async () => {
+    const body = [
+      'See [a](/handbook/a/). <!-- policylint-disable-line owner-approval links -- trust me -->',
+      '<!-- policylint-disable-next-line directives -- quiet please -->',
+      'See [b](/handbook/b/).',
+    ].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      '1 error directives policylint-disable-line owner-approval has no effect: owner-approval is part of the control and cannot be switched off by a comment; remove it',
+      '2 error directives policylint-disable-next-line directives has no effect: findings about policylint comments cannot be switched off by a comment; remove it',
+      `3 warn ${broken('b')}`,
+    ]);
+  });
+});
+
+describe('ranges', () => {
+  it('disable from the comment to the matching enable, beside line comments', async () => {
+    const body = [
+      '<!-- policylint-disable links -- pages move in !4321 -->', // 1
+      'See [a](/handbook/a/).',
+      '<!-- policylint-enable links -->',
+      '',
+      'See [b](/handbook/b/). <!-- policylint-disable-line links -- moves in !1 -->', // 5
+      '<!-- policylint-disable-next-line links -- moves in !2 -->',
+      'See [c](/handbook/c/).',
+      'See [d](/handbook/d/).',
+      '',
+      '<!-- policylint-disable-line links -->', // 10: suppresses nothing, and gives no reason
+    ].join('\n');
+    expect(await findingsFor(body)).toEqual([
+      `8 warn ${broken('d')}`,
+      '10 error directives Unused policylint-disable-line links: nothing here is reported any more, remove the comment',
+      '10 error directives policylint-disable-line needs a reason: write <!-- policylint-disable-line links -- why -->',
+    ]);
+  });
+});
+
+describe('did you mean', () => {
+  const ids = [...rules.map((rule) => rule.meta.id), 'file-error'];
+
+  it('counts single-character edits', () => {
+    expect(editDistance('link', 'links')).toBe(1);
+    expect(editDistance('owner-aproval', 'owner-approval')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('suggests a registered id within two edits or sharing a prefix, and nothing otherwise', () => {
+    expect(didYouMean('link', ids)).toBe('links');
+    expect(didYouMean('owner-aproval', ids)).toBe('owner-approval');
+    expect(didYouMean('FrontMatter', ids)).toBe('frontmatter');
+    expect(didYouMean('required', ids)).toBe('required-sections');
+    expect(didYouMean('reviewdate', ids)).toBe('review-date');
+    expect(didYouMean('zzz', ids)).toBeUndefined();
+    expect(didYouMean('', ids)).toBeUndefined();
+  });
+});

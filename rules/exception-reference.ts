@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
 import { compileTargetPattern, normalizeTarget } from '../src/links/target.js';
 import { anyOf, compileNamePattern, compileTextPattern, patternSchema } from '../src/model/match.js';
+import { normalizeHeading } from '../src/model/parse.js';
 import type { DocumentModel, Link, Point, Section } from '../src/model/types.js';
+import { missingSections, type RequiredSectionsOptions } from './required-sections.js';
 
 /**
  * Keeps conditional prose ("unless an exception has been granted", "once the exception was
@@ -67,6 +69,18 @@ export const gitlabHandbookExceptionOptions = {
   ],
 } satisfies Partial<z.input<typeof options>>;
 
+/**
+ * Where the config loader puts the class's required-sections options when that rule runs at least as
+ * strictly as this one (src/config/load.ts): a missing Exceptions section it reports is not reported twice.
+ */
+export const REQUIRED_SECTIONS_OPTIONS = Symbol('required-sections options of the same class');
+
+/** Whether required-sections reports this document's Exceptions section missing: one of its sections it reports missing is named like the Exceptions section. */
+function reportedByRequiredSections(doc: DocumentModel, options: Options, isExceptionsName: (normalized: string) => boolean): boolean {
+  const required = (options as Options & { [REQUIRED_SECTIONS_OPTIONS]?: RequiredSectionsOptions })[REQUIRED_SECTIONS_OPTIONS];
+  return required !== undefined && missingSections(doc, required).some((name) => isExceptionsName(normalizeHeading(name)));
+}
+
 function withinSection(line: number, section: Section): boolean {
   return line >= section.line && line <= section.endLine;
 }
@@ -76,10 +90,10 @@ function briefList(patterns: readonly string[]): string {
   return patterns.length > 3 ? `${shown}, …` : shown;
 }
 
-function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context): void {
+function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context, isExceptionsName: (normalized: string) => boolean): void {
   const { options } = ctx;
   if (sections.length === 0) {
-    if (!options.requireSection) return;
+    if (!options.requireSection || reportedByRequiredSections(doc, options, isExceptionsName)) return;
     const levels = options.levels.map((level) => `H${level}`).join('/');
     ctx.report({
       line: doc.titleLine,
@@ -222,7 +236,7 @@ export default defineRule({
   check(doc, ctx) {
     const isExceptionsName = anyOf(ctx.options.section, compileNamePattern);
     const sections = doc.sections.filter((section) => ctx.options.levels.includes(section.level) && isExceptionsName(section.normalized));
-    checkExceptionSections(doc, sections, ctx);
+    checkExceptionSections(doc, sections, ctx, isExceptionsName);
     checkGrants(doc, sections, ctx);
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/types.js';
 import { compileNamePattern } from '../src/model/match.js';
-import type { Section } from '../src/model/types.js';
+import type { DocumentModel, Section } from '../src/model/types.js';
 
 const level = z.number().int().min(1).max(6);
 
@@ -19,6 +19,7 @@ const options = z.strictObject({
 });
 
 type Options = z.output<typeof options>;
+export type RequiredSectionsOptions = Options;
 type SectionSpec = z.output<typeof sectionSpec>;
 
 interface CompiledSpec {
@@ -44,6 +45,13 @@ function compile(opts: Options): CompiledSpec[] {
 
 function describeLevels(levels: ReadonlySet<number>): string {
   return [...levels].map((n) => '#'.repeat(n)).join(' or ');
+}
+
+/** The names of the required sections the rule reports missing from `doc` under these options. */
+export function missingSections(doc: Pick<DocumentModel, 'sections'>, opts: Options): string[] {
+  return compile(opts)
+    .filter(({ levels, matches }) => !doc.sections.some((s) => levels.has(s.level) && matches(s.normalized)))
+    .map(({ spec }) => spec.name);
 }
 
 export default defineRule<Options>({

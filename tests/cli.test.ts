@@ -124,6 +124,39 @@ describe('exit codes and lint output', () => {
     expect(log.runs[0]!.tool.driver.version).toBe(VERSION);
   });
 
+  it('writes compact: one repository-relative line per finding and nothing else, also as a --report', () => {
+    const expected =
+      `content/broken.md:2:1 error required-sections ${MISSING_SCOPE}\n` +
+      `content/sub/other.md:2:1 error required-sections ${MISSING_SCOPE}\n`;
+    const result = runCli(['--format', 'compact', '--report', 'compact=reports/compact.txt'], { cwd: root });
+    expect(result).toEqual({ code: 1, stdout: expected, stderr: '' });
+    expect(readFileSync(path.join(root, 'reports/compact.txt'), 'utf8')).toBe(expected);
+    // Paths stay repository-relative from any working directory, as in the other machine formats.
+    const fromSub = runCli(['-f', 'compact', 'other.md'], { cwd: path.join(root, 'content/sub') });
+    expect(fromSub).toEqual({ code: 1, stdout: `content/sub/other.md:2:1 error required-sections ${MISSING_SCOPE}\n`, stderr: '' });
+    // Nothing found: no output at all, not even a summary line.
+    expect(runCli(['--format', 'compact', 'content/clean.md'], { cwd: root })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('lists only the rules that ran in a plain lint\'s JUnit and SARIF: never the merge-request-only ones', () => {
+    const mergeRequestOnly = rules.filter((rule) => rule.meta.mergeRequestOnly).map((rule) => rule.meta.id);
+    expect(mergeRequestOnly).toEqual(expect.arrayContaining(['owner-approval', 'governance-files']));
+    const junit = runCli(['--format', 'junit'], { cwd: root });
+    expect(junit.code).toBe(1);
+    const xml = create(junit.stdout).end({ format: 'object' }) as { testsuites: { testsuite: unknown } };
+    const suites = ([xml.testsuites.testsuite].flat() as Array<{ '@name': string }>).map((suite) => suite['@name']);
+    const sarif = runCli(['--format', 'sarif'], { cwd: root });
+    expect(sarif.code).toBe(1);
+    const ruleIds = (JSON.parse(sarif.stdout) as Log).runs[0]!.tool.driver.rules!.map((rule) => rule.id);
+    expect(suites).toContain('required-sections');
+    expect(ruleIds).toEqual(suites);
+    for (const id of [...mergeRequestOnly, ...OFF]) {
+      expect(suites).not.toContain(id);
+      expect(junit.stdout).not.toContain(`"${id}"`);
+      expect(ruleIds).not.toContain(id);
+    }
+  });
+
   it('writes several reports in one run and still prints stylish to stdout', () => {
     const result = runCli(['--report', 'codequality=reports/a.json', '--report', 'junit=b.xml'], { cwd: root });
     expect(result.code).toBe(1);
@@ -201,28 +234,29 @@ describe('configuration and usage errors exit 2 with a message naming the proble
   };
 
   it('names the file, line and key path of an unknown key and of a wrong type', () => {
-    const { root, stderr } = fails({
+    const { stderr } = fails({
       '.policylint.yml': 'extends: gitlab-handbook\ncolour: true\nclasses:\n  controlled-document:\n    rules:\n      required-sections: 5\n      required-sectons: error\n',
     });
-    const file = path.join(root, '.policylint.yml');
+    // Relative to the working directory, in file order, with the nearest known key for a misspelt one.
+    const file = '.policylint.yml';
     expect(stderr).toBe(
       `policylint: Invalid configuration in ${file}\n` +
+        `  ${file}:2:1: (top level): unknown key "colour"\n` +
         `  ${file}:6:7: classes.controlled-document.rules.required-sections: expected "off", "warn", "error" or [severity, options], found number 5\n` +
-        `  ${file}:7:7: classes.controlled-document.rules: unknown key "required-sectons"\n` +
-        `  ${file}:2:1: (top level): unknown key "colour"\n`,
+        `  ${file}:7:7: classes.controlled-document.rules: unknown key "required-sectons" (did you mean "required-sections"?)\n`,
     );
   });
 
   it('names the key path inside a rule option', () => {
-    const { root, stderr } = fails({
+    const { stderr } = fails({
       '.policylint.yml': 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections:\n        - error\n        - levels: "two"\n',
     });
-    expect(stderr).toContain(`  ${path.join(root, '.policylint.yml')}:7:11: classes.controlled-document.rules.required-sections[1].levels: expected array, found string "two"\n`);
+    expect(stderr).toContain(`  .policylint.yml:7:11: classes.controlled-document.rules.required-sections[1].levels: expected array, found string "two"\n`);
   });
 
   it('reports invalid YAML with its line', () => {
-    const { root, stderr } = fails({ '.policylint.yml': 'extends: gitlab-handbook\nclasses: [\n' });
-    expect(stderr).toMatch(new RegExp(`^policylint: Invalid YAML in ${escape(path.join(root, '.policylint.yml'))}\\n  ${escape(path.join(root, '.policylint.yml'))}:3:1: `));
+    const { stderr } = fails({ '.policylint.yml': 'extends: gitlab-handbook\nclasses: [\n' });
+    expect(stderr).toMatch(/^policylint: Invalid YAML in \.policylint\.yml\n  \.policylint\.yml:3:1: /);
   });
 
   it('rejects an unknown preset', () => {
@@ -236,17 +270,31 @@ describe('configuration and usage errors exit 2 with a message naming the proble
     const none = runCli([], { cwd: root });
     expect(none).toEqual({ code: 2, stdout: '', stderr: `policylint: No .policylint.yml found in ${root} or any parent directory. Create one with \`policylint init\`, or pass --config.\n` });
     const missing = runCli(['--config', 'nope.yml'], { cwd: root });
-    expect(missing).toEqual({ code: 2, stdout: '', stderr: `policylint: Cannot read config ${path.join(root, 'nope.yml')}: no such file\n` });
+    expect(missing).toEqual({ code: 2, stdout: '', stderr: 'policylint: Cannot read config nope.yml: no such file\n' });
     const directory = runCli(['--config', 'content'], { cwd: root });
-    expect(directory).toEqual({ code: 2, stdout: '', stderr: `policylint: Cannot read config ${path.join(root, 'content')}: is a directory\n` });
+    expect(directory).toEqual({ code: 2, stdout: '', stderr: 'policylint: Cannot read config content: is a directory\n' });
   });
 
   it('rejects an unknown --format and a malformed or unknown --report', () => {
     const config = { '.policylint.yml': 'extends: gitlab-handbook\n' };
-    expect(fails(config, ['--format', 'xml']).stderr).toMatch(/^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are stylish, json, codequality, junit, sarif\./);
+    expect(fails(config, ['--format', 'xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, compact, json, codequality, junit, sarif\n');
     expect(fails(config, ['--report', 'codequality']).stderr).toBe('policylint: --report expects FORMAT=FILE (e.g. codequality=gl-code-quality-report.json), got "codequality"\n');
-    expect(fails(config, ['--report', 'xml=out.xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, json, codequality, junit, sarif\n');
+    expect(fails(config, ['--report', 'xml=out.xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, compact, json, codequality, junit, sarif\n');
     expect(fails(config, ['--max-warnings', 'lots']).stderr).toBe('policylint: --max-warnings expects a whole number, got "lots"\n');
+  });
+
+  it('rejects an unknown --format on every command with exit 2 and one line', () => {
+    const config = { '.policylint.yml': 'extends: gitlab-handbook\n', CODEOWNERS: '* @owner\n' };
+    for (const args of [
+      ['--format', 'yaml'],
+      ['rules', '--format', 'yaml'],
+      ['reviews', '--format', 'yaml'],
+      ['codeowners', '--format', 'yaml', 'content/a.md'],
+      ['mr', '--format', 'yaml', '--dry-run'],
+    ]) {
+      const { stderr } = fails(config, args);
+      expect(stderr, args.join(' ')).toMatch(/^policylint[^\n]*: [Uu]nknown (?:--)?format "yaml"[^\n]*\n$/);
+    }
   });
 });
 
@@ -272,7 +320,7 @@ describe('warnings: --max-warnings and --quiet', () => {
     expect(plain.stdout).toContain(`  2:1  warning  ${MISSING_SCOPE}  required-sections`);
     const strict = runCli([...args, '--max-warnings', '0'], { cwd: root });
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toBe('policylint found 1 warnings (more than --max-warnings 0).\n');
+    expect(strict.stderr).toBe('policylint found 1 warning (more than --max-warnings 0).\n');
     expect(runCli([...args, '--max-warnings', '1'], { cwd: root }).code).toBe(0);
   });
 
@@ -285,6 +333,17 @@ describe('warnings: --max-warnings and --quiet', () => {
     expect(where(JSON.parse(quiet.stdout) as JsonFinding[])).toEqual(['content/errored.md:2:1 error frontmatter']);
     const quietWarnOnly = runCli(['--quiet', 'content/warned.md'], { cwd: root });
     expect(quietWarnOnly).toEqual({ code: 0, stdout: '✔ 1 document linted, no problems\n', stderr: '' });
+  });
+
+  it('never says "no problems" with --quiet when hidden warnings fail the run, and says why', () => {
+    const failure = 'policylint found 1 warning (more than --max-warnings 0), not shown because of --quiet.\n';
+    const quiet = runCli(['--quiet', '--max-warnings', '0', 'content/warned.md'], { cwd: root });
+    expect(quiet).toEqual({ code: 1, stdout: '', stderr: failure });
+    const toFile = runCli(['--quiet', '--max-warnings', '0', '--output', 'quiet/out.txt', 'content/warned.md'], { cwd: root });
+    expect(toFile).toEqual({ code: 1, stdout: '', stderr: failure });
+    expect(readFileSync(path.join(root, 'quiet/out.txt'), 'utf8')).not.toMatch(/no problems/);
+    // Machine formats stay what they are: an empty list is not a claim that nothing is wrong.
+    expect(runCli(['--quiet', '--max-warnings', '0', '--format', 'json', 'content/warned.md'], { cwd: root })).toEqual({ code: 1, stdout: '[]\n', stderr: failure });
   });
 });
 
@@ -323,7 +382,11 @@ describe('other commands', () => {
     const json = runCli(['rules', '--format', 'json'], { cwd: os.tmpdir() });
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.stdout) as Array<{ id: string; docsUrl: string; defaultSeverity: string }>;
-    expect(listed.map((rule) => rule.id)).toEqual(REGISTERED);
+    expect(listed.map((rule) => rule.id)).toEqual([...REGISTERED, 'file-error']);
+    // file-error has no rule module but is a rule to the user: always on, an error.
+    expect(listed.at(-1)).toMatchObject({ id: 'file-error', defaultSeverity: 'error', docsUrl: `${DOCS}file-error.md` });
+    expect(text.stdout).toMatch(/^file-error +error +\S/m);
+    expect(text.stdout).toContain(`${DOCS}file-error.md\n`);
     for (const rule of rules) {
       const docsUrl = `https://gitlab.com/policylint/policylint/-/blob/main/${rule.meta.docs}`;
       expect(listed.find((r) => r.id === rule.meta.id)).toMatchObject({ docsUrl, defaultSeverity: rule.meta.defaultSeverity });
@@ -331,6 +394,29 @@ describe('other commands', () => {
       expect(text.stdout).toContain(`${docsUrl}\n`);
       expect(existsSync(path.join(REPO_ROOT, rule.meta.docs)), `${rule.meta.docs} exists`).toBe(true);
     }
+  });
+
+  it('agrees with the README\'s Rules table on every rule and its own default severity', () => {
+    const listed = JSON.parse(runCli(['rules', '--format', 'json'], { cwd: os.tmpdir() }).stdout) as Array<{ id: string; defaultSeverity: string }>;
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| \[([a-z-]+)\]\(docs\/rules\/\1\.md\) \|[^|\n]*\| ([^|\n]*) \|$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect([...rows.keys()].sort()).toEqual(listed.map((rule) => rule.id).sort());
+    // The Default column starts with the rule's own default; a different preset setting may follow in brackets.
+    for (const rule of listed) expect(rows.get(rule.id)?.split(' ')[0], rule.id).toBe(rule.defaultSeverity);
+  });
+
+  it('names `npx policylint` after init when policylint is a project dependency', () => {
+    const next = (root: string, cwd = root) => {
+      const result = runCli(['init'], { cwd });
+      expect(result.code).toBe(0);
+      return result.stdout.replace(/^Wrote .* Run `(.*)` to lint\.\n$/, '$1');
+    };
+    const listed = makeTree({ 'package.json': JSON.stringify({ name: 'handbook', devDependencies: { policylint: '^0.1.0' } }) }, 'policylint-init-');
+    expect(next(listed)).toBe('npx policylint');
+    const installed = makeTree({ 'node_modules/policylint/package.json': '{"name":"policylint"}', 'content/sub/.keep': '' }, 'policylint-init-');
+    expect(next(installed, path.join(installed, 'content/sub'))).toBe('npx policylint');
+    const other = makeTree({ 'package.json': JSON.stringify({ name: 'handbook', devDependencies: { 'policylint-extra': '1.0.0' } }) }, 'policylint-init-');
+    expect(next(other)).toBe('policylint');
   });
 
   it('writes a starter config with init that then lints, and will not overwrite it without --force', () => {

@@ -150,6 +150,33 @@ describe('stylish', () => {
   });
 });
 
+describe('compact', () => {
+  it('prints path:line:column severity rule message, one line per finding, and nothing else', () => {
+    expect(formatReport('compact', INPUT)).toBe(
+      [
+        `handbook/security/access control.md:3:2 error front-matter/required ${NASTY_WELL_FORMED.replace('\n', ' ').replace('\u0000', '\uFFFD').replace('\u001b', '\uFFFD')}`,
+        'handbook/security/access control.md:40:1 warning review/overdue Review overdue since 2026-01-01',
+        'handbook/security/backup.md:1:1 warning review/overdue Something is wrong',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps every finding on one line whatever its message, path or rule id holds', () => {
+    const output = formatReport('compact', {
+      ...INPUT,
+      findings: [finding({ ruleId: 'r\nx', path: 'a\r\nb.md', line: 1, message: 'one\r\ntwo\u2028three\u0085four\u009bfive' })],
+    });
+    expect(output.split('\n')).toHaveLength(2);
+    expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(output).toMatch(/^a b\.md:1:1 error r x one two three/);
+  });
+
+  it('prints nothing at all when nothing is found (no summary line)', () => {
+    expect(formatReport('compact', EMPTY)).toBe('');
+  });
+});
+
 describe('json', () => {
   it('writes every finding with the documented keys in a fixed order', () => {
     const output = formatReport('json', INPUT);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { rules } from '../../rules/index.js';
 import { ConfigError } from '../config/errors.js';
-import { lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult } from '../engine/run.js';
+import { FILE_ERROR_SUMMARY, lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult } from '../engine/run.js';
 import { printReport, writeReports } from './output.js';
 import { startProgress } from './progress.js';
 import { parseFormat, parseReportTarget, type ReportTarget } from './report-targets.js';
@@ -38,18 +38,28 @@ export async function runLint(patterns: string[], flags: LintFlags): Promise<num
   } finally {
     progress.stop();
   }
-  const shown = flags.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
-  await writeReports(result, reports, { cwd });
-  if (flags.output) await writeReports(shown, [{ format, file: flags.output }], { cwd });
-  else printReport(shown, format, { color: format === 'stylish' && useColor(process.stdout) });
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
+  const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
+  const shown = flags.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
+  await writeReports(result, reports, { cwd });
+  // With --quiet, warnings past --max-warnings fail a run that shows no finding: stylish would then
+  // say "no problems" just before exit code 1. Say nothing there; stderr says what failed.
+  const misleading = format === 'stylish' && shown.findings.length === 0 && tooManyWarnings;
+  // compact renders no findings as no bytes: an empty --output file rather than a false all-clear.
+  if (flags.output) await writeReports(shown, [{ format: misleading ? 'compact' : format, file: flags.output }], { cwd });
+  else if (!misleading) printReport(shown, format, { color: format === 'stylish' && useColor(process.stdout) });
   if (errors > 0) return EXIT.findings;
-  if (maxWarnings >= 0 && warnings > maxWarnings) {
-    process.stderr.write(`policylint found ${warnings} warnings (more than --max-warnings ${maxWarnings}).\n`);
+  if (tooManyWarnings) {
+    const hidden = flags.quiet ? ', not shown because of --quiet' : '';
+    process.stderr.write(`policylint found ${plural(warnings, 'warning')} (more than --max-warnings ${maxWarnings})${hidden}.\n`);
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Shows which class selects a file and every rule's effective setting, like `eslint --print-config`. */
@@ -65,8 +75,9 @@ async function printConfig(file: string, flags: LintFlags, cwd: string, now: Dat
   return EXIT.ok;
 }
 
+/** Every rule, in registry order, then file-error (always on, no rule module); `format` is checked by the command line. */
 export function runRulesList(options: { format?: string }): number {
-  const summaries = rules.map(summarizeRule);
+  const summaries = [...rules.map(summarizeRule), FILE_ERROR_SUMMARY];
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     return EXIT.ok;
@@ -75,4 +86,3 @@ export function runRulesList(options: { format?: string }): number {
   for (const rule of summaries) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(5)}  ${rule.description}\n${' '.repeat(width + 9)}${rule.docsUrl}\n`);
   return EXIT.ok;
 }
-

@@ -1,6 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { CONFIG_FILE_NAMES } from '../config/names.js';
 import { redact } from '../gitlab/redact.js';
@@ -8,6 +8,7 @@ import { FORMATS } from '../reporters/formats.js';
 import { registerSubcommands } from './commands/index.js';
 import { EXIT } from './exit.js';
 import type { LintFlags } from './lint.js';
+import { formatOption } from './report-targets.js';
 import { collectValues } from './util.js';
 import { VERSION } from './version.js';
 
@@ -23,11 +24,45 @@ extends: gitlab-handbook
 #       review-date: ["error", { maxAgeDays: 365, warnDays: 30 }]
 `;
 
+const RULES_FORMATS = ['text', 'json'] as const;
+
+/**
+ * Whether policylint is a dependency of the project at `cwd`: installed in a node_modules folder
+ * from `cwd` upwards, or listed by the nearest package.json. Then its command is `npx policylint`,
+ * since node_modules/.bin is not on the PATH outside npm scripts.
+ */
+export function isProjectDependency(cwd: string): boolean {
+  let packageJsonSeen = false;
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules', 'policylint'))) return true;
+    const manifest = path.join(dir, 'package.json');
+    if (!packageJsonSeen && existsSync(manifest)) {
+      packageJsonSeen = true;
+      if (listsPolicylint(manifest)) return true;
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+function listsPolicylint(manifest: string): boolean {
+  try {
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((key) => {
+      const deps = json[key];
+      return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, 'policylint');
+    });
+  } catch {
+    // An unreadable or invalid package.json says nothing about policylint; init still works.
+    return false;
+  }
+}
+
 function runInit(options: { force?: boolean }): number {
   const target = path.resolve(CONFIG_FILE_NAMES[0]);
   if (existsSync(target) && !options.force) throw new ConfigError(`${target} already exists; pass --force to overwrite it`);
   writeFileSync(target, STARTER_CONFIG);
-  process.stdout.write(`Wrote ${target} (extends the gitlab-handbook preset). Run \`policylint\` to lint.\n`);
+  const command = isProjectDependency(process.cwd()) ? 'npx policylint' : 'policylint';
+  process.stdout.write(`Wrote ${target} (extends the gitlab-handbook preset). Run \`${command}\` to lint.\n`);
   return EXIT.ok;
 }
 
@@ -37,13 +72,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version(VERSION, '-v, --version')
     .argument('[paths...]', 'files, directories or globs to lint (default: the config\'s include globs)')
     .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
+    .addOption(formatOption('-f, --format <format>', 'output format', FORMATS, 'stylish'))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
-    .option('--report <format=file>', 'also write a report, e.g. codequality=gl-code-quality-report.json (repeatable)', collectValues, [])
+    .option('--report <format=file>', `also write a report, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`, collectValues, [])
     .option('--changed', 'only files changed since the merge base with --base')
     .option('--base <ref>', 'base for --changed (default: origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME, else origin/main)')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
-    .option('--quiet', 'report errors only')
+    .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
     .option('--print-config <path>', 'print the class and rule settings that apply to a file')
     .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW), for reproducible review-date checks')
     .showHelpAfterError('(run policylint --help for usage)')
@@ -56,8 +91,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('rules')
-    .description('list every rule with its description and docs link')
-    .option('--format <format>', 'text or json', 'text')
+    .description('list every rule (file-error included) with its default severity, description and docs link')
+    .addOption(formatOption('--format <format>', 'output format', RULES_FORMATS, 'text'))
     .action(async (flags: { format?: string }) => {
       const { runRulesList } = await import('./lint.js');
       setExit(runRulesList(flags));

@@ -1,4 +1,5 @@
 import { formatCodeQuality } from './codequality.js';
+import { formatCompact } from './compact.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatSarif } from './sarif.js';
@@ -14,6 +15,7 @@ export { FORMATS, type FormatName } from './formats.js';
 
 const FORMATTERS: Readonly<Record<FormatName, (input: ReportInput) => string>> = {
   stylish: formatStylish,
+  compact: formatCompact,
   json: formatJson,
   codequality: formatCodeQuality,
   junit: formatJunit,

@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { APPROVAL_RECHECK_NOTE } from '../../gitlab/messages.js';
 import type { MergeRequestFlags } from '../../gitlab/settings.js';
 import { FORMATS } from '../../reporters/formats.js';
-import { parseFormat, parseReportTarget } from '../report-targets.js';
+import { formatOption, parseFormat, parseReportTarget } from '../report-targets.js';
 import { collectValues, parseNow } from '../util.js';
 
 interface MrFlags extends MergeRequestFlags {
@@ -23,7 +23,7 @@ export function registerMrCommand(program: Command, setExit: (code: number) => v
     .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
     .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW)')
     .option('--report <format=file>', 'write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable)', collectValues, [])
-    .addOption(new Option('-f, --format <format>', 'output format on stdout').choices([...FORMATS]).default('stylish'))
+    .addOption(formatOption('-f, --format <format>', 'output format on stdout', FORMATS, 'stylish'))
     .option('--check-approvals', 'only re-check code-owner approvals of the changed documents; publishes nothing, exits 1 while approvals are missing')
     .option('--check-settings', 'only check the GitLab settings the control relies on (approval settings, protected branch, pipeline and CI config); exits 1 when one is off or unknown')
     .option('--dry-run', 'print what would be published instead of publishing')

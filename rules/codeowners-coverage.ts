@@ -30,6 +30,12 @@ interface Where {
   inRepository(path: string): string;
   /** The CODEOWNERS file, relative to the root, for findings on its lines. */
   codeowners: string;
+  /**
+   * Whether a finding about these paths belongs in this run: always in a full run; in a partial
+   * one (--changed, named files, a merge request) only when the change touches CODEOWNERS or one
+   * of them, so a branch is not blocked by a stale entry it never touched.
+   */
+  inScope(...paths: string[]): boolean;
 }
 
 const MARKDOWN = /\.(?:md|markdown)$/i;
@@ -48,6 +54,7 @@ function missingApproval(path: string, file: CodeownersFile, sections: Codeowner
 }
 
 function reportProblems(ctx: Context, file: CodeownersFile, where: Where): void {
+  if (!where.inScope()) return;
   for (const problem of file.problems) {
     ctx.report({
       path: where.codeowners,
@@ -72,6 +79,8 @@ function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: r
   for (const section of sections) {
     for (const entry of section.entries) {
       if (repositoryFiles.some((path) => patternMatches(entry.normalized, path))) continue;
+      // A stale entry is about the paths it was written for: those the change removed or moved.
+      if (!where.inScope(...[...(ctx.project.scope ?? [])].filter((path) => patternMatches(entry.normalized, where.inRepository(path))))) continue;
       ctx.report({
         path: where.codeowners,
         line: entry.line,
@@ -87,7 +96,7 @@ function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: r
 async function checkUncontrolledFiles(ctx: Context, sections: CodeownersSection[], files: readonly string[], where: Where): Promise<void> {
   const linted = new Set(ctx.documents.map((doc) => doc.path));
   for (const path of files) {
-    if (!MARKDOWN.test(path) || linted.has(path)) continue;
+    if (!MARKDOWN.test(path) || linted.has(path) || !where.inScope(path)) continue;
     // A run may lint only some documents (--changed, a merge request): ask the engine whether the others are controlled.
     if (!sections.some((section) => matchSection(section, where.inRepository(path)))) continue;
     if ((await ctx.project.documentClassOf(path)) === ctx.documentClass) continue;
@@ -131,7 +140,13 @@ export default defineRule<Options>({
     }
 
     const prefix = await ctx.project.codeownersPrefix();
-    const where: Where = { inRepository: (path) => prefix + path, codeowners: prefix === '' ? file.path : posix.relative(prefix, file.path) };
+    const codeownersPath = prefix === '' ? file.path : posix.relative(prefix, file.path);
+    const scope = ctx.project.scope;
+    const where: Where = {
+      inRepository: (path) => prefix + path,
+      codeowners: codeownersPath,
+      inScope: (...paths) => !scope || scope.has(codeownersPath) || paths.some((path) => scope.has(path)),
+    };
     reportProblems(ctx, file, where);
     const accepted = new Set(ctx.options.section.map((name) => name.toLowerCase()));
     const sections = file.sections.filter((section) => accepted.has(section.name.toLowerCase()));

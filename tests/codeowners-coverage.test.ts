@@ -157,8 +157,28 @@ describe('codeowners-coverage on part of a repository', () => {
       'docs/b.md': controlledDocument('B'),
       'docs/notes.md': '# Not controlled\n',
     });
-    const result = await lint({ cwd: root, patterns: ['docs/a.md'], now: new Date('2026-11-27') });
+    // A change touching all three but linting one: b.md, unlinted, is still known to be controlled.
+    const result = await lint({ cwd: root, patterns: ['docs/a.md'], scope: ['docs/a.md', 'docs/b.md', 'docs/notes.md'], now: new Date('2026-11-27') });
     expect(result.findings.map((f) => f.message)).toEqual(['docs/notes.md is owned by /docs/ in [Controlled Documents] but is not a controlled document']);
+  });
+
+  it('reports project-wide problems of a partial run only when the change touches what they are about', async () => {
+    const root = makeTree({
+      '.policylint.yml': 'classes:\n  policy:\n    paths: ["docs/**/*.md"]\n    when: [{frontMatter: {controlled_document: true}}]\n    rules:\n      codeowners-coverage: error\n',
+      CODEOWNERS: '[Controlled Documents]\n/docs/ @owner\n/docs/gone.md @owner\n',
+      'docs/a.md': controlledDocument('A'),
+      'docs/notes.md': '# Not controlled\n',
+    });
+    const messages = async (options: { patterns?: string[]; scope?: string[] }) => (await lint({ cwd: root, now: new Date('2026-11-27'), ...options })).findings.map((f) => f.message);
+    const notes = 'docs/notes.md is owned by /docs/ in [Controlled Documents] but is not a controlled document';
+    const stale = '/docs/gone.md in [Controlled Documents] matches no file in the repository (moved or deleted?)';
+    // A full run reports everything; naming one document reports nothing it does not touch.
+    expect(await messages({})).toEqual([notes, stale]);
+    expect(await messages({ patterns: ['docs/a.md'] })).toEqual([]);
+    // The change that deleted gone.md, edited CODEOWNERS or touched notes.md is told.
+    expect(await messages({ patterns: ['docs/a.md'], scope: ['docs/a.md', 'docs/gone.md'] })).toEqual([stale]);
+    expect(await messages({ patterns: ["docs/a.md"], scope: ["CODEOWNERS"] })).toEqual([notes, stale]);
+    expect(await messages({ patterns: ['docs/a.md'], scope: ['docs/notes.md'] })).toEqual([notes]);
   });
 });
 

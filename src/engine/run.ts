@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { rules as ruleRegistry } from '../../rules/index.js';
@@ -6,6 +7,7 @@ import { findConfigFile, loadConfig } from '../config/load.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from '../config/types.js';
 import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
+import { findGitRoot } from '../git/exec.js';
 import { countLines } from '../model/lines.js';
 import { parseDocumentModel } from '../model/parse.js';
 import type { Directive, DocumentModel, FrontMatter } from '../model/types.js';
@@ -38,6 +40,13 @@ export interface RunOptions {
   files?: string[];
   /** Only files changed since the merge base with this ref (`true`: the default base). */
   changedBase?: string | true;
+  /**
+   * Paths (relative to the config's folder) a partial run is about, deleted ones included: its
+   * project-wide findings are limited to them. Defaults to the changed paths with `changedBase`
+   * and to the files when `patterns` name only files (folders and globs do not narrow it); a full
+   * run has none and reports everything.
+   */
+  scope?: readonly string[];
   now: Date;
   onProgress?: (done: number, total: number) => void;
   /**
@@ -89,17 +98,32 @@ async function setUpRun(options: RunOptions): Promise<RunSetup> {
     const selection = selectFile(config, matchers.filter((m) => m.matchesPath(file)), file);
     return selection.kind === 'selected' ? selection.documentClass.name : undefined;
   };
-  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify });
   let candidates = options.files ? [...options.files].sort() : await discoverFiles(config, options.patterns ?? [], options.cwd);
+  let scope = options.scope ?? (namesFilesOnly(options.patterns, options.cwd) ? candidates : undefined);
   if (options.changedBase !== undefined && !options.files) {
-    const gitRoot = await project.gitRoot();
+    const gitRoot = await findGitRoot(config.root);
     if (!gitRoot) throw new ConfigError(`--changed needs a git repository, and ${config.root} is not in one`);
     const base = options.changedBase === true ? defaultBaseRef() : options.changedBase;
-    const changed = new Set(await changedFiles(config.root, gitRoot, base));
-    candidates = candidates.filter((file) => changed.has(file));
+    const changed = await changedFiles(config.root, gitRoot, base);
+    const present = new Set(changed.present);
+    candidates = candidates.filter((file) => present.has(file));
+    scope = changed.touched;
   }
+  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify, scope });
   const pathMatches = candidates.map((file) => ({ file, matchers: matchers.filter((m) => m.matchesPath(file)) })).filter((c) => c.matchers.length > 0);
   return { config, project, pathMatches };
+}
+
+/** Whether the command line names files, not folders or globs: a run about those files alone. */
+function namesFilesOnly(patterns: readonly string[] | undefined, cwd: string): boolean {
+  const isFile = (pattern: string) => {
+    try {
+      return statSync(path.resolve(cwd, pattern)).isFile();
+    } catch {
+      return false; // a broken or looping link is reported as a file error, not a reason to narrow
+    }
+  };
+  return !!patterns?.length && patterns.every(isFile);
 }
 
 function fileErrorReporter(drafts: DraftFinding[]): (file: string, message: string, line?: number) => void {

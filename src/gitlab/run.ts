@@ -170,7 +170,10 @@ async function lintHead(trusted: TrustedInputs, changes: readonly ChangedFile[],
   const selection = await selectFilesToLint({ gitRoot, changes, targetCodeowners: trusted.codeowners });
   if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
   const files = selection.files.map((file) => relativeTo(trusted.config.root, gitRoot, file)).filter((file): file is string => file !== undefined);
-  const result = await lint({ cwd: options.cwd, config: trusted.config, files, now: options.now });
+  // Project-wide findings only about what the merge request touches: a pre-existing stale entry is not its failure.
+  const fromConfigFolder = (file: string) => posix.relative(posix.dirname(trusted.configPath), file);
+  const scope = [...new Set(changes.flatMap((change) => [change.oldPath, change.newPath]))].map(fromConfigFolder);
+  const result = await lint({ cwd: options.cwd, config: trusted.config, files, now: options.now, scope });
   if (posix.dirname(trusted.configPath) === '.') return result;
   const fromRoot = (file: string) => repositoryPath(trusted, file);
   return { ...result, findings: result.findings.map((f) => ({ ...f, path: fromRoot(f.path) })), filesLinted: result.filesLinted.map(fromRoot) };

@@ -15,6 +15,8 @@ export interface ProjectOptions {
   now: Date;
   /** Class selection for a repository-relative path (the engine's, so rules see the same answer). */
   classify?: (path: string) => Promise<string | undefined>;
+  /** Paths a partial run is about (see ProjectContext.scope); undefined for a full run. */
+  scope?: readonly string[];
 }
 
 export function createProjectContext(options: ProjectOptions): ProjectContext {
@@ -40,6 +42,7 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
   return {
     root: options.root,
     now: options.now,
+    scope: options.scope ? new Set(options.scope) : undefined,
     memo,
     gitRoot,
     documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),

@@ -7,6 +7,12 @@ export interface ProjectContext {
   root: string;
   /** "Today" for date rules: from --now / POLICYLINT_NOW, else the clock. */
   now: Date;
+  /**
+   * For a partial run (--changed, named files, a merge request): the paths it is about, relative
+   * to the root, deleted ones included. Project-wide findings (a CODEOWNERS entry, an uncontrolled
+   * file) are reported only when they are about one of them; undefined for a full run.
+   */
+  scope: ReadonlySet<string> | undefined;
   /** Every file under the root (repository-relative POSIX paths, sorted), git-ignored and `.git` excluded. Lazy because most runs need it only for links and CODEOWNERS coverage. */
   listFiles(): Promise<readonly string[]>;
   /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test hooks/pre-push for real: a throw-away clone pushing to a throw-away bare remote,
+# Test hooks/pre-push (and hooks/pre-commit) for real: a throw-away clone pushing to a throw-away bare remote,
 # with this checkout's policylint (built into dist/) installed the way users install it.
 #
 #   npm run build && scripts/container/test-pre-push.sh
@@ -91,6 +91,44 @@ sed 's/^## Roles & Responsibilities$/## Scope\n\nAll production databases and fi
   "$fixtures/$docs/backup-policy.md" >"$docs/backup-policy.md"
 git add "$docs/backup-policy.md" && git commit -qm "add a complete backup policy"
 push "pushing the fixed document goes through (local install via npx --no-install)" success -u origin fix-backup-policy
+
+# What is pushed, not the work tree: an uncommitted page with errors does not block a branch.
+git checkout -q -b work-tree-only
+cp "$fixtures/$docs/backup-policy.md" "$docs/draft-policy.md"
+push "an uncommitted page with errors does not block the push" success -u origin work-tree-only
+# ...and an uncommitted fix does not let a committed error through.
+git add "$docs/draft-policy.md" && git commit -qm "draft policy without Scope"
+sed 's/^## Roles & Responsibilities$/## Scope\n\nAll of it.\n\n## Roles \& Responsibilities/' \
+  "$fixtures/$docs/backup-policy.md" >"$docs/draft-policy.md"
+push "a committed error is rejected although the work tree has the fix" rejected origin work-tree-only
+expect_output "the rejection names the pushed ref" "errors in refs/heads/work-tree-only"
+git checkout -q -- "$docs/draft-policy.md" && git checkout -q fix-backup-policy
+
+# The sample pre-commit hook: the staged content decides, not the work tree.
+cp "$repo/hooks/pre-commit" .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit
+# commit NAME WANT_STATUS [git commit args...]
+commit() {
+  local what=$1 want=$2 rc
+  shift 2
+  git commit "$@" >"$out" 2>&1
+  rc=$?
+  if { [ "$want" = success ] && [ "$rc" -eq 0 ]; } || { [ "$want" = rejected ] && [ "$rc" -ne 0 ]; }; then
+    ok "$what"
+  else
+    not_ok "$what (git commit exit $rc, wanted $want)"
+    show "$out"
+  fi
+}
+cp "$fixtures/$docs/backup-policy.md" "$docs/staged-policy.md"
+git add "$docs/staged-policy.md"
+cp "$docs/backup-policy.md" "$docs/staged-policy.md"
+commit "pre-commit: a staged document with errors is refused although its fix is unstaged" rejected -m "staged policy"
+expect_output "pre-commit: the refusal names the rule" required-sections
+git add "$docs/staged-policy.md"
+cp "$fixtures/$docs/backup-policy.md" "$docs/staged-policy.md"
+commit "pre-commit: the staged fix is committed although the work tree is broken again" success -m "staged policy"
+git checkout -q -- "$docs/staged-policy.md"
+rm .git/hooks/pre-commit
 
 # Without a local install: a policylint on PATH is used.
 rm -rf node_modules package.json

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { rules } from '../../rules/index.js';
 import { ConfigError } from '../config/errors.js';
-import { FILE_ERROR_SUMMARY, lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult } from '../engine/run.js';
+import { realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { FILE_ERROR_SUMMARY, lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult, type RunOptions } from '../engine/run.js';
+import { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables, type Snapshot } from '../git/snapshot.js';
 import { printReport, writeReports } from './output.js';
 import { startProgress } from './progress.js';
 import { parseFormat, parseReportTarget, type ReportTarget } from './report-targets.js';
@@ -21,6 +24,9 @@ export interface LintFlags {
   quiet?: boolean;
   printConfig?: string;
   now?: string;
+  staged?: boolean;
+  from?: string;
+  to?: string;
 }
 
 export async function runLint(patterns: string[], flags: LintFlags): Promise<number> {
@@ -34,7 +40,8 @@ export async function runLint(patterns: string[], flags: LintFlags): Promise<num
   const progress = startProgress(process.stderr);
   let result: LintResult;
   try {
-    result = await lint({ cwd, configPath: flags.config, patterns, changedBase: flags.changed ? (flags.base ?? true) : undefined, now, onProgress: progress.update });
+    const options: RunOptions = { cwd, configPath: flags.config, patterns, changedBase: flags.changed ? (flags.base ?? true) : undefined, now, onProgress: progress.update };
+    result = snapshotWanted(flags) ? await lintSnapshot(options, flags) : await lint(options);
   } finally {
     progress.stop();
   }
@@ -56,6 +63,44 @@ export async function runLint(patterns: string[], flags: LintFlags): Promise<num
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+function snapshotWanted(flags: LintFlags): boolean {
+  return flags.staged === true || flags.from !== undefined || flags.to !== undefined;
+}
+
+/**
+ * --staged, --from/--to: lints what git records (the index, or the commit --to) rather than the
+ * work tree, from a temporary checkout of it. Paths in the result are the user's: the
+ * repository-relative paths are the same, and the config's folder is mapped back to the work tree.
+ */
+async function lintSnapshot(options: RunOptions, flags: LintFlags): Promise<LintResult> {
+  if (flags.staged && (flags.from !== undefined || flags.to !== undefined)) throw new ConfigError('--staged lints the index; it cannot be combined with --from or --to');
+  if (flags.changed || flags.base !== undefined) throw new ConfigError(`${flags.staged ? '--staged' : '--from/--to'} chooses the files itself; it cannot be combined with --changed or --base`);
+  const snapshot: Snapshot = flags.staged ? await snapshotStaged(options.cwd) : await snapshotRange(options.cwd, flags.from, flags.to ?? 'HEAD');
+  try {
+    const realCwd = realpathSync.native(options.cwd);
+    const cwd = inSnapshot(snapshot, realCwd);
+    // The folder the user runs from may hold nothing git records; the run still starts there.
+    await mkdir(cwd, { recursive: true });
+    const configPath = options.configPath === undefined ? undefined : inSnapshot(snapshot, path.resolve(realCwd, options.configPath));
+    const patterns = (options.patterns ?? []).map((pattern) => (path.isAbsolute(pattern) ? inSnapshot(snapshot, pattern) : pattern));
+    const result = await withoutRepositoryVariables(() => lint({ ...options, cwd, configPath, patterns, changedBase: snapshot.base }));
+    return fromSnapshot(result, snapshot);
+  } finally {
+    snapshot.dispose();
+  }
+}
+
+/** The result with the snapshot's folder replaced by the user's work tree (terminal headings, messages). */
+function fromSnapshot(result: LintResult, snapshot: Snapshot): LintResult {
+  const root = path.join(snapshot.gitRoot, path.relative(snapshot.dir, result.config.root));
+  const unmap = (text: string) => text.split(snapshot.dir).join(snapshot.gitRoot);
+  return {
+    ...result,
+    config: { ...result.config, root },
+    findings: result.findings.map((finding) => (finding.message.includes(snapshot.dir) ? { ...finding, message: unmap(finding.message) } : finding)),
+  };
 }
 
 function plural(count: number, noun: string): string {

@@ -77,6 +77,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--report <format=file>', `also write a report, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`, collectValues, [])
     .option('--changed', 'only files changed since the merge base with --base')
     .option('--base <ref>', 'base for --changed (default: origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME, else origin/main)')
+    .option('--staged', 'lint what the next commit records: the staged (index) content of the files staged differently from HEAD, not the work tree')
+    .option('--from <ref>', 'with --to: only files changed between the merge base of <ref> and --to, and --to')
+    .option('--to <ref>', 'lint the documents as commit <ref> holds them (git objects, not the work tree); default HEAD when --from is given')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
     .option('--print-config <path>', 'print the class and rule settings that apply to a file')
@@ -111,7 +114,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 /** Options only the plain lint command has; using one means the user asked for a local-style lint. */
-const LINT_ONLY_OPTIONS = new Set(['--changed', '--base', '-o', '--output', '--max-warnings', '--quiet', '--print-config']);
+const LINT_ONLY_OPTIONS = new Set(['--changed', '--base', '--staged', '--from', '--to', '-o', '--output', '--max-warnings', '--quiet', '--print-config']);
 const VALUE_OPTIONS = new Set(['-c', '--config', '-f', '--format', '--report', '--now']);
 
 /**

@@ -141,7 +141,7 @@ expect_output "policylint from PATH ran" required-sections
 
 # Not installed at all: refuse with instructions rather than pass silently.
 push "policylint missing: the push is refused" rejected -u origin path-install
-expect_output "policylint missing: the message says how to install it" "npm install --save-dev policylint"
+expect_output "policylint missing: the message says how to install it" "npm install --save-dev git+https://gitlab.com/policylint/policylint.git"
 
 echo "# pre-push hook tests: $passed passed, $failed failed in $(( $(date +%s%3N) - started )) ms"
 [ "$failed" -eq 0 ]

@@ -13,14 +13,22 @@
  *      must be written as a whole config, so readers can paste them).
  * Anything else (GitLab CI jobs, pre-commit configs) is not checked.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { rules as registry } from '../rules/index.js';
+import { approvalFindings } from '../src/approvals/findings.js';
+import { judgeSubject } from '../src/approvals/judge.js';
+import { approvalSubjects, type FileChange } from '../src/approvals/subjects.js';
+import type { ApprovalEvidence } from '../src/approvals/types.js';
+import { parseCodeowners } from '../src/codeowners/parse.js';
 import { ConfigError } from '../src/config/errors.js';
 import { loadConfigText } from '../src/config/load.js';
 import { lint } from '../src/engine/run.js';
+import type { Finding } from '../src/engine/types.js';
+import { summaryBody } from '../src/gitlab/render.js';
 import { formatReport, type CodeQualityIssue, type JsonFinding } from '../src/reporters/index.js';
 import { makeTree, REPO_ROOT } from './support/cli.js';
 
@@ -176,6 +184,305 @@ describe('rule page examples', () => {
     expect(messages.filter((m) => /Purpose|Roles/.test(m))).toEqual([]);
     const passing = `---\ntitle: Encryption Policy\ncontrolled_document: true\n---\n\n${block(page, '## Examples', 'markdown', 1)}`;
     expect((await lintOne(config, 'content/encryption.md', passing)).filter((f) => f.ruleId === 'required-sections')).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The other rule pages. A printed finding starts at the start of a line; its wrapped lines are
+// indented (or, for a page that prints a single finding, the whole block is the finding).
+
+/** The findings a ```text block prints, one string each, wrapped lines joined. */
+function printedFindings(text: string): string[] {
+  return text.trim().split(/\n(?=\S)/).map(unwrap);
+}
+
+type Shown = (f: Finding) => string;
+const atPath: Shown = (f) => `${f.path}:${f.line} ${f.message}`;
+const atColumn: Shown = (f) => `${f.line}:${f.column} ${f.message}`;
+
+async function lintTree(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
+  return (await lint({ cwd: makeTree(files), now: NOW })).findings.filter((f) => f.ruleId === ruleId);
+}
+
+interface PageCase {
+  page: string;
+  /** The rule whose findings the page prints. */
+  ruleId: string;
+  /** The failing tree, built from the page. */
+  failing: (page: string) => Record<string, string>;
+  /** The ```text block with the findings, as [heading, index]. */
+  printed: [heading: string, index?: number];
+  show: Shown;
+  /** The passing tree, built from the page. */
+  passing: (page: string) => Record<string, string>;
+}
+
+const pageCases: PageCase[] = [
+  {
+    page: 'docs/rules/codeowners-coverage.md',
+    ruleId: 'codeowners-coverage',
+    failing: (page) => codeownersTree(block(page, '## Failing example', 'text', 0)),
+    printed: ['## Failing example', 1],
+    show: atPath,
+    passing: (page) => codeownersTree(block(page, '## Passing example', 'text')),
+  },
+  {
+    page: 'docs/rules/links.md',
+    ruleId: 'links',
+    failing: (page) => linksTree(block(page, '## Failing example', 'markdown')),
+    printed: ['## Failing example'],
+    show: atColumn,
+    passing: (page) => ({
+      ...linksTree(block(page, '## Passing example', 'markdown')),
+      'content/handbook/security/records-retention.md': '# Records Retention\n',
+      'content/handbook/infrastructure/offsite.md': '# Offsite Copies\n',
+    }),
+  },
+  {
+    page: 'docs/rules/review-date.md',
+    ruleId: 'review-date',
+    failing: (page) => reviewTree(block(page, '## Failing example', 'markdown')),
+    printed: ['## Failing example'],
+    show: atPath,
+    passing: (page) => reviewTree(block(page, '## Passing example', 'markdown')),
+  },
+  {
+    page: 'docs/rules/frontmatter.md',
+    ruleId: 'frontmatter',
+    failing: (page) => frontmatterTree(block(page, '## Examples', 'markdown', 0)),
+    printed: ['## Examples'],
+    show: (f) => `${f.line}:${f.column} ${f.severity} ${f.message} ${f.ruleId}`,
+    passing: (page) => frontmatterTree(block(page, '## Examples', 'markdown', 1)),
+  },
+];
+
+/** Pages whose examples the other tests in this file check, one test (or more) each. */
+const PAGES_TESTED_ON_THEIR_OWN = ['exception-reference', 'required-sections', 'codeowners-coverage', 'review-date', 'file-error', 'directives', 'owner-approval', 'governance-files'].map((id) => `docs/rules/${id}.md`);
+
+/** codeowners-coverage: the page's documents, an ordinary page, and the given CODEOWNERS. */
+function codeownersTree(codeowners: string): Record<string, string> {
+  const controlled = (title: string) => `---\ncontrolled_document: true\ntitle: ${title}\n---\n\nText.\n`;
+  return {
+    '.policylint.yml': 'classes:\n  policy:\n    paths: ["policies/**/*.md"]\n    when:\n      - frontMatter: { controlled_document: true }\n    rules:\n      codeowners-coverage: error\n',
+    '.gitlab/CODEOWNERS': codeowners,
+    'policies/isms.md': controlled('ISMS'),
+    'policies/acceptable-use.md': controlled('Acceptable Use Policy'),
+    'policies/procedures/incident.md': controlled('Incident Procedure'),
+    'policies/procedures/notes.md': '# Notes\n',
+  };
+}
+
+/** links: the page's document, with the exception process heading on the section's index page. */
+function linksTree(document: string): Record<string, string> {
+  return {
+    '.policylint.yml': 'classes:\n  policy:\n    paths: ["content/handbook/security/backup-policy.md"]\n    rules:\n      links: error\n',
+    'content/handbook/security/backup-policy.md': document,
+    'content/handbook/security/_index.md': '# Security\n\n## Information Security Policy Exception Management Process\n',
+  };
+}
+
+function reviewTree(document: string): Record<string, string> {
+  return { '.policylint.yml': 'classes:\n  policy:\n    rules:\n      review-date: error\n', 'policies/access-control.md': document };
+}
+
+/** frontmatter, with the fields the page says the gitlab-handbook preset requires. */
+function frontmatterTree(document: string): Record<string, string> {
+  return {
+    '.policylint.yml': 'classes:\n  policy:\n    rules:\n      frontmatter:\n        - error\n        - fields:\n            title: { required: true, type: string }\n            controlled_document: { type: boolean }\n',
+    'policy.md': document,
+  };
+}
+
+describe('rule page examples: failing and passing documents', () => {
+  it('cover every rule page: here, or in a test of its own', () => {
+    const pages = readdirSync(path.join(REPO_ROOT, 'docs/rules')).map((file) => `docs/rules/${file}`);
+    expect(new Set([...pageCases.map((c) => c.page), ...PAGES_TESTED_ON_THEIR_OWN])).toEqual(new Set(pages));
+  });
+
+
+  it.each(pageCases.map((c) => [c.page, c] as const))('%s', async (page, c) => {
+    const failing = await lintTree(c.failing(page), c.ruleId);
+    const [heading, index] = c.printed;
+    expect(failing.map(c.show).sort()).toEqual(printedFindings(block(page, heading, 'text', index)).sort());
+    expect(await lintTree(c.passing(page), c.ruleId)).toEqual([]);
+  });
+});
+
+describe('rule page examples: findings on their own', () => {
+  it('codeowners-coverage: with every header optional, the document fails as the page says', async () => {
+    const page = 'docs/rules/codeowners-coverage.md';
+    const optional = block(page, '## Failing example', 'text', 0).replace(/^\[/gm, '^[');
+    const said = /the document would fail: "([^"]+)"/.exec(unwrap(readFileSync(path.join(REPO_ROOT, page), 'utf8')))?.[1];
+    const messages = (await lintTree(codeownersTree(optional), 'codeowners-coverage')).filter((f) => f.path === 'policies/acceptable-use.md').map((f) => f.message);
+    expect(said).toBeDefined();
+    expect(messages).toEqual([said]);
+  });
+
+  it('review-date: an all-numeric date fails as ambiguous, a later one as a future date', async () => {
+    const page = 'docs/rules/review-date.md';
+    const document = block(page, '## Failing example', 'markdown');
+    for (const [date, says] of [['7/10/2025', /ambiguous/], ['2026-12-01', /after today/]] as const) {
+      const findings = await lintTree(reviewTree(document.replace('2025-10-07', date)), 'review-date');
+      expect(findings.map((f) => f.message), date).toEqual([expect.stringMatching(says)]);
+    }
+  });
+
+  it('file-error: each problem in the table gives the message shown', async () => {
+    const page = 'docs/rules/file-error.md';
+    const rows = readFileSync(path.join(REPO_ROOT, page), 'utf8').split('\n').flatMap((line) => {
+      const row = /^\| (.+?) \| `([^`]+)`.* \|$/.exec(line);
+      return row ? [{ problem: row[1]!, template: row[2]! }] : [];
+    });
+    const outside = path.join(makeTree({ 'secret.md': '# Secret\n' }), 'secret.md');
+    // One file per row of the table, in its order.
+    const files: Record<string, string | Buffer> = {
+      'unreadable.md': '',
+      'outside.md': '',
+      'fifo.md': '',
+      'large.md': 'x'.repeat(100_001),
+      'binary.md': Buffer.from('# Title\n\0\n'),
+      'latin1.md': Buffer.from([...Buffer.from('# Title\n\nCaf'), 0xe9, 0x0a]),
+      'deep.md': `# Deep\n\n${'> '.repeat(101)}x\n`,
+      'brackets.md': `# Brackets\n\n${'[x] '.repeat(16_000)}\n`,
+    };
+    const root = makeTree({ '.policylint.yml': 'maxFileBytes: 70000\nclasses:\n  page:\n    rules:\n      frontmatter: "off"\n', ...files });
+    for (const name of ['unreadable.md', 'outside.md', 'fifo.md']) rmSync(path.join(root, name));
+    symlinkSync('missing.md', path.join(root, 'unreadable.md'));
+    symlinkSync(outside, path.join(root, 'outside.md'));
+    execFileSync('mkfifo', [path.join(root, 'fifo.md')]);
+    // Named, as on the command line: a folder or glob never lists a FIFO.
+    const findings = (await lint({ cwd: root, files: Object.keys(files), now: NOW })).findings.filter((f) => f.ruleId === 'file-error');
+    expect(rows).toHaveLength(Object.keys(files).length);
+    for (const [index, file] of Object.keys(files).entries()) {
+      const { problem, template } = rows[index]!;
+      // `…` stands for any text, N, M and K for numbers.
+      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.*').replace(/\b[NMK]\b/g, '\\d+')}$`);
+      expect(findings.filter((f) => f.path === file).map((f) => f.message), problem).toEqual([expect.stringMatching(pattern)]);
+    }
+    expect(findings.find((f) => f.path === 'latin1.md')?.line, 'the line of the bad byte').toBe(3);
+  });
+
+  it('directives: each comment gives the finding printed under it', async () => {
+    const page = 'docs/rules/directives.md';
+    const comments = ['<!-- policylint-disable link -- page moves -->', '<!-- policylint-disable-lines links -->', '<!-- policylint-disable owner-approval -- approved offline -->'];
+    const config = 'classes:\n  policy:\n    rules:\n      directives: error\n      links: error\n';
+    for (const [index, comment] of comments.entries()) {
+      const findings = await lintTree({ '.policylint.yml': config, 'policy.md': `# Policy\n\n${comment}\nText.\n` }, 'directives');
+      expect(findings.map((f) => f.message), comment).toContain(unwrap(block(page, '## What it checks', 'text', index)));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Findings of `policylint mr`: judged by the pure approval modules, from the merge request's
+// changes, the target branch's CODEOWNERS and what GitLab says about its approvals.
+
+const APPROVED_AT = { change: '2026-03-01T10:00:00.000Z', before: '2026-03-01T09:00:00.000Z', after: '2026-03-01T11:00:00.000Z' };
+
+interface MergeRequest {
+  codeowners: string;
+  changes: FileChange[];
+  /** Paths controlled on the base and on the head. */
+  base?: string[];
+  head?: string[];
+  author?: string;
+  approvals?: Array<{ username: string; approvedAt: string }>;
+  /** `owner:username` pairs of group and role members. */
+  members?: string[];
+}
+
+/** The verdicts and findings `policylint mr` gives a merge request, under the gitlab-handbook preset. */
+function judgeMergeRequest(mr: MergeRequest) {
+  const codeowners = parseCodeowners(mr.codeowners, 'CODEOWNERS');
+  const ids = new Map<string, number>();
+  const id = (username: string) => ids.get(username) ?? ids.set(username, ids.size + 1).get(username)!;
+  const author = mr.author ?? 'author';
+  const evidence: ApprovalEvidence = {
+    verified: true,
+    facts: {
+      author: { id: id(author), username: author },
+      committerIds: new Set(),
+      approvals: (mr.approvals ?? []).map((a) => ({ userId: id(a.username), username: a.username, approvedAt: a.approvedAt })),
+      lastChangedAt: new Map(mr.changes.flatMap((c) => [c.oldPath, c.newPath]).map((p) => [p, APPROVED_AT.change])),
+      ineligible: new Map(),
+      unresolvedOwners: new Map(),
+      membership: (owner, approverId) => ((mr.members ?? []).some((m) => m === `${owner.text}:${[...ids].find(([, n]) => n === approverId)?.[0]}`) ? 'yes' : 'no'),
+    },
+  };
+  const configPaths = ['.policylint.yml'];
+  const subjects = approvalSubjects({
+    changes: mr.changes,
+    baseClassOf: (p) => (mr.base?.includes(p) ? 'controlled-document' : undefined),
+    headClassOf: (p) => (mr.head?.includes(p) ? 'controlled-document' : undefined),
+    headUnreadable: () => false,
+    titleLineOf: () => 2,
+    configPaths,
+    governanceFiles: ['.gitlab-ci.yml'],
+  });
+  const verdicts = subjects.map((subject) => judgeSubject(subject, codeowners, evidence, { committersMayApprove: false }, configPaths));
+  return { verdicts, findings: approvalFindings(verdicts, loadConfigText('extends: gitlab-handbook\n', '.policylint.yml', '/repo'), '.policylint.yml') };
+}
+
+const edit = (file: string): FileChange => ({ oldPath: file, newPath: file, status: 'modified' });
+
+describe('rule page examples: merge request findings', () => {
+  it('owner-approval: the example finding, and its row of the summary table', () => {
+    const page = 'docs/rules/owner-approval.md';
+    const file = 'content/handbook/security/access-policy.md';
+    const { verdicts, findings } = judgeMergeRequest({
+      codeowners: '[Controlled Documents]\n/content/handbook/security/*-policy.md @alice @acme/security @@maintainer\n',
+      changes: [edit(file)],
+      base: [file],
+      head: [file],
+      author: 'bob',
+      approvals: [{ username: 'bob', approvedAt: APPROVED_AT.after }, { username: 'carol', approvedAt: APPROVED_AT.before }],
+      members: ['@@maintainer:bob', '@acme/security:carol'],
+    });
+    expect(findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([`owner-approval ${unwrap(block(page, '## Example', 'text'))}`]);
+    const row = readFileSync(path.join(REPO_ROOT, page), 'utf8').split('\n').find((line) => line.startsWith(`| ${file} |`));
+    const body = summaryBody({ listed: [], threaded: 0, documents: 1, commit: undefined, notes: [], approvals: verdicts });
+    // The comment breaks mentions and references with zero-width spaces; the page shows the text.
+    expect(body.replace(/\u200b/g, '').split('\n')).toContain(row);
+  });
+
+  it('codeowners-coverage: a document leaving the controlled set', () => {
+    const page = 'docs/rules/codeowners-coverage.md';
+    const file = 'content/handbook/security/access-policy.md';
+    const { findings } = judgeMergeRequest({
+      codeowners: '[Controlled Documents]\n/content/handbook/security/*-policy.md @dave\n',
+      changes: [edit(file)],
+      base: [file],
+    });
+    expect(findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([`codeowners-coverage ${unwrap(block(page, '### Documents leaving the controlled set', 'text'))}`]);
+  });
+
+  it('governance-files: the suggested entries make the policy its owners\' to approve; without them nobody can', () => {
+    const page = 'docs/rules/governance-files.md';
+    const changes = ['.policylint.yml', 'CODEOWNERS', '.gitlab-ci.yml'].map(edit);
+    const owned = judgeMergeRequest({ codeowners: block(page, '## What it checks', 'text', 0), changes });
+    expect(owned.findings.map((f) => `${f.ruleId} ${f.message}`).sort()).toEqual(
+      changes.map((c, i) => `governance-files ${c.newPath} changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy] (CODEOWNERS:${i + 2} /${c.newPath}: @security-compliance)`).sort(),
+    );
+    const orphan = judgeMergeRequest({ codeowners: '', changes });
+    expect(orphan.findings.map((f) => f.message)).toEqual(changes.map(() => expect.stringContaining("needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it")));
+  });
+
+  it('governance-files: the invalid config example has the wording and the problem policylint gives', () => {
+    // The finding is made in src/gitlab/run.ts from a merge request's git tree, not by a pure module:
+    // check the page against that message template, and the problem against the config loader.
+    const page = 'docs/rules/governance-files.md';
+    const printed = unwrap(block(page, '## What it checks', 'text', 1));
+    const [, line, lead, problem] = /^\.policylint\.yml:(\d+) (.*?: )(maxFileBytes.*)$/.exec(printed)!;
+    expect(readFileSync(path.join(REPO_ROOT, 'src/gitlab/run.ts'), 'utf8')).toContain(`message: \`${lead}\${problem}\``);
+    const config = `extends: gitlab-handbook\nmaxFileBytes: lots\n`;
+    let details: readonly string[] = [];
+    try {
+      loadConfigText(config, '.policylint.yml', '/repo');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      details = error.details;
+    }
+    expect(details).toEqual([expect.stringMatching(new RegExp(`:${line}:\\d+: ${problem!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))]);
   });
 });
 

@@ -8,6 +8,7 @@ import { ConfigError } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
 import { lint, type LintResult } from '../src/engine/run.js';
 import { createProjectContext } from '../src/project/context.js';
+import { readBytes } from '../src/select/read.js';
 import { controlledDocument, makeTree } from './support/cli.js';
 
 // A merge request's author can commit symbolic links, and the pipeline posts findings publicly:
@@ -185,5 +186,13 @@ describe('reports', () => {
     mkdirSync(path.join(root, 'taken/report.json'), { recursive: true });
     await expect(writeReports(result, [{ format: 'json', file: 'taken/report.json' }], { cwd: root })).rejects.toThrow();
     expect(readdirSync(path.join(root, 'taken'))).toEqual(['report.json']);
+  });
+});
+
+describe('the size limit message', () => {
+  it('gives exact bytes when the file and the limit would round to the same size', () => {
+    const root = makeTree({ 'a.md': 'x'.repeat(100_001), 'b.md': 'x'.repeat(300_000) });
+    expect(readBytes(path.join(root, 'a.md'), 100_000)).toEqual({ ok: false, message: 'File is 100001 bytes, over the 100000-byte limit (maxFileBytes): not linted' });
+    expect(readBytes(path.join(root, 'b.md'), 100_000)).toEqual({ ok: false, message: 'File is 293 KiB, over the 98 KiB limit (maxFileBytes): not linted' });
   });
 });

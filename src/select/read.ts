@@ -81,7 +81,10 @@ export function checkBytes(data: Buffer, maxBytes: number): BytesResult {
 }
 
 function tooLarge(size: number, maxBytes: number): BytesResult {
-  return { ok: false, message: `File is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit (maxFileBytes): not linted` };
+  let [file, limit] = [formatBytes(size), formatBytes(maxBytes)];
+  // Just over the limit both round alike ("98 KiB, over the 98 KiB limit"): give the bytes.
+  if (file === limit) [file, limit] = [`${size} bytes`, `${maxBytes}-byte`];
+  return { ok: false, message: `File is ${file}, over the ${limit} limit (maxFileBytes): not linted` };
 }
 
 /** Text of bytes `readBytes` accepted; like `TextDecoder`, a leading byte order mark is dropped. */

@@ -120,6 +120,20 @@ new_project() {
   mkdir -p "$1" && (cd "$1" && npm init -y >/dev/null)
 }
 
+# Installs SPEC as a dev dependency of a new project DIR, then lints with it (check_project NAME).
+install_into() {
+  local name=$1 dir=$2 spec=$3 label=$4 t
+  t=$(date +%s%3N)
+  new_project "$dir"
+  if (cd "$dir" && npm install --save-dev --loglevel=error "$spec" >"$out" 2>&1); then
+    ok "npm install --save-dev $label ($(elapsed "$t"))"
+    check_project "$name" "$dir"
+  else
+    not_ok "npm install --save-dev $label"
+    show "$out"
+  fi
+}
+
 # --- 1. the packed tarball --------------------------------------------------------------
 t=$(date +%s%3N)
 git clone -q "$src" "$tmp/build"
@@ -138,26 +152,12 @@ if [ -f "${tgz:-}" ]; then
   else
     not_ok "the tarball holds LICENSE and dist/bundle/main.js, not src/"
   fi
-  t=$(date +%s%3N)
-  new_project "$tmp/from-tarball"
-  if (cd "$tmp/from-tarball" && npm install --save-dev --loglevel=error "$tgz" >"$out" 2>&1); then
-    ok "npm install --save-dev policylint-$version.tgz ($(elapsed "$t"))"
-    check_project tarball "$tmp/from-tarball"
-  else
-    not_ok "npm install --save-dev policylint-$version.tgz"; show "$out"
-  fi
+  install_into tarball "$tmp/from-tarball" "$tgz" "policylint-$version.tgz"
 fi
 
 # --- 2. the git repository --------------------------------------------------------------
 # npm clones it, installs its dev dependencies there, runs `prepare` (the build) and packs it.
-t=$(date +%s%3N)
-new_project "$tmp/from-git"
-if (cd "$tmp/from-git" && npm install --save-dev --loglevel=error "git+file://$src" >"$out" 2>&1); then
-  ok "npm install --save-dev git+file://... builds dist/ through prepare ($(elapsed "$t"))"
-  check_project git "$tmp/from-git"
-else
-  not_ok "npm install --save-dev git+file://..."; show "$out"
-fi
+install_into git "$tmp/from-git" "git+file://$src" "git+file://... (builds dist/ through prepare)"
 
 echo "# install tests: $passed passed, $failed failed in $(elapsed "$started")"
 [ "$failed" -eq 0 ]

@@ -263,6 +263,28 @@ function classify(block: DocBlock): Classified {
   return { kind: 'unknown' };
 }
 
+/** A component include that names this project's component (`…/policylint/policylint@<version>`). */
+const OUR_COMPONENT = /\/policylint\/policylint@[^/\s]+$/;
+
+/**
+ * The pipeline GitLab builds from a docs example: each `include: component:` of policylint's
+ * component becomes the local templates/policylint.yml, interpolated with the example's inputs
+ * (checked against the spec), and the example's own jobs merge over those of the same name.
+ */
+function withComponents(config: Mapping): Mapping {
+  const includes = config.include === undefined ? [] : Array.isArray(config.include) ? config.include : [config.include];
+  let merged: Json = {};
+  for (const include of includes) {
+    if (!isMapping(include) || typeof include.component !== 'string') continue;
+    if (!OUR_COMPONENT.test(include.component)) throw new Error(`unknown component ${include.component}`);
+    const { header, jobs } = loadComponent();
+    const given = (isMapping(include.inputs) ? include.inputs : {}) as Record<string, Json>;
+    merged = deepMerge(merged, interpolate(jobs, inputValues(header, given)));
+  }
+  const { include: _include, ...own } = config;
+  return deepMerge(merged, own) as Mapping;
+}
+
 const DOCS = ['docs/gitlab-ci.md', 'docs/container.md'];
 const docBlocks = DOCS.flatMap(yamlBlocks);
 const TEMPLATE = 'templates/policylint.gitlab-ci.yml';
@@ -335,7 +357,8 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
     });
 
     const samples: Array<[string, Record<string, Json>]> = [
-      ['the defaults', {}],
+      // `image` is required (docs/gitlab-ci.md, "Releases and the CI/CD catalog"); the rest keep their defaults.
+      ['the defaults and the required image', { image: 'registry.gitlab.com/policylint/policylint:0.1.0' }],
       [
         'other values',
         { job_name: 'handbook-policy', stage: 'compliance', allow_failure: true, args: '--dry-run', image: 'registry.example.com/tools/policylint:0.1.0', config: 'handbook/.policylint.yml' },
@@ -357,8 +380,12 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       if (inputs.args) expect(command).toContain(String(inputs.args));
     });
 
+    it('the image input is required: leaving it out is refused', () => {
+      expect(() => inputValues(header, {})).toThrow('input image is required');
+    });
+
     it('a job name that is a global keyword would be caught', () => {
-      const pipeline = interpolate(jobs, inputValues(header, { job_name: 'image' })) as Mapping;
+      const pipeline = interpolate(jobs, inputValues(header, { job_name: 'image', image: 'registry.gitlab.com/policylint/policylint:0.1.0' })) as Mapping;
       expect(jobsNamedAfterGlobalKeywords(pipeline)).toEqual(['image']);
       expect(schemaErrors(pipeline)).not.toEqual([]);
     });
@@ -384,18 +411,52 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       expect(passwordsOnCommandLine(config)).toEqual([]);
     });
 
-    it('every job that runs policylint fetches the whole history (GIT_DEPTH "0", directly or through .policylint)', () => {
+    it('every job that runs policylint fetches the whole history (GIT_DEPTH "0", in the example itself and once resolved)', () => {
       const template = readYaml(TEMPLATE);
       const checked: string[] = [];
       for (const block of docBlocks) {
         const classified = classify(block);
         if (classified.kind !== 'pipeline') continue;
-        for (const [name, job] of policylintJobs(classified.config, [template])) {
+        const pipeline = withComponents(classified.config);
+        expect(schemaErrors(pipeline), `${block.file}:${block.line} with its components`).toEqual([]);
+        for (const [name, job] of policylintJobs(pipeline, [template])) {
           checked.push(name);
-          expect((job.variables as Mapping | undefined)?.GIT_DEPTH, `${block.file}:${block.line} ${name}`).toBe('0');
+          const at = `${block.file}:${block.line} ${name}`;
+          expect((job.variables as Mapping | undefined)?.GIT_DEPTH, at).toBe('0');
+          // A job the example writes (or overrides) shows the setting, so a copy of it keeps it.
+          const written = classified.config[name];
+          if (isMapping(written)) expect((written.variables as Mapping | undefined)?.GIT_DEPTH, `${at} as written`).toBe('0');
         }
       }
       expect(checked.length).toBeGreaterThan(0);
+    });
+
+    it('the approvals re-check jobs (component and plain template) are manual, do not block the pipeline, and keep --config', () => {
+      const template = readYaml(TEMPLATE);
+      const found: string[] = [];
+      for (const block of docBlocks) {
+        const classified = classify(block);
+        if (classified.kind !== 'pipeline') continue;
+        const pipeline = withComponents(classified.config);
+        for (const [name, job] of policylintJobs(pipeline, [template])) {
+          const variables = (job.variables ?? {}) as Mapping;
+          const command = scriptLines(job)
+            .map((line) => line.replace(/\$POLICYLINT_ARGS\b/g, String(variables.POLICYLINT_ARGS ?? '')))
+            .join('\n');
+          if (!command.includes('--check-approvals')) continue;
+          const at = `${block.file}:${block.line} ${name}`;
+          const written = classified.config[name];
+          found.push(isMapping(written) && 'extends' in written ? 'template' : 'component');
+          expect(name, at).toBe('policylint-approvals');
+          expect(command, at).toMatch(/--config "[^"]+"/);
+          const rules = (job.rules ?? []) as Mapping[];
+          expect(rules.length, at).toBeGreaterThan(0);
+          for (const rule of rules) expect(rule, at).toMatchObject({ if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'manual' });
+          // A manual job with allow_failure false leaves the pipeline "blocked", which blocks the merge.
+          expect(job.allow_failure, at).toBe(true);
+        }
+      }
+      expect(found.sort()).toEqual(['component', 'template']);
     });
   });
 });

@@ -63,18 +63,6 @@ function resolveJob(name: string, configs: Mapping[], seen: string[] = []): Mapp
   return deepMerge(resolved, own) as Mapping;
 }
 
-/** The pipeline GitLab builds from a file and its `include: local:` files (later definitions win). */
-function withLocalIncludes(config: Mapping): Mapping {
-  const includes = config.include === undefined ? [] : Array.isArray(config.include) ? config.include : [config.include];
-  let merged: Json = {};
-  for (const include of includes) {
-    const local = typeof include === 'string' ? include : isMapping(include) && typeof include.local === 'string' ? include.local : undefined;
-    if (local) merged = deepMerge(merged, readYaml(local.replace(/^\//, '')));
-  }
-  const { include: _include, ...own } = config;
-  return deepMerge(merged, own) as Mapping;
-}
-
 const scriptLines = (job: Mapping): string[] =>
   ['before_script', 'script', 'after_script'].flatMap((key) => {
     const lines = job[key];
@@ -263,18 +251,25 @@ function classify(block: DocBlock): Classified {
   return { kind: 'unknown' };
 }
 
-/** A component include that names this project's component (`…/policylint/policylint@<version>`). */
-const OUR_COMPONENT = /\/policylint\/policylint@[^/\s]+$/;
+/**
+ * A component include that names this project's component: `…/policylint/policylint@<version>` as
+ * a handbook project writes it, or `$CI_PROJECT_PATH/policylint@$CI_COMMIT_SHA` as this project's
+ * own pipeline includes itself.
+ */
+const OUR_COMPONENT = /(?:\/policylint\/policylint|\$CI_PROJECT_PATH\/policylint)@[^/\s]+$/;
 
 /**
- * The pipeline GitLab builds from a docs example: each `include: component:` of policylint's
- * component becomes the local templates/policylint.yml, interpolated with the example's inputs
- * (checked against the spec), and the example's own jobs merge over those of the same name.
+ * The pipeline GitLab builds from a config: `include: local:` files merged in, each `include:
+ * component:` of policylint's component replaced by the local templates/policylint.yml
+ * interpolated with the include's inputs (checked against the spec), and the config's own jobs
+ * merged over those of the same name.
  */
-function withComponents(config: Mapping): Mapping {
+function resolveIncludes(config: Mapping): Mapping {
   const includes = config.include === undefined ? [] : Array.isArray(config.include) ? config.include : [config.include];
   let merged: Json = {};
   for (const include of includes) {
+    const local = typeof include === 'string' ? include : isMapping(include) && typeof include.local === 'string' ? include.local : undefined;
+    if (local) merged = deepMerge(merged, readYaml(local.replace(/^\//, '')));
     if (!isMapping(include) || typeof include.component !== 'string') continue;
     if (!OUR_COMPONENT.test(include.component)) throw new Error(`unknown component ${include.component}`);
     const { header, jobs } = loadComponent();
@@ -302,14 +297,14 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
   describe('.gitlab-ci.yml', () => {
     const config = readYaml('.gitlab-ci.yml');
 
-    it('validates as it is, and with its local include merged in', () => {
+    it('validates as it is, and with its includes (the component at its own commit) merged in', () => {
       expect(schemaErrors(config)).toEqual([]);
-      expect(schemaErrors(withLocalIncludes(config))).toEqual([]);
+      expect(schemaErrors(resolveIncludes(config))).toEqual([]);
     });
 
     it('names no job after a global keyword, and needs: only existing jobs', () => {
       expect(jobsNamedAfterGlobalKeywords(config)).toEqual([]);
-      const pipeline = withLocalIncludes(config);
+      const pipeline = resolveIncludes(config);
       const jobs = jobNames(pipeline);
       for (const job of jobs) {
         const needs = (pipeline[job] as Mapping).needs;
@@ -417,7 +412,7 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       for (const block of docBlocks) {
         const classified = classify(block);
         if (classified.kind !== 'pipeline') continue;
-        const pipeline = withComponents(classified.config);
+        const pipeline = resolveIncludes(classified.config);
         expect(schemaErrors(pipeline), `${block.file}:${block.line} with its components`).toEqual([]);
         for (const [name, job] of policylintJobs(pipeline, [template])) {
           checked.push(name);
@@ -437,7 +432,7 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       for (const block of docBlocks) {
         const classified = classify(block);
         if (classified.kind !== 'pipeline') continue;
-        const pipeline = withComponents(classified.config);
+        const pipeline = resolveIncludes(classified.config);
         for (const [name, job] of policylintJobs(pipeline, [template])) {
           const variables = (job.variables ?? {}) as Mapping;
           const command = scriptLines(job)

@@ -151,6 +151,68 @@ run_case() {
   server_pid=
 }
 
+# release_prepare: the project's own release-prepare job (.gitlab-ci.yml) in a scratch clone of
+# this repository (HEAD as committed), as a tag pipeline. gitlab-ci-local sets no CI_COMMIT_TAG of
+# its own, so --variable provides it. The job fetches from origin (gitlab.example.com); a
+# url.insteadOf, given to the job alone through GIT_CONFIG_*, sends that fetch to the clone itself.
+release_prepare() {
+  local r=$tmp/release-prepare/repo version rc notes expected
+  mkdir -p "$tmp/release-prepare"
+  if ! git clone -q --no-local "$repo" "$r" 2>"$tmp/release-prepare/clone.log"; then
+    not_ok "release-prepare: scratch clone of this repository"
+    show "$tmp/release-prepare/clone.log"
+    return
+  fi
+  git -C "$r" remote set-url origin https://gitlab.example.com/policylint/policylint.git
+  version=$(cd "$r" && node -p 'require("./package.json").version')
+  run_release_prepare() { # TAG LOG
+    git -C "$r" tag -f "$1" >/dev/null
+    (cd "$r" && "$gcl" --force-shell-executor --no-color \
+      --variable CI_COMMIT_TAG="$1" \
+      --variable GIT_CONFIG_COUNT=1 \
+      --variable GIT_CONFIG_KEY_0="url.$r.insteadOf" \
+      --variable GIT_CONFIG_VALUE_0=https://gitlab.example.com/policylint/policylint.git \
+      release-prepare) >"$2" 2>&1
+  }
+
+  run_release_prepare "$version" "$tmp/release-prepare/gcl.log"
+  rc=$?
+  if [ "$rc" -eq 0 ] && grep -qE '^ *PASS +release-prepare' "$tmp/release-prepare/gcl.log"; then
+    ok "release-prepare: tag $version (package.json's version) passes"
+  else
+    not_ok "release-prepare: tag $version (package.json's version) passes (gitlab-ci-local exited $rc)"
+    tail -n 25 "$tmp/release-prepare/gcl.log" | sed 's/^/    # /'
+  fi
+  # CHANGELOG.md's "## [<version>]" section, extracted here independently of the job's awk.
+  expected=$(VERSION=$version node -e '
+    const text = require("fs").readFileSync(process.argv[1], "utf8");
+    const section = text.split(/^(?=## )/m).find((s) => s.startsWith(`## [${process.env.VERSION}]`));
+    if (!section) process.exit(1);
+    process.stdout.write(section.split("\n").slice(1).filter((l) => !/^\[[^\]]+\]: /.test(l)).join("\n").trim());
+  ' "$r/CHANGELOG.md")
+  # Leading blank lines dropped here, trailing ones by $(...).
+  notes=$(sed -e '/./,$!d' "$r/.gitlab-ci-local/artifacts/release-prepare/release-notes.md" 2>/dev/null)
+  if [ -n "$expected" ] && [ "$notes" = "$expected" ]; then
+    ok "release-prepare: the job's artifacts hold release-notes.md with CHANGELOG.md's [$version] section"
+  else
+    not_ok "release-prepare: the job's artifacts hold release-notes.md with CHANGELOG.md's [$version] section"
+    diff <(printf '%s\n' "$expected") <(printf '%s\n' "$notes") | sed -n '1,15p' | sed 's/^/    # /'
+  fi
+
+  run_release_prepare 999.0.0 "$tmp/release-prepare/gcl-mismatch.log"
+  rc=$?
+  if [ "$rc" -ne 0 ] && grep -qE '^release-prepare +finished in .* FAIL 1 *$' "$tmp/release-prepare/gcl-mismatch.log" \
+    && grep -q "package.json says $version, the tag 999.0.0" "$tmp/release-prepare/gcl-mismatch.log"; then
+    ok "release-prepare: tag 999.0.0 (not package.json's version) fails"
+  else
+    not_ok "release-prepare: tag 999.0.0 (not package.json's version) fails (gitlab-ci-local exited $rc)"
+    tail -n 25 "$tmp/release-prepare/gcl-mismatch.log" | sed 's/^/    # /'
+  fi
+}
+
+# No check of docs/gitlab-ci.md's workflow:rules: gitlab-ci-local (4.69.0) does not evaluate
+# workflow:rules at all (only job rules), so --list shows the jobs whatever the workflow says.
+
 echo "# gitlab-ci-local $gcl_version on Node $(node --version)"
 run_case component "include:
   - component: \$CI_SERVER_FQDN/\$CI_PROJECT_PATH/policylint@\$CI_COMMIT_SHA
@@ -158,6 +220,7 @@ run_case component "include:
       image: $image"
 run_case include-template "include:
   - local: templates/policylint.gitlab-ci.yml"
+release_prepare
 
 echo "# gitlab-ci-local: $passed passed, $failed failed in $((SECONDS - started)) s"
 [ "$failed" -eq 0 ]

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MR_EXIT, runMergeRequest, type MergeRequestRunOptions } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
-import { ALICE, BOB, botThreads, CAROL, DAVE, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN, writes } from './mr-fixtures.js';
+import { ALICE, BOB, botThreads, CAROL, DAVE, fastRetry, IID, mergeRequestEnv, PROJECT_ID, seed, summaries, TOKEN, writes } from './mr-fixtures.js';
 import { ACCESS, BACKUP, createTestRepo, type TestRepo } from './mr-repo.js';
 
 // version.ts resolves package.json from dist/; from the sources it would look one level too high.
@@ -31,17 +31,7 @@ async function replaceRepo(options: Parameters<typeof createTestRepo>[0]): Promi
 }
 
 function ciEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    CI_SERVER_URL: fake.url,
-    CI_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_IID: String(IID),
-    CI_MERGE_REQUEST_DIFF_BASE_SHA: repo.baseSha,
-    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-    CI_COMMIT_SHA: repo.headSha,
-    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
-    GITLAB_TOKEN: TOKEN,
-    ...overrides,
-  };
+  return mergeRequestEnv(fake.url, repo, overrides);
 }
 
 async function run(options: Partial<MergeRequestRunOptions> = {}) {

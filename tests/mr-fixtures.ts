@@ -122,3 +122,18 @@ export function botThreads(fake: FakeGitLab) {
   const mr = fake.state.mergeRequest(PROJECT_ID, IID)!;
   return mr.discussions.filter((d) => !d.individual_note && d.notes[0]!.author_id === BOT);
 }
+
+/** The CI/CD variables of a merge-request pipeline for MR !7 against the fake GitLab at `url`. */
+export function mergeRequestEnv(url: string, commits: { baseSha: string; headSha: string }, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    CI_SERVER_URL: url,
+    CI_PROJECT_ID: String(PROJECT_ID),
+    CI_MERGE_REQUEST_IID: String(IID),
+    CI_MERGE_REQUEST_DIFF_BASE_SHA: commits.baseSha,
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+    CI_COMMIT_SHA: commits.headSha,
+    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
+    GITLAB_TOKEN: TOKEN,
+    ...overrides,
+  };
+}

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkProjectSettings } from '../src/gitlab/project-settings.js';
 import { MR_EXIT, runMergeRequest } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
-import { client, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN } from './mr-fixtures.js';
+import { client, fastRetry, mergeRequestEnv, PROJECT_ID, seed, summaries } from './mr-fixtures.js';
 import { createTestRepo, type TestRepo } from './mr-repo.js';
 
 vi.mock('../src/cli/version.js', () => ({ VERSION: '0.0.0-test' }));
@@ -64,15 +64,7 @@ describe('checkProjectSettings', () => {
 });
 
 describe('policylint mr and the settings', () => {
-  const env = () => ({
-    CI_SERVER_URL: fake.url,
-    CI_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_IID: String(IID),
-    CI_MERGE_REQUEST_DIFF_BASE_SHA: repo.baseSha,
-    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-    CI_COMMIT_SHA: repo.headSha,
-    GITLAB_TOKEN: TOKEN,
-  });
+  const env = () => mergeRequestEnv(fake.url, repo);
   const run = async (checkSettings: boolean) => {
     let stdout = '';
     let stderr = '';

@@ -2,6 +2,7 @@
 // rules judge it: who approved and when, who authored and pushed, when each file last changed,
 // and whether each approver is an eligible member of the groups and roles CODEOWNERS names.
 // Anything that cannot be read makes the evidence "not verified": the control fails closed.
+import { createHash } from 'node:crypto';
 import type { Approval, ApprovalEvidence, ApprovalFacts, Membership } from '../approvals/types.js';
 import type { Owner } from '../codeowners/types.js';
 import { readBlobsAt } from '../git/objects.js';
@@ -92,25 +93,32 @@ async function readApprovals(options: EvidenceOptions): Promise<Approval[]> {
  */
 type Signature = string | null;
 
-async function blobsAt(gitRoot: string, commit: string, paths: readonly string[]): Promise<Map<string, string | null> | undefined> {
+/** Each path's content digest at a commit, or undefined when git cannot tell (commit missing, path unnameable). */
+async function digestsAt(gitRoot: string, commit: string, paths: readonly string[]): Promise<Map<string, string | null> | undefined> {
   const read = await readBlobsAt(gitRoot, commit, paths);
   if (!read.commitFound) return undefined;
-  const blobs = new Map<string, string | null>();
+  const digests = new Map<string, string | null>();
   for (const path of paths) {
     const blob = read.blobs.get(path);
     if (blob === undefined) return undefined; // unnameable in a batch: let the API decide
-    blobs.set(path, blob === null ? null : blob.toString('base64'));
+    digests.set(path, blob === null ? null : createHash('sha256').update(blob).digest('hex'));
   }
-  return blobs;
+  return digests;
 }
 
 async function signaturesFromGit(gitRoot: string, versions: readonly Version[], paths: readonly string[]): Promise<Map<string, Signature[]> | undefined> {
   const byPath = new Map<string, Signature[]>(paths.map((path) => [path, []]));
+  // Versions share bases (and a push's head is often the next one's base): read each commit once.
+  const read = new Map<string, Promise<Map<string, string | null> | undefined>>();
+  const at = (commit: string) => {
+    if (!read.has(commit)) read.set(commit, digestsAt(gitRoot, commit, paths));
+    return read.get(commit)!;
+  };
   const oldestBase = versions.at(-1)!.base_commit_sha;
   // One more "version" at the end, showing no change: so a file the first push changed counts as changed then.
   for (const [base, head] of [...versions.map((v) => [v.base_commit_sha, v.head_commit_sha] as const), [oldestBase, oldestBase] as const]) {
-    const before = await blobsAt(gitRoot, base, paths);
-    const after = await blobsAt(gitRoot, head, paths);
+    const before = await at(base);
+    const after = await at(head);
     if (!before || !after) return undefined;
     for (const path of paths) byPath.get(path)!.push(before.get(path) === after.get(path) ? 'unchanged' : `${before.get(path)}>${after.get(path)}`);
   }

@@ -3,23 +3,35 @@ import { z } from 'zod';
 import { CODEOWNERS_PATHS } from '../src/codeowners/load.js';
 import { matchSection, patternMatches } from '../src/codeowners/parse.js';
 import type { CodeownersFile, CodeownersSection, SectionMatch } from '../src/codeowners/types.js';
+import { APPROVAL_MESSAGES } from '../src/approvals/messages.js';
 import { defineRule, type ProjectCheckContext } from '../src/engine/types.js';
 
-const options = z
-  .object({
-    /** CODEOWNERS section names that count as the controlled-documents section (case-insensitive). */
-    section: z.array(z.string().min(1)).min(1).default(['Controlled Documents', 'Controlled-Documents']),
-    /** Every controlled document needs a required entry with a valid owner in that section. */
-    requireEntry: z.boolean().default(true),
-    /** Every entry of that section must match at least one file. */
-    staleEntries: z.boolean().default(true),
-    /** Every Markdown file that section owns must be a controlled document. */
-    uncontrolledFiles: z.boolean().default(true),
-  })
-  .strict();
+const options = z.strictObject({
+  section: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(['Controlled Documents', 'Controlled-Documents'])
+    .describe('CODEOWNERS section names that count as the controlled-documents section, compared case-insensitively.'),
+  requireEntry: z.boolean().default(true).describe('Every controlled document needs a required entry with a valid owner in one of those sections.'),
+  staleEntries: z.boolean().default(true).describe('Every entry of those sections must match at least one file.'),
+  uncontrolledFiles: z.boolean().default(true).describe('Every Markdown file those sections own must be a controlled document.'),
+});
+
+const messages = {
+  noCodeowners: 'No CODEOWNERS file, so no code owner must approve changes to controlled documents',
+  missingSection: '{{file}} has no {{sections}} section, so no code owner must approve changes to controlled documents',
+  noEntry: 'No code owner must approve changes to this document: it has no entry in {{sections}} of {{file}}',
+  optionalOnly: 'No code owner must approve changes to this document: only an optional section owns it',
+  noValidOwner: 'No code owner must approve changes to this document: its CODEOWNERS entry names no valid owner',
+  staleEntry: '{{pattern}} in {{section}} matches no file in the repository (moved or deleted?)',
+  uncontrolledFile: '{{path}} is owned by {{pattern}} in {{section}} but is not a controlled document',
+  // The problem's text may hold a line number or a size; kind and subject (a pattern, an owner, a header) stay the same.
+  codeownersProblem: { text: '{{problem}}', identity: ['kind', 'subject'] },
+  ...APPROVAL_MESSAGES.leaves,
+} as const;
 
 type Options = z.output<typeof options>;
-type Context = ProjectCheckContext<Options>;
+type Context = ProjectCheckContext<Options, keyof typeof messages>;
 
 /**
  * CODEOWNERS sits at the top of the git work tree and its patterns match repository paths, while
@@ -45,12 +57,24 @@ function label(sections: readonly CodeownersSection[]): string {
 }
 
 /** Why a document's matches do not make a code owner approve it. */
-function missingApproval(path: string, file: CodeownersFile, sections: CodeownersSection[], matches: SectionMatch[]): string {
+function reportMissingApproval(ctx: Context, doc: Context['documents'][number], file: CodeownersFile, sections: CodeownersSection[], matches: SectionMatch[]): void {
+  const at = { line: doc.titleLine, path: doc.path };
   const match = matches[0];
-  if (!match) return `${path} has no entry in ${label(sections)} of ${file.path}, so no code owner must approve changes to it`;
-  const where = `${file.path}:${match.entry.line} (${match.entry.pattern} in ${label([match.section])})`;
-  if (match.section.optional) return `${path} is owned only by ${where}, an optional section: approval is not required`;
-  return `${path} is owned by ${where}, which names no valid owner: GitLab approves such a rule automatically`;
+  if (!match) {
+    ctx.report({
+      ...at,
+      messageId: 'noEntry',
+      data: { file: file.path, sections: label(sections) },
+      details: `Add an entry for ${doc.path} with its owners to one of those sections.`,
+    });
+    return;
+  }
+  const entry = `${file.path}:${match.entry.line} (${match.entry.pattern} in ${label([match.section])})`;
+  if (match.section.optional) {
+    ctx.report({ ...at, messageId: 'optionalOnly', details: `Owned by ${entry}. Entries in an optional section (^[...]) never require approval: add the document to a required section.` });
+    return;
+  }
+  ctx.report({ ...at, messageId: 'noValidOwner', details: `Owned by ${entry}, whose owners are all malformed: GitLab approves such a rule automatically. Fix the owners.` });
 }
 
 function reportProblems(ctx: Context, file: CodeownersFile, where: Where): void {
@@ -60,8 +84,8 @@ function reportProblems(ctx: Context, file: CodeownersFile, where: Where): void 
       path: where.codeowners,
       line: problem.line,
       column: problem.column,
-      message: `${file.path}: ${problem.message}`,
-      key: `${problem.kind}:${problem.subject}`,
+      messageId: 'codeownersProblem',
+      data: { problem: problem.message, kind: problem.kind, subject: problem.subject },
     });
   }
 }
@@ -70,7 +94,7 @@ function checkDocuments(ctx: Context, file: CodeownersFile, sections: Codeowners
   for (const doc of ctx.documents) {
     const matches = sections.flatMap((section) => matchSection(section, where.inRepository(doc.path)) ?? []);
     if (matches.some((match) => match.approvalsRequired > 0)) continue;
-    ctx.report({ line: doc.titleLine, path: doc.path, message: missingApproval(doc.path, file, sections, matches), key: 'no-approval' });
+    reportMissingApproval(ctx, doc, file, sections, matches);
   }
 }
 
@@ -86,8 +110,9 @@ function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: r
         line: entry.line,
         column: entry.column,
         endColumn: entry.column + entry.pattern.length,
-        message: `${entry.pattern} in ${label([section])} matches no file in the repository (moved or deleted?)`,
-        key: `stale:${section.name}:${entry.pattern}`,
+        messageId: 'staleEntry',
+        data: { pattern: entry.pattern, section: label([section]) },
+        details: "Change the entry to the document's new path, or remove it.",
       });
     }
   }
@@ -108,20 +133,21 @@ async function checkUncontrolledFiles(ctx: Context, sections: CodeownersSection[
         line: match.entry.line,
         column: match.entry.column,
         endColumn: match.entry.column + match.entry.pattern.length,
-        message: `${path} is owned by ${match.entry.pattern} in ${label([section])} but is not a controlled document`,
-        key: `uncontrolled:${section.name}:${path}`,
+        messageId: 'uncontrolledFile',
+        data: { path, pattern: match.entry.pattern, section: label([section]) },
+        details: 'The section should own only controlled documents: narrow the entry, or make the file a controlled document.',
       });
     }
   }
 }
 
-export default defineRule<Options>({
+export default defineRule({
   meta: {
     id: 'codeowners-coverage',
     description: 'Controlled documents are owned by the CODEOWNERS controlled-documents section, and that section owns nothing else',
     defaultSeverity: 'error',
     options,
-    docs: 'docs/rules/codeowners-coverage.md',
+    messages,
     control: true,
   },
   async checkProject(ctx) {
@@ -132,8 +158,8 @@ export default defineRule<Options>({
         ctx.report({
           path: firstDoc.path,
           line: firstDoc.titleLine,
-          message: `No CODEOWNERS file (looked for ${CODEOWNERS_PATHS.join(', ')}): no code owner must approve changes to controlled documents`,
-          key: 'no-codeowners',
+          messageId: 'noCodeowners',
+          details: `Looked for ${CODEOWNERS_PATHS.join(', ')}. Add one with a ${ctx.options.section.map((name) => `[${name}]`).join(' or ')} section.`,
         });
       }
       return;
@@ -155,8 +181,9 @@ export default defineRule<Options>({
         ctx.report({
           path: where.codeowners,
           line: 1,
-          message: `${file.path} has no ${ctx.options.section.map((name) => `[${name}]`).join(' or ')} section, so no code owner must approve changes to controlled documents`,
-          key: 'missing-section',
+          messageId: 'missingSection',
+          data: { file: file.path, sections: ctx.options.section.map((name) => `[${name}]`).join(' or ') },
+          details: 'Add the section with an entry and owners for each controlled document, or name your section in the `section` option.',
         });
       }
       return;

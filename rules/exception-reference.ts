@@ -1,8 +1,8 @@
 import type { Nodes, Paragraph, Root } from 'mdast';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
-import { compileTargetPattern, normalizeTarget } from '../src/links/target.js';
-import { anyOf, compileNamePattern, compileTextPattern, patternSchema } from '../src/model/match.js';
+import { containsTarget, normalizeTarget } from '../src/links/target.js';
+import { matchesAny, type Pattern, patternSchema, plainText } from '../src/model/match.js';
 import { normalizeHeading } from '../src/model/parse.js';
 import type { DocumentModel, Link, Point, Section } from '../src/model/types.js';
 import { missingSections, type RequiredSectionsOptions } from './required-sections.js';
@@ -36,25 +36,51 @@ const DEFAULT_TRACKED_EXCEPTION_PATTERNS = [
   String.raw`/(?<!\S)(?=(\S*?https?:\/\/))\1\S+?\/(?:-\/)?(?:issues|work_items)\/\d+/`,
 ];
 
-const options = z
-  .object({
-    /** Names of the Exceptions section: plain names (compared normalized) or `/regex/` on the normalized heading. */
-    section: z.array(patternSchema).min(1).default(['/^exceptions\\b/']),
-    /** Heading levels the Exceptions section may have; lower-level "...exception..." headings are topics, not the section. */
-    levels: z.array(z.number().int().min(1).max(6)).min(1).default([2]),
-    /** Report documents that have no Exceptions section at all. */
-    requireSection: z.boolean().default(true),
-    /** Accepted exception-process targets: plain text that must occur in the normalized target, or `/regex/` on it. */
-    targets: z.array(patternSchema).min(1).default(['/exception/']),
-    /** Sentences outside the Exceptions section that grant a specific exception (`/regex/flags` or plain substrings). */
-    grantPatterns: z.array(patternSchema).default(DEFAULT_GRANT_PATTERNS),
-    /** What cites a tracked exception in a granting sentence's paragraph. */
-    trackedExceptionPatterns: z.array(patternSchema).min(1).default(DEFAULT_TRACKED_EXCEPTION_PATTERNS),
-  })
-  .strict();
+// Pattern defaults are written as in a config file and compiled like one (`prefault`), and the JSON Schema shows them so.
+const options = z.strictObject({
+  section: z
+    .array(patternSchema(plainText.headingName))
+    .min(1)
+    .prefault(['/^exceptions\\b/'])
+    .describe(
+      'Headings of the Exceptions section: plain text is a heading name, equal to the heading once both are normalized (case, punctuation, `&` = `and`); `/regex/flags` is tested against the normalized heading.',
+    ),
+  levels: z
+    .array(z.number().int().min(1).max(6))
+    .min(1)
+    .default([2])
+    .describe('Heading levels the Exceptions section may have; lower-level "...exception..." headings are topics, not the section.'),
+  requireSection: z.boolean().default(true).describe('Report documents that have no Exceptions section at all.'),
+  targets: z
+    .array(patternSchema(containsTarget))
+    .min(1)
+    .prefault(['/exception/'])
+    .describe(
+      'Accepted exception-process link targets: plain text is normalized like the target (lower case, no leading or trailing `/`, no `.md` or `_index.md`) and must occur in it; `/regex/flags` is tested against the normalized target.',
+    ),
+  grantPatterns: z
+    .array(patternSchema(plainText.substring))
+    .prefault(DEFAULT_GRANT_PATTERNS)
+    .describe('Sentences outside the Exceptions section that grant a specific exception: plain text occurs in the sentence, ignoring case; `/regex/flags` is tested against the sentence.'),
+  trackedExceptionPatterns: z
+    .array(patternSchema(plainText.substring))
+    .min(1)
+    .prefault(DEFAULT_TRACKED_EXCEPTION_PATTERNS)
+    .describe(
+      "What cites a tracked exception in a granting sentence's paragraph (its source and the URLs of its reference links): plain text occurs in it, ignoring case; `/regex/flags` is tested against it.",
+    ),
+});
 
 type Options = z.output<typeof options>;
-type Context = DocumentCheckContext<Options>;
+type MessageId = keyof typeof messages;
+type Context = DocumentCheckContext<Options, MessageId>;
+
+const messages = {
+  noSection: 'The document has no Exceptions section',
+  noProcessLink: 'Section "{{heading}}" does not link to the exception process',
+  // The sentence as quoted (at most 100 characters) is what the finding is about; where it is may change.
+  untrackedGrant: 'Exception granted without citing a tracked exception: "{{sentence}}"',
+} as const;
 
 /** Options for GitLab's handbook: the eight spellings of its exception-process link (ANALYSIS §4) and nothing else. */
 export const gitlabHandbookExceptionOptions = {
@@ -76,44 +102,43 @@ export const gitlabHandbookExceptionOptions = {
 export const REQUIRED_SECTIONS_OPTIONS = Symbol('required-sections options of the same class');
 
 /** Whether required-sections reports this document's Exceptions section missing: one of its sections it reports missing is named like the Exceptions section. */
-function reportedByRequiredSections(doc: DocumentModel, options: Options, isExceptionsName: (normalized: string) => boolean): boolean {
+function reportedByRequiredSections(doc: DocumentModel, options: Options): boolean {
   const required = (options as Options & { [REQUIRED_SECTIONS_OPTIONS]?: RequiredSectionsOptions })[REQUIRED_SECTIONS_OPTIONS];
-  return required !== undefined && missingSections(doc, required).some((name) => isExceptionsName(normalizeHeading(name)));
+  return required !== undefined && missingSections(doc, required).some((name) => matchesAny(options.section, normalizeHeading(name)));
 }
 
 function withinSection(line: number, section: Section): boolean {
   return line >= section.line && line <= section.endLine;
 }
 
-function briefList(patterns: readonly string[]): string {
-  const shown = patterns.slice(0, 3).join(', ');
-  return patterns.length > 3 ? `${shown}, …` : shown;
+function sources(patterns: readonly Pattern[]): string {
+  return patterns.map((pattern) => pattern.source).join(', ');
 }
 
-function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context, isExceptionsName: (normalized: string) => boolean): void {
+function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context): void {
   const { options } = ctx;
   if (sections.length === 0) {
-    if (!options.requireSection || reportedByRequiredSections(doc, options, isExceptionsName)) return;
-    const levels = options.levels.map((level) => `H${level}`).join('/');
+    if (!options.requireSection || reportedByRequiredSections(doc, options)) return;
+    const levels = options.levels.map((level) => '#'.repeat(level)).join(' or ');
     ctx.report({
+      messageId: 'noSection',
+      details: `Add a ${levels} heading (accepted: ${sources(options.section)}) that says how exceptions to this document are requested, and link the exception process from it.`,
       line: doc.titleLine,
-      message: `No Exceptions section (an ${levels} heading matching ${options.section.join(' or ')}): say how exceptions to this document are requested and link the exception process`,
-      key: 'no-section',
     });
     return;
   }
-  const isProcessLink = anyOf(options.targets, compileTargetPattern);
   for (const section of sections) {
     const links = doc.links.filter((link) => withinSection(link.line, section));
-    if (links.some((link) => isProcessLink(normalizeTarget(link.url)))) continue;
-    const found = links.length === 0 ? 'it has no links' : `its ${links.length} link(s) point elsewhere`;
+    if (links.some((link) => matchesAny(options.targets, normalizeTarget(link.url)))) continue;
+    const found = links.length === 0 ? 'The section has no links' : `The section's ${links.length === 1 ? 'link points' : `${links.length} links point`} elsewhere`;
     ctx.report({
+      messageId: 'noProcessLink',
+      data: { heading: section.text },
+      details: `${found}; link the exception process. Accepted targets: ${sources(options.targets)}`,
       line: section.line,
       column: section.heading.position?.start.column ?? 1,
       endLine: section.heading.position?.end.line ?? section.line,
       endColumn: section.heading.position?.end.column,
-      message: `The "${section.text}" section does not link to the exception process (${found}); link one of: ${briefList(options.targets)}`,
-      key: `no-process-link:${section.normalized}`,
     });
   }
 }
@@ -204,22 +229,22 @@ function citableText(doc: DocumentModel, paragraph: Paragraph, referenceLinksOn:
 }
 
 function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Context): void {
-  const isGrant = anyOf(ctx.options.grantPatterns, compileTextPattern);
-  const citesTrackedException = anyOf(ctx.options.trackedExceptionPatterns, compileTextPattern);
   const referenceLinksOn = referenceLinksFinder(doc);
   for (const paragraph of paragraphsOf(doc.tree)) {
     const line = paragraph.position?.start.line ?? 0;
     if (exceptionSections.some((section) => withinSection(line, section))) continue;
-    const grants = sentencesOf(paragraph).filter((sentence) => isGrant(sentence.text));
-    if (grants.length === 0 || citesTrackedException(citableText(doc, paragraph, referenceLinksOn))) continue;
+    const grants = sentencesOf(paragraph).filter((sentence) => matchesAny(ctx.options.grantPatterns, sentence.text));
+    if (grants.length === 0 || matchesAny(ctx.options.trackedExceptionPatterns, citableText(doc, paragraph, referenceLinksOn))) continue;
     for (const grant of grants) {
       const start = grant.start();
       const quoted = grant.text.length > 100 ? `${grant.text.slice(0, 99)}…` : grant.text;
       ctx.report({
+        messageId: 'untrackedGrant',
+        data: { sentence: quoted },
+        details:
+          'A sentence outside the Exceptions section grants an exception: cite its tracked exception in the same paragraph (an issue such as #123, group/project#123 or its URL), or move the sentence into the Exceptions section.',
         line: start.line,
         column: start.column,
-        message: `This sentence grants an exception outside the Exceptions section, but its paragraph cites no tracked exception (an issue such as #123, group/project#123 or its URL): "${quoted}"`,
-        key: `grant:${grant.text.toLowerCase()}`,
       });
     }
   }
@@ -231,12 +256,11 @@ export default defineRule({
     description: 'The Exceptions section must link to the exception process, and exceptions granted elsewhere must cite a tracked exception',
     defaultSeverity: 'error',
     options,
-    docs: 'docs/rules/exception-reference.md',
+    messages,
   },
   check(doc, ctx) {
-    const isExceptionsName = anyOf(ctx.options.section, compileNamePattern);
-    const sections = doc.sections.filter((section) => ctx.options.levels.includes(section.level) && isExceptionsName(section.normalized));
-    checkExceptionSections(doc, sections, ctx, isExceptionsName);
+    const sections = doc.sections.filter((section) => ctx.options.levels.includes(section.level) && matchesAny(ctx.options.section, section.normalized));
+    checkExceptionSections(doc, sections, ctx);
     checkGrants(doc, sections, ctx);
   },
 });

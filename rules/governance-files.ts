@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPROVAL_MESSAGES } from '../src/approvals/messages.js';
 import { defineRule } from '../src/engine/types.js';
 
 /**
@@ -12,7 +13,10 @@ export default defineRule({
     description: 'In a merge request, changes to the policylint config, CODEOWNERS and other governance files need their code owners\' approval, and a changed config must be valid',
     defaultSeverity: 'error',
     options: z.strictObject({}),
-    docs: 'docs/rules/governance-files.md',
+    messages: {
+      ...APPROVAL_MESSAGES.governance,
+      invalidConfig: 'The policylint config as this merge request changes it is invalid: {{problem}}',
+    },
     control: true,
     mergeRequestOnly: true,
     alwaysOn: true,

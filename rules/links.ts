@@ -1,26 +1,36 @@
 import { z } from 'zod';
-import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
+import { defineRule, type DocumentCheckContext, type Report } from '../src/engine/types.js';
 import { documentAnchors, pageAnchors, type ScannedAnchors } from '../src/links/anchors.js';
 import { unsafeToParse } from '../src/model/guards.js';
 import { parseMarkdown } from '../src/model/parse.js';
 import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
-import { anyOf, compileTextPattern, patternSchema } from '../src/model/match.js';
+import { matchesAny, patternSchema, plainText } from '../src/model/match.js';
 import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
 
-const options = z
-  .object({
-    /** Hugo's content directory (repository-relative): where `/handbook/x/` and `{{< ref "/x" >}}` point. */
-    contentRoot: z.string().default('content'),
-    /** `#anchor` must be an ID the target page renders. */
-    checkAnchors: z.boolean().default(true),
-    /** Targets (as written) to skip: plain case-insensitive substrings or `/regex/flags`. */
-    ignore: z.array(patternSchema).default([]),
-  })
-  .strict();
+const options = z.strictObject({
+  contentRoot: z
+    .string()
+    .default('content')
+    .describe("Hugo's content directory, relative to the repository root: where `/handbook/x/` and `{{< ref \"/x\" >}}` point. `.` for a repository of plain Markdown."),
+  checkAnchors: z.boolean().default(true).describe("Check that a link's `#anchor` is a heading or anchor ID on the target page."),
+  ignore: z
+    .array(patternSchema(plainText.substring))
+    // `prefault`: a default the JSON Schema can show for an option compiled at load.
+    .prefault([])
+    .describe('Targets to skip, compared with the target as written (for a Hugo ref, its quoted argument): plain text is a case-insensitive substring, `/source/flags` a regular expression.'),
+});
+
+/** `{{link}}` is the link as its author wrote it: `Link target "../x.md"` or `Hugo ref "x"`. */
+const messages = {
+  missing: '{{link}} leads to no file in the repository',
+  ambiguous: '{{link}} matches more than one page named "{{name}}"',
+  urlInRef: '{{link}} wraps an absolute URL, which Hugo rejects at build time',
+  anchor: '{{link}}: {{page}} has no heading or anchor "#{{anchor}}"',
+} as const;
 
 type Options = z.output<typeof options>;
-type Context = DocumentCheckContext<Options>;
+type Context = DocumentCheckContext<Options, keyof typeof messages>;
 
 /** A reference's target is checked once, at its definition; autolinks are always URLs. */
 const CHECKED_KINDS = new Set<LinkKind>(['inline', 'definition', 'html', 'hugo-ref', 'hugo-relref']);
@@ -65,20 +75,21 @@ function describe(link: Link): string {
   return link.kind === 'hugo-ref' || link.kind === 'hugo-relref' ? `Hugo ${link.kind.slice(5)} "${link.url}"` : `Link target "${link.url}"`;
 }
 
-function problem(link: Link, resolution: Exclude<Resolution, { kind: 'page' | 'external' }>): { message: string; key: string } {
+type Problem = Pick<Report<keyof typeof messages>, 'messageId' | 'data' | 'details'>;
+
+function problem(link: Link, resolution: Exclude<Resolution, { kind: 'page' | 'external' }>): Problem {
+  const data = { link: describe(link) };
   switch (resolution.kind) {
     case 'url-in-ref':
-      return {
-        message: `${describe(link)} wraps an absolute URL, which Hugo rejects at build time: use a plain Markdown link`,
-        key: `url-in-ref:${link.url}`,
-      };
+      return { messageId: 'urlInRef', data, details: 'Use a plain Markdown link to the URL instead.' };
     case 'ambiguous':
       return {
-        message: `${describe(link)} is ambiguous: ${resolution.files.length} pages are named "${resolution.name}" (${resolution.files.join(', ')}); write the path`,
-        key: `ambiguous:${link.url}`,
+        messageId: 'ambiguous',
+        data: { ...data, name: resolution.name },
+        details: `Pages with that name: ${resolution.files.join(', ')}. Write the path of the one you mean.`,
       };
     case 'missing':
-      return { message: `${describe(link)} does not resolve: tried ${resolution.tried.join(', ')}`, key: `missing:${link.url}` };
+      return { messageId: 'missing', data, details: `Tried ${resolution.tried.join(', ')}.` };
   }
 }
 
@@ -93,7 +104,12 @@ async function checkLink(doc: DocumentModel, link: Link, index: PageIndex, ctx: 
   if (!ctx.options.checkAnchors || !resolution.anchor || !/\.(?:md|markdown)$/i.test(resolution.file)) return;
   if (await hasAnchor(ctx, resolution.file, resolution.anchor, doc)) return;
   const where = resolution.file === doc.path ? 'this document' : resolution.file;
-  ctx.report({ ...at, message: `${describe(link)}: no heading or anchor "#${resolution.anchor}" in ${where}`, key: `anchor:${link.url}` });
+  ctx.report({
+    ...at,
+    messageId: 'anchor',
+    data: { link: describe(link), page: where, anchor: resolution.anchor },
+    details: 'Hugo makes a heading\'s ID from its text: lower case, spaces become "-", punctuation is dropped ("Roles & Responsibilities" → "roles--responsibilities").',
+  });
 }
 
 export default defineRule({
@@ -102,10 +118,9 @@ export default defineRule({
     description: 'Relative links and Hugo refs must resolve to an existing page and heading in the repository',
     defaultSeverity: 'error',
     options,
-    docs: 'docs/rules/links.md',
+    messages,
   },
   async check(doc, ctx) {
-    const ignored = anyOf(ctx.options.ignore, compileTextPattern);
     const links = doc.links.filter(
       (link) =>
         CHECKED_KINDS.has(link.kind) &&
@@ -113,7 +128,7 @@ export default defineRule({
         (link.kind.startsWith('hugo-') || !isExternal(link.url)) &&
         // `<a href="{{< ref "x" >}}">` nests quotes, so the HTML scan sees only `{{< ref `: not a target to judge.
         !link.url.startsWith('{{') &&
-        !ignored(link.url),
+        !matchesAny(ctx.options.ignore, link.url),
     );
     if (links.length === 0) return;
     const index = await pageIndex(ctx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APPROVAL_MESSAGES } from '../src/approvals/messages.js';
 import { defineRule } from '../src/engine/types.js';
 
 /**
@@ -11,7 +12,7 @@ export default defineRule({
     description: 'In a merge request, every changed controlled document has the approvals its CODEOWNERS sections (target branch) require, from eligible owners other than the author, given after the last change',
     defaultSeverity: 'error',
     options: z.strictObject({}),
-    docs: 'docs/rules/owner-approval.md',
+    messages: APPROVAL_MESSAGES.document,
     control: true,
     mergeRequestOnly: true,
   },

@@ -4,7 +4,7 @@ import { judgeSubject } from '../src/approvals/judge.js';
 import { approvalSubjects, type FileChange } from '../src/approvals/subjects.js';
 import type { ApprovalEvidence, ApprovalFacts, ApprovalSubject, Membership } from '../src/approvals/types.js';
 import { parseCodeowners } from '../src/codeowners/parse.js';
-import { resolveConfigObject } from '../src/config/load.js';
+import { loadConfigText } from '../src/config/load.js';
 import { summaryBody } from '../src/gitlab/render.js';
 
 const CODEOWNERS = parseCodeowners(
@@ -111,27 +111,27 @@ describe('judgeSubject', () => {
     // With no owner for the config either, nobody can approve: that is a finding, never a pass.
     const orphan = judgeSubject(leaving, parseCodeowners('', 'CODEOWNERS'), facts(), policy, ['.policylint.yml']);
     expect(orphan.status).toBe('no-owners');
-    const config = resolveConfigObject({ extends: 'gitlab-handbook' }, '/repo');
-    expect(approvalFindings([orphan], config, '.policylint.yml')).toMatchObject([{ ruleId: 'codeowners-coverage', severity: 'error', key: 'no-owners' }]);
+    const config = loadConfigText('extends: gitlab-handbook', '<config>', '/repo');
+    expect(approvalFindings([orphan], config, '.policylint.yml')).toMatchObject([{ ruleId: 'codeowners-coverage', severity: 'error', messageId: 'noOwners' }]);
   });
 });
 
 describe('approvalFindings', () => {
-  const config = resolveConfigObject({ extends: 'gitlab-handbook' }, '/repo');
+  const config = loadConfigText('extends: gitlab-handbook', '<config>', '/repo');
 
   it('reports each kind under its rule, and lowers only unverified approvals when configured', () => {
     const missing = judge(document('content/security/access.md'), facts());
     const notVerified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
     const governance = judge({ kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, classes: [], detail: undefined }, facts());
     const findings = approvalFindings([missing, notVerified, governance], config, '.policylint.yml');
-    expect(findings.map((f) => [f.ruleId, f.severity, f.key])).toEqual([
-      ['owner-approval', 'error', 'section:controlled documents'],
-      ['owner-approval', 'error', 'not-verified'],
-      ['governance-files', 'error', 'section:policy'],
+    expect(findings.map((f) => [f.ruleId, f.severity, f.messageId, f.identity])).toEqual([
+      ['owner-approval', 'error', 'approvalMissing', 'approvalMissing\0change=content/security/access.md\0section=Controlled Documents'],
+      ['owner-approval', 'error', 'notVerified', 'notVerified\0change=content/security/access.md'],
+      ['governance-files', 'error', 'approvalMissing', 'approvalMissing\0change=.policylint.yml\0section=Policy'],
     ]);
-    expect(findings[1]!.message).toBe('Code-owner approval of content/security/access.md was not verified: there is no GitLab token. Add one.');
+    expect(findings[1]).toMatchObject({ message: 'Code-owner approval of content/security/access.md was not verified: there is no GitLab token', details: 'Add one.' });
     expect(findings[2]!.message).toContain('.policylint.yml changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy]');
-    const lenient = resolveConfigObject({ extends: 'gitlab-handbook', mergeRequest: { unverifiedApprovals: 'warn' } }, '/repo');
+    const lenient = loadConfigText('{ extends: gitlab-handbook, mergeRequest: { unverifiedApprovals: warn } }', '<config>', '/repo');
     expect(approvalFindings([missing, notVerified], lenient, '.policylint.yml').map((f) => f.severity)).toEqual(['error', 'warn']);
   });
 });

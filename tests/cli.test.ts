@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { rules } from '../rules/index.js';
 import { controlledDocument, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+import { stdoutTerminal } from '../src/cli/output.js';
 import type { JsonFinding } from '../src/reporters/json.js';
 
 /** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
@@ -22,8 +23,9 @@ classes:
 ${OFF.map((id) => `      ${id}: "off"\n`).join('')}${extraRules}`;
 }
 
-const DOCS = 'https://gitlab.com/policylint/policylint/-/blob/main/docs/rules/';
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/** Rule docs as this version published them (src/engine/findings.ts `docsUrl`). */
+const DOCS = `https://gitlab.com/policylint/policylint/-/blob/v${VERSION}/docs/rules/`;
 const ANSI = /\u001b\[\d+m/;
 
 /** Missing its Scope section: one required-sections error at the title, line 2. */
@@ -31,7 +33,8 @@ function withoutScope(title: string): string {
   return controlledDocument(title).replace('## Scope\n\nWho it covers.\n\n', '');
 }
 
-const MISSING_SCOPE = 'Missing required section "Scope" (add a ## heading)';
+const MISSING_SCOPE = 'Required section "Scope" is missing';
+const SCOPE_DETAILS = 'Add a ## "Scope" heading with its content.';
 
 function basicRepo(): string {
   return makeTree({
@@ -64,8 +67,9 @@ describe('exit codes and lint output', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
-      `${path.join(root, 'content/broken.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n\n` +
-        `${path.join(root, 'content/sub/other.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n\n` +
+      // The details, indented under the message (80 columns: stdout is no terminal here).
+      `${path.join(root, 'content/broken.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n              ${SCOPE_DETAILS}\n\n` +
+        `${path.join(root, 'content/sub/other.md')}\n  2:1  error  ${MISSING_SCOPE}  required-sections\n              ${SCOPE_DETAILS}\n\n` +
         '✖ 2 problems (2 errors, 0 warnings)\n',
     );
   });
@@ -75,9 +79,12 @@ describe('exit codes and lint output', () => {
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     expect(findings).toHaveLength(2);
-    expect(Object.keys(findings[0]!)).toEqual(['ruleId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'documentTitle', 'docsUrl']);
+    expect(Object.keys(findings[0]!)).toEqual([
+      'ruleId', 'messageId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'details', 'fingerprint', 'documentTitle', 'docsUrl',
+    ]);
     expect(findings[0]).toEqual({
       ruleId: 'required-sections',
+      messageId: 'missing',
       severity: 'error',
       path: 'content/broken.md',
       line: 2,
@@ -85,6 +92,7 @@ describe('exit codes and lint output', () => {
       endLine: 2,
       endColumn: 1,
       message: MISSING_SCOPE,
+      details: SCOPE_DETAILS,
       fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
       documentTitle: 'Broken',
       docsUrl: `${DOCS}required-sections.md`,
@@ -102,6 +110,7 @@ describe('exit codes and lint output', () => {
         fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
         severity: 'major',
         location: { path: 'content/broken.md', lines: { begin: 2, end: 2 } },
+        content: { body: SCOPE_DETAILS },
       },
     ]);
 
@@ -119,7 +128,7 @@ describe('exit codes and lint output', () => {
     const log = JSON.parse(sarif.stdout) as Log;
     expect(log.version).toBe('2.1.0');
     const [result] = log.runs[0]!.results!;
-    expect(result).toMatchObject({ ruleId: 'required-sections', level: 'error', message: { text: MISSING_SCOPE } });
+    expect(result).toMatchObject({ ruleId: 'required-sections', level: 'error', message: { text: `${MISSING_SCOPE}\n\n${SCOPE_DETAILS}` } });
     expect(result!.locations![0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'content/broken.md' }, region: { startLine: 2 } });
     expect(log.runs[0]!.tool.driver.version).toBe(VERSION);
   });
@@ -185,6 +194,15 @@ describe('exit codes and lint output', () => {
     });
     for (const output of outputs[0]!) expect(output).toMatch(/content\/broken\.md/);
     expect(outputs[1]).toEqual(outputs[0]);
+  });
+
+  it('wraps stylish details to the terminal\'s width, 80 columns when stdout is not a terminal', () => {
+    const tty = (columns: number | undefined) => ({ isTTY: true, columns }) as NodeJS.WriteStream;
+    const pipe = { isTTY: false, columns: undefined } as unknown as NodeJS.WriteStream;
+    expect(stdoutTerminal('stylish', tty(132)).width).toBe(132);
+    expect(stdoutTerminal('stylish', tty(undefined)).width).toBe(80);
+    expect(stdoutTerminal('stylish', pipe)).toEqual({ color: false, width: 80 });
+    expect(stdoutTerminal('json', tty(132)).color).toBe(false);
   });
 
   it('colours the terminal report only with FORCE_COLOR', () => {
@@ -275,25 +293,33 @@ describe('configuration and usage errors exit 2 with a message naming the proble
     expect(directory).toEqual({ code: 2, stdout: '', stderr: 'policylint: Cannot read config content: is a directory\n' });
   });
 
-  it('rejects an unknown --format and a malformed or unknown --report', () => {
+  const HELP_HINT = '(run policylint --help for usage)\n';
+  const FORMATS = 'stylish, compact, json, codequality, junit, sarif';
+
+  it('rejects an unknown --format and a malformed or unknown --report while parsing the command line', () => {
     const config = { '.policylint.yml': 'extends: gitlab-handbook\n' };
-    expect(fails(config, ['--format', 'xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, compact, json, codequality, junit, sarif\n');
-    expect(fails(config, ['--report', 'codequality']).stderr).toBe('policylint: --report expects FORMAT=FILE (e.g. codequality=gl-code-quality-report.json), got "codequality"\n');
-    expect(fails(config, ['--report', 'xml=out.xml']).stderr).toBe('policylint: Unknown format "xml": use one of stylish, compact, json, codequality, junit, sarif\n');
+    expect(fails(config, ['--format', 'xml']).stderr).toBe(`error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are ${FORMATS}.\n${HELP_HINT}`);
+    expect(fails(config, ['--report', 'codequality']).stderr).toBe(
+      `error: option '--report <format=file>' argument 'codequality' is invalid. Expected FORMAT=FILE, e.g. codequality=gl-code-quality-report.json.\n${HELP_HINT}`,
+    );
+    expect(fails(config, ['--report', 'xml=out.xml']).stderr).toBe(
+      `error: option '--report <format=file>' argument 'xml=out.xml' is invalid. Unknown format "xml": allowed formats are ${FORMATS}.\n${HELP_HINT}`,
+    );
     expect(fails(config, ['--max-warnings', 'lots']).stderr).toBe('policylint: --max-warnings expects a whole number, got "lots"\n');
   });
 
-  it('rejects an unknown --format on every command with exit 2 and one line', () => {
+  it('rejects an unknown --format on every command with exit 2, naming the allowed values', () => {
     const config = { '.policylint.yml': 'extends: gitlab-handbook\n', CODEOWNERS: '* @owner\n' };
-    for (const args of [
-      ['--format', 'yaml'],
-      ['rules', '--format', 'yaml'],
-      ['reviews', '--format', 'yaml'],
-      ['codeowners', '--format', 'yaml', 'content/a.md'],
-      ['mr', '--format', 'yaml', '--dry-run'],
-    ]) {
-      const { stderr } = fails(config, args);
-      expect(stderr, args.join(' ')).toMatch(/^policylint[^\n]*: [Uu]nknown (?:--)?format "yaml"[^\n]*\n$/);
+    for (const [args, allowed] of [
+      [['--format', 'yaml'], FORMATS],
+      [['rules', '--format', 'yaml'], 'text, json'],
+      [['reviews', '--format', 'yaml'], 'text, json, csv, markdown'],
+      [['codeowners', '--format', 'yaml', 'content/a.md'], 'text, json'],
+      [['mr', '--format', 'yaml', '--dry-run'], FORMATS],
+      [['mr', '--report', 'yaml=out.yaml', '--dry-run'], FORMATS],
+    ] as const) {
+      const { stderr } = fails(config, [...args]);
+      expect(stderr, args.join(' ')).toMatch(new RegExp(`^error: option '[^']+' argument 'yaml[^']*' is invalid\\. [^\\n]*${escape(allowed)}\\.\\n${escape(HELP_HINT)}$`));
     }
   });
 });
@@ -372,6 +398,22 @@ describe('other commands', () => {
     expect(findings.some((f) => f.ruleId === 'codeowners-coverage' && f.message.includes('has no entry in [Controlled Documents] of .gitlab/CODEOWNERS'))).toBe(true);
   });
 
+  it('runs `mr` for a bare `policylint` in a merge-request pipeline, and a plain lint when given paths or a lint-only option', () => {
+    const root = basicRepo();
+    // No GitLab to talk to: `mr` stops at once, naming what it needs.
+    const pipeline = { CI_PIPELINE_SOURCE: 'merge_request_event', CI_SERVER_URL: undefined, CI_API_V4_URL: undefined };
+    for (const args of [[], ['--format', 'json', '--report', 'junit=r.xml', '-c', '.policylint.yml', '--now', '2026-11-27']]) {
+      const result = runCli(args, { cwd: root, env: pipeline });
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^policylint: mr needs the GitLab URL/) });
+    }
+    for (const args of [['content/broken.md'], ['--quiet'], ['--max-warnings', '9'], ['--output', 'out/lint.json']]) {
+      const result = runCli(['--format', 'json', ...args], { cwd: root, env: pipeline });
+      expect(result, args.join(' ')).toMatchObject({ code: 1, stderr: '' });
+    }
+    // Elsewhere a bare `policylint` is a plain lint.
+    expect(runCli(['--format', 'json'], { cwd: root, env: { CI_PIPELINE_SOURCE: 'push' } })).toMatchObject({ code: 1, stderr: '' });
+  });
+
   it('prints the package version', () => {
     expect(runCli(['--version'], { cwd: os.tmpdir() })).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
@@ -388,12 +430,13 @@ describe('other commands', () => {
     expect(text.stdout).toMatch(/^file-error +error +\S/m);
     expect(text.stdout).toContain(`${DOCS}file-error.md\n`);
     for (const rule of rules) {
-      const docsUrl = `https://gitlab.com/policylint/policylint/-/blob/main/${rule.meta.docs}`;
+      const docsUrl = `${DOCS}${rule.meta.id}.md`;
       expect(listed.find((r) => r.id === rule.meta.id)).toMatchObject({ docsUrl, defaultSeverity: rule.meta.defaultSeverity });
       expect(text.stdout).toMatch(new RegExp(`^${escape(rule.meta.id)} +${rule.meta.defaultSeverity} +\\S`, 'm'));
       expect(text.stdout).toContain(`${docsUrl}\n`);
-      expect(existsSync(path.join(REPO_ROOT, rule.meta.docs)), `${rule.meta.docs} exists`).toBe(true);
+      expect(existsSync(path.join(REPO_ROOT, 'docs/rules', `${rule.meta.id}.md`)), `docs/rules/${rule.meta.id}.md exists`).toBe(true);
     }
+    expect(existsSync(path.join(REPO_ROOT, 'docs/rules/file-error.md'))).toBe(true);
   });
 
   it('agrees with the README\'s Rules table on every rule and its own default severity', () => {

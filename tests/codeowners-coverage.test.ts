@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/codeowners-coverage.js';
-import type { Report } from '../src/engine/types.js';
+import { draftFinding, type DraftFinding } from '../src/engine/findings.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
@@ -19,22 +19,24 @@ function project(root: string): ProjectContext {
   return createProjectContext({ root, now: new Date('2026-01-01') });
 }
 
-async function check(root: string, controlled: string[], options: Record<string, unknown> = {}): Promise<Report[]> {
+/** The rule's reports as findings (message text and details filled in), in report order. */
+async function check(root: string, controlled: string[], options: Record<string, unknown> = {}): Promise<DraftFinding[]> {
   const documents = controlled.map((relative) =>
     parseDocumentModel({
       path: relative,
       absPath: path.join(root, relative),
       source: fs.readFileSync(path.join(root, relative), 'utf8'),
-      classes: ['policy'],
+      documentClass: 'policy',
     }),
   );
-  const reports: Report[] = [];
+  const reports: DraftFinding[] = [];
+  const source = { ruleId: rule.meta.id, severity: 'error' as const, messages: rule.meta.messages };
   await rule.checkProject!({
     options: rule.meta.options.parse(options),
     project: project(root),
     documentClass: 'policy',
     documents,
-    report: (report) => reports.push(report),
+    report: (report) => reports.push(draftFinding({ ...source, path: report.path ?? '' }, report)),
   });
   return reports;
 }
@@ -75,31 +77,43 @@ const controlled = [
 describe('codeowners-coverage', () => {
   it('reports unowned documents, stale entries, uncontrolled files and CODEOWNERS problems', async () => {
     const reports = await check(tempRepo(files), controlled);
-    expect(reports.map(({ path, line, key }) => ({ path, line, key }))).toEqual([
-      { path: '.gitlab/CODEOWNERS', line: 6, key: 'malformed-owner:/policies/no-owner.md not-a-user' },
-      { path: 'policies/unowned.md', line: 3, key: 'no-approval' },
-      { path: 'policies/no-owner.md', line: 3, key: 'no-approval' },
-      { path: 'policies/optional.md', line: 3, key: 'no-approval' },
-      { path: '.gitlab/CODEOWNERS', line: 4, key: 'stale:Controlled Documents:/policies/old-policy.md' },
-      { path: '.gitlab/CODEOWNERS', line: 5, key: 'uncontrolled:Controlled Documents:policies/procedures/notes.md' },
+    expect(reports.map(({ path, line, identity }) => ({ path, line, identity }))).toEqual([
+      { path: '.gitlab/CODEOWNERS', line: 6, identity: 'codeownersProblem\0kind=malformed-owner\0subject=/policies/no-owner.md not-a-user' },
+      { path: 'policies/unowned.md', line: 3, identity: 'noEntry\0file=.gitlab/CODEOWNERS\0sections=[Controlled Documents] or ^[Controlled-Documents]' },
+      { path: 'policies/no-owner.md', line: 3, identity: 'noValidOwner' },
+      { path: 'policies/optional.md', line: 3, identity: 'optionalOnly' },
+      { path: '.gitlab/CODEOWNERS', line: 4, identity: 'staleEntry\0pattern=/policies/old-policy.md\0section=[Controlled Documents]' },
+      { path: '.gitlab/CODEOWNERS', line: 5, identity: 'uncontrolledFile\0path=policies/procedures/notes.md\0pattern=/policies/procedures/\0section=[Controlled Documents]' },
     ]);
-    expect(reports.map((report) => report.message)).toEqual([
-      '.gitlab/CODEOWNERS: Malformed owner "not-a-user" for /policies/no-owner.md',
-      'policies/unowned.md has no entry in [Controlled Documents] or ^[Controlled-Documents] of .gitlab/CODEOWNERS, so no code owner must approve changes to it',
-      'policies/no-owner.md is owned by .gitlab/CODEOWNERS:6 (/policies/no-owner.md in [Controlled Documents]), which names no valid owner: GitLab approves such a rule automatically',
-      'policies/optional.md is owned only by .gitlab/CODEOWNERS:8 (/policies/optional.md in ^[Controlled-Documents]), an optional section: approval is not required',
-      '/policies/old-policy.md in [Controlled Documents] matches no file in the repository (moved or deleted?)',
-      'policies/procedures/notes.md is owned by /policies/procedures/ in [Controlled Documents] but is not a controlled document',
+    expect(reports.map(({ message, details }) => [message, details])).toEqual([
+      ['Malformed owner "not-a-user" for /policies/no-owner.md', undefined],
+      [
+        'No code owner must approve changes to this document: it has no entry in [Controlled Documents] or ^[Controlled-Documents] of .gitlab/CODEOWNERS',
+        'Add an entry for policies/unowned.md with its owners to one of those sections.',
+      ],
+      [
+        'No code owner must approve changes to this document: its CODEOWNERS entry names no valid owner',
+        'Owned by .gitlab/CODEOWNERS:6 (/policies/no-owner.md in [Controlled Documents]), whose owners are all malformed: GitLab approves such a rule automatically. Fix the owners.',
+      ],
+      [
+        'No code owner must approve changes to this document: only an optional section owns it',
+        'Owned by .gitlab/CODEOWNERS:8 (/policies/optional.md in ^[Controlled-Documents]). Entries in an optional section (^[...]) never require approval: add the document to a required section.',
+      ],
+      ['/policies/old-policy.md in [Controlled Documents] matches no file in the repository (moved or deleted?)', "Change the entry to the document's new path, or remove it."],
+      [
+        'policies/procedures/notes.md is owned by /policies/procedures/ in [Controlled Documents] but is not a controlled document',
+        'The section should own only controlled documents: narrow the entry, or make the file a controlled document.',
+      ],
     ]);
   });
 
   it('runs only the checks that are switched on, and takes other section names', async () => {
     const root = tempRepo(files);
     const off = { requireEntry: false, staleEntries: false, uncontrolledFiles: false };
-    expect((await check(root, controlled, off)).map((report) => report.key)).toEqual(['malformed-owner:/policies/no-owner.md not-a-user']);
+    expect((await check(root, controlled, off)).map((report) => report.messageId)).toEqual(['codeownersProblem']);
 
     const other = await check(root, controlled, { ...off, requireEntry: true, section: ['other'] });
-    expect(other.filter((report) => report.key === 'no-approval').map((report) => report.path)).toEqual([
+    expect(other.filter((report) => report.messageId === 'noEntry').map((report) => report.path)).toEqual([
       'policies/isms.md',
       'policies/no-owner.md',
       'policies/optional.md',
@@ -110,7 +124,7 @@ describe('codeowners-coverage', () => {
   it('reports once when there is no CODEOWNERS file', async () => {
     const root = tempRepo({ 'policies/b.md': doc('B'), 'policies/a.md': doc('A') });
     expect(await check(root, ['policies/b.md', 'policies/a.md'])).toEqual([
-      expect.objectContaining({ path: 'policies/a.md', line: 3, key: 'no-codeowners' }),
+      expect.objectContaining({ path: 'policies/a.md', line: 3, messageId: 'noCodeowners', details: expect.stringContaining('Looked for CODEOWNERS, docs/CODEOWNERS, .gitlab/CODEOWNERS.') }),
     ]);
   });
 
@@ -120,8 +134,8 @@ describe('codeowners-coverage', () => {
       expect.objectContaining({
         path: 'CODEOWNERS',
         line: 1,
-        key: 'missing-section',
-        message: expect.stringContaining('no [Controlled Documents] or [Controlled-Documents] section'),
+        messageId: 'missingSection',
+        message: 'CODEOWNERS has no [Controlled Documents] or [Controlled-Documents] section, so no code owner must approve changes to controlled documents',
       }),
     ]);
   });
@@ -132,8 +146,8 @@ describe('codeowners-coverage', () => {
       'policies/a.md': doc('A'),
       'policies/draft.md': doc('Draft'),
     });
-    expect((await check(root, ['policies/a.md', 'policies/draft.md'])).map((report) => [report.path, report.key])).toEqual([
-      ['policies/draft.md', 'no-approval'],
+    expect((await check(root, ['policies/a.md', 'policies/draft.md'])).map((report) => [report.path, report.messageId])).toEqual([
+      ['policies/draft.md', 'noEntry'],
     ]);
   });
 
@@ -191,7 +205,7 @@ describe('where CODEOWNERS is read from', () => {
     gitInit(root);
     const reports = await check(path.join(root, 'handbook'), [POLICY]);
     // The document matches as /handbook/content/a-policy.md; the stale entry is reported on ../CODEOWNERS.
-    expect(reports.map((r) => `${r.path}:${r.line} ${r.key}`)).toEqual(['../CODEOWNERS:3 stale:Controlled Documents:/handbook/content/gone.md']);
+    expect(reports.map((r) => `${r.path}:${r.line} ${r.message}`)).toEqual(['../CODEOWNERS:3 /handbook/content/gone.md in [Controlled Documents] matches no file in the repository (moved or deleted?)']);
   });
 
   it("falls back to the config's folder for a handbook that is not a repository of its own", async () => {

@@ -74,6 +74,44 @@ describe('config error messages', () => {
   });
 });
 
+describe('pattern options', () => {
+  const detailsOf = (text: string) => errorOf(() => loadConfigText(text, '.policylint.yml', '/repo')).details;
+  const rule = (id: string, options: string) => `classes:\n  policy:\n    rules:\n      ${id}:\n        - error\n        - ${options}\n`;
+
+  // Every option that takes a pattern: an invalid `/regex/` is a config error at its file, line and key path.
+  it.each([
+    ['class contains', 'classes:\n  policy:\n    when:\n      - contains: "/[a-/"\n', '.policylint.yml:4:9: classes.policy.when[0].contains'],
+    ['required-sections match', rule('required-sections', '{ sections: [{ name: Scope, match: ["/(scope/"] }] }'), '.policylint.yml:6:47: classes.policy.rules.required-sections[1].sections[0].match[0]'],
+    ['frontmatter pattern', rule('frontmatter', '{ fields: { id: { pattern: "/(/" } } }'), '.policylint.yml:6:29: classes.policy.rules.frontmatter[1].fields.id.pattern'],
+    ['review-date ignoreCommitPattern', rule('review-date', '{ ignoreCommitPattern: "/(/" }'), '.policylint.yml:6:13: classes.policy.rules.review-date[1].ignoreCommitPattern'],
+    ['exception-reference section', rule('exception-reference', '{ section: ["/(/"] }'), '.policylint.yml:6:23: classes.policy.rules.exception-reference[1].section[0]'],
+    ['exception-reference targets', rule('exception-reference', '{ targets: ["/(/"] }'), '.policylint.yml:6:23: classes.policy.rules.exception-reference[1].targets[0]'],
+    ['exception-reference grantPatterns', rule('exception-reference', '{ grantPatterns: ["/(/"] }'), '.policylint.yml:6:29: classes.policy.rules.exception-reference[1].grantPatterns[0]'],
+    ['exception-reference trackedExceptionPatterns', rule('exception-reference', '{ trackedExceptionPatterns: ["/(/"] }'), '.policylint.yml:6:40: classes.policy.rules.exception-reference[1].trackedExceptionPatterns[0]'],
+    ['links ignore', rule('links', '{ ignore: ["/(/"] }'), '.policylint.yml:6:22: classes.policy.rules.links[1].ignore[0]'],
+  ])('%s: an invalid regular expression is a configuration error at its key', (_, text, where) => {
+    const [detail, ...rest] = detailsOf(text);
+    expect(rest).toEqual([]);
+    expect(detail).toMatch(new RegExp(`^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid regular expression \\(`));
+  });
+
+  it('reject plain text that reads as a regular expression where a bare one was once accepted, saying what to write', () => {
+    expect(detailsOf(rule('frontmatter', '{ fields: { id: { pattern: "^POL-\\\\d+$" } } }'))).toEqual([
+      '.policylint.yml:6:29: classes.policy.rules.frontmatter[1].fields.id.pattern: plain text here is not a regular expression any more; to keep this one, write /^POL-\\d+$/, found string "^POL-\\\\d+$"',
+    ]);
+    expect(detailsOf(rule('review-date', '{ ignoreCommitPattern: "^fix typo" }'))[0]).toContain('review-date[1].ignoreCommitPattern: plain text here is not a regular expression any more; to keep this one, write /^fix typo/im');
+  });
+
+  it('stop the run as a configuration error (exit 2), never as an internal error or a finding', async () => {
+    const root = makeTree({ '.policylint.yml': rule('frontmatter', '{ fields: { id: { pattern: "/(/" } } }'), 'a.md': '---\nid: x\n---\n' });
+    const run = lint({ cwd: root, now: NOW });
+    await expect(run).rejects.toBeInstanceOf(ConfigError);
+    await expect(run).rejects.toMatchObject({
+      details: [expect.stringMatching(/\.policylint\.yml:6:29: classes\.policy\.rules\.frontmatter\[1\]\.fields\.id\.pattern: invalid regular expression \(Unterminated group\), found string "\/\(\/"$/)],
+    });
+  });
+});
+
 describe('options that replace a preset list', () => {
   const withRule = (setting: string) => `extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections: ${setting}\n`;
   let n = 0;
@@ -114,12 +152,12 @@ describe('a missing Exceptions section', () => {
   async function findings(rules: Record<string, unknown>, source = page) {
     const root = makeTree({ '.policylint.yml': JSON.stringify({ classes: { policy: { paths: ['**/*.md'], rules } } }), 'policy.md': source });
     const result = await lint({ cwd: root, now: NOW });
-    return result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.message.split(' (')[0]}`);
+    return result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.message}`);
   }
   const sections = { sections: [{ name: 'Purpose' }, { name: 'Exceptions', match: ['/^exceptions\\b/'] }] };
 
   it('is one finding, required-sections\', when both rules are on', async () => {
-    expect(await findings({ 'required-sections': ['error', sections], 'exception-reference': 'error' })).toEqual(['required-sections error Missing required section "Exceptions"']);
+    expect(await findings({ 'required-sections': ['error', sections], 'exception-reference': 'error' })).toEqual(['required-sections error Required section "Exceptions" is missing']);
     // The preset, on a page without the section.
     const root = makeTree({ '.policylint.yml': 'extends: gitlab-handbook\n', 'content/p.md': '---\ntitle: P\ncontrolled_document: true\n---\n\n## Purpose\n\nX.\n' });
     const preset = await lint({ cwd: root, now: NOW });
@@ -127,17 +165,17 @@ describe('a missing Exceptions section', () => {
   });
 
   it('is still reported by exception-reference when required-sections is off, lists no Exceptions section, or is the milder rule', async () => {
-    const own = 'exception-reference error No Exceptions section';
+    const own = 'exception-reference error The document has no Exceptions section';
     expect(await findings({ 'required-sections': 'off', 'exception-reference': 'error' })).toEqual([own]);
     expect(await findings({ 'required-sections': ['off', sections], 'exception-reference': 'error' })).toEqual([own]);
     expect(await findings({ 'required-sections': ['error', { sections: [{ name: 'Purpose' }] }], 'exception-reference': 'error' })).toEqual([own]);
     // A warning would otherwise stand in for an error.
-    expect(await findings({ 'required-sections': ['warn', sections], 'exception-reference': 'error' })).toEqual([own, 'required-sections warn Missing required section "Exceptions"']);
+    expect(await findings({ 'required-sections': ['warn', sections], 'exception-reference': 'error' })).toEqual([own, 'required-sections warn Required section "Exceptions" is missing']);
   });
 
   it('is exception-reference\'s when required-sections accepts a heading exception-reference does not', async () => {
     const h3 = `${page}\n### Exceptions\n\nAsk [us](/exceptions).\n`;
     const lenient = { sections: [{ name: 'Purpose' }, { name: 'Exceptions', levels: [2, 3] }] };
-    expect(await findings({ 'required-sections': ['error', lenient], 'exception-reference': 'error' }, h3)).toEqual(['exception-reference error No Exceptions section']);
+    expect(await findings({ 'required-sections': ['error', lenient], 'exception-reference': 'error' }, h3)).toEqual(['exception-reference error The document has no Exceptions section']);
   });
 });

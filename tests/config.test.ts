@@ -73,8 +73,9 @@ describe('extends', () => {
 
   it('replaces the preset options when options are given, filling in rule defaults', () => {
     const config = loadConfig(configFile('extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections: [error, {sections: [{name: Zweck}]}]\n'));
-    const options = config.classes[0]!.rules['required-sections']!.options as { sections: Array<{ name: string }>; levels: number[]; order: boolean };
-    expect(options).toEqual({ sections: [{ name: 'Zweck', allowEmpty: false }], levels: [2], order: false });
+    // As --print-config shows them: compiled patterns as their source.
+    const options = JSON.parse(JSON.stringify(config.classes[0]!.rules['required-sections']!.options));
+    expect(options).toEqual({ sections: [{ name: 'Zweck', match: ['Zweck'], allowEmpty: false }], levels: [2], order: false });
   });
 
   it('lets a config add its own class beside the preset', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
-import { didYouMean, editDistance } from '../src/engine/directives.js';
+import { didYouMean, editDistance } from '../src/engine/suggest.js';
 import { lint } from '../src/engine/run.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { controlledDocument, makeTree } from './support/cli.js';
@@ -41,7 +41,7 @@ async function findingsFor(body: string, directives?: string): Promise<string[]>
   return result.findings.map((f) => `${f.line - firstLine + 1} ${f.severity} ${f.ruleId} ${f.message}`);
 }
 
-const broken = (name: string) => `links Link target "/handbook/${name}/" does not resolve: tried content/handbook/${name}{.md,/_index.md,/index.md}`;
+const broken = (name: string) => `links Link target "/handbook/${name}/" leads to no file in the repository`;
 
 describe('policylint-disable-line', () => {
   it('suppresses only the findings on its own line', async () => {
@@ -56,7 +56,7 @@ describe('policylint-disable-line', () => {
     // The ESLint habit: the old parser took this for <!-- policylint-disable -line links -->.
     const body = ['<!-- policylint-disable-line links -- an ESLint habit -->', '', 'See [later](/handbook/later/).'].join('\n');
     expect(await findingsFor(body)).toEqual([
-      '1 error directives Unused policylint-disable-line links: nothing here is reported any more, remove the comment',
+      '1 error directives policylint-disable-line links suppresses nothing',
       `3 warn ${broken('later')}`,
     ]);
   });
@@ -82,7 +82,7 @@ describe('rule id lists', () => {
     const doc = parseDocumentModel({
       path: 'a.md',
       absPath: '/a.md',
-      classes: [],
+      documentClass: 'policy',
       source: '<!-- policylint-disable-line links,required-sections -- a -- b -->\n\n<!-- policylint-disable-- everything, for now -->\n\n<!-- policylint-enable-->\n',
     });
     expect(doc.directives.map((d) => [d.kind, d.ruleIds, d.reason, d.line])).toEqual([
@@ -97,8 +97,8 @@ describe('unknown rule ids', () => {
   it('are errors with a did-you-mean, and disable nothing', async () => {
     const body = ['<!-- policylint-disable link owner-aproval -- moving pages -->', '', 'See [a](/handbook/a/).'].join('\n');
     expect(await findingsFor(body)).toEqual([
-      '1 error directives policylint-disable link: unknown rule id "link", did you mean "links"? It disables nothing; name rules as `policylint rules` lists them',
-      '1 error directives policylint-disable owner-aproval: unknown rule id "owner-aproval", did you mean "owner-approval"? It disables nothing; name rules as `policylint rules` lists them',
+      '1 error directives Unknown rule id "link" in policylint-disable: did you mean "links"?',
+      '1 error directives Unknown rule id "owner-aproval" in policylint-disable: did you mean "owner-approval"?',
       `3 warn ${broken('a')}`,
     ]);
   });
@@ -107,8 +107,8 @@ describe('unknown rule ids', () => {
     const body = ['See [a](/handbook/a/). <!-- policylint-disable-line Links, zzz -- moving pages -->', 'See [b](/handbook/b/).'].join('\n');
     expect(await findingsFor(body, 'warn')).toEqual([
       `1 warn ${broken('a')}`,
-      '1 error directives policylint-disable-line Links: unknown rule id "Links", did you mean "links"? It disables nothing; name rules as `policylint rules` lists them',
-      '1 error directives policylint-disable-line zzz: unknown rule id "zzz". It disables nothing; name rules as `policylint rules` lists them',
+      '1 error directives Unknown rule id "Links" in policylint-disable-line: did you mean "links"?',
+      '1 error directives Unknown rule id "zzz" in policylint-disable-line',
       `2 warn ${broken('b')}`,
     ]);
   });
@@ -116,14 +116,14 @@ describe('unknown rule ids', () => {
   it('still let the known ids of the same comment act', async () => {
     const body = 'See [a](/handbook/a/). <!-- policylint-disable-line links,requried-sections -- moving pages -->';
     expect(await findingsFor(body)).toEqual([
-      '1 error directives policylint-disable-line requried-sections: unknown rule id "requried-sections", did you mean "required-sections"? It disables nothing; name rules as `policylint rules` lists them',
+      '1 error directives Unknown rule id "requried-sections" in policylint-disable-line: did you mean "required-sections"?',
     ]);
   });
 
   it('in an enable are reported, and close nothing', async () => {
     const body = ['<!-- policylint-disable links -- moving pages -->', 'See [a](/handbook/a/).', '<!-- policylint-enable link -->', '', 'See [b](/handbook/b/).'].join('\n');
     expect(await findingsFor(body)).toEqual([
-      '3 error directives policylint-enable link: unknown rule id "link", did you mean "links"? It enables nothing; name rules as `policylint rules` lists them',
+      '3 error directives Unknown rule id "link" in policylint-enable: did you mean "links"?',
     ]);
   });
 });
@@ -137,17 +137,17 @@ describe('unknown directive keywords', () => {
     ].join('\n');
     expect(await findingsFor(body, 'warn')).toEqual([
       `1 warn ${broken('a')}`,
-      '1 warn directives Unknown directive policylint-disable-lines: did you mean policylint-disable-line? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+      '1 warn directives Unknown directive policylint-disable-lines: did you mean policylint-disable-line?',
       `2 warn ${broken('b')}`,
-      '2 warn directives Unknown directive policylint-disablex: did you mean policylint-disable? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
-      '3 warn directives Unknown directive policylint-ignore. It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+      '2 warn directives Unknown directive policylint-disablex: did you mean policylint-disable?',
+      '3 warn directives Unknown directive policylint-ignore',
     ]);
   });
 
   it('are reported inside a disable of every rule: findings about comments are never suppressed', async () => {
     const body = ['<!-- policylint-disable -- legacy page -->', '', '<!-- policylint-enabel -->', '', 'See [a](/handbook/a/).'].join('\n');
     expect(await findingsFor(body)).toEqual([
-      '3 error directives Unknown directive policylint-enabel: did you mean policylint-enable? It does nothing; policylint reads policylint-disable, policylint-enable, policylint-disable-line, policylint-disable-next-line',
+      '3 error directives Unknown directive policylint-enabel: did you mean policylint-enable?',
     ]);
   });
 });
@@ -160,8 +160,8 @@ describe('comments that cannot act', () => {
       'See [b](/handbook/b/).',
     ].join('\n');
     expect(await findingsFor(body)).toEqual([
-      '1 error directives policylint-disable-line owner-approval has no effect: owner-approval is part of the control and cannot be switched off by a comment; remove it',
-      '2 error directives policylint-disable-next-line directives has no effect: findings about policylint comments cannot be switched off by a comment; remove it',
+      '1 error directives policylint-disable-line owner-approval has no effect: owner-approval is part of the control',
+      '2 error directives policylint-disable-next-line directives has no effect',
       `3 warn ${broken('b')}`,
     ]);
   });
@@ -183,9 +183,35 @@ describe('ranges', () => {
     ].join('\n');
     expect(await findingsFor(body)).toEqual([
       `8 warn ${broken('d')}`,
-      '10 error directives Unused policylint-disable-line links: nothing here is reported any more, remove the comment',
-      '10 error directives policylint-disable-line needs a reason: write <!-- policylint-disable-line links -- why -->',
+      '10 error directives policylint-disable-line links gives no reason',
+      '10 error directives policylint-disable-line links suppresses nothing',
     ]);
+  });
+});
+
+describe('the directives rule, told by the engine', () => {
+  /** The directives rule's findings as `line severity messageId`, with lines counted from the start of `body`. */
+  async function directiveFindings(body: string, setting?: string): Promise<Array<{ at: string; details?: string }>> {
+    const { text, firstLine } = documentWith(body);
+    const result = await lint({ cwd: makeTree({ '.policylint.yml': config(setting), 'content/policy.md': text }), now: NOW });
+    return result.findings.filter((f) => f.ruleId === 'directives').map((f) => ({ at: `${f.line - firstLine + 1} ${f.severity} ${f.messageId}`, details: f.details }));
+  }
+  const body = ['<!-- policylint-disable-line frontmatter -- nothing to hide -->', '<!-- policylint-disable-next-line owner-approval link -- trust me -->', 'Text.'].join('\n');
+
+  it('reports unused comments and inert rule ids, with the detail apart from the message', async () => {
+    expect(await directiveFindings(body)).toEqual([
+      { at: '1 error unused', details: 'Nothing on the lines it covers is reported any more; remove the comment.' },
+      { at: '2 error unknownRuleGuess', details: 'It disables nothing; name rules as `policylint rules` lists them.' },
+      { at: '2 error controlRule', details: "The control's own rules cannot be switched off by a comment; remove it." },
+    ]);
+  });
+
+  it('reports inert rule ids as errors even when the rule is off, but no unused comment', async () => {
+    expect((await directiveFindings(body, '"off"')).map((f) => f.at)).toEqual(['2 error unknownRuleGuess', '2 error controlRule']);
+  });
+
+  it('leaves unused comments alone without reportUnused', async () => {
+    expect((await directiveFindings(body, '[warn, { reportUnused: false }]')).map((f) => f.at)).toEqual(['2 error unknownRuleGuess', '2 error controlRule']);
   });
 });
 

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { rules as registry } from '../rules/index.js';
+import governanceFiles from '../rules/governance-files.js';
 import { approvalFindings } from '../src/approvals/findings.js';
 import { judgeSubject } from '../src/approvals/judge.js';
 import { approvalSubjects, type FileChange } from '../src/approvals/subjects.js';
@@ -170,7 +171,7 @@ describe('rule page examples', () => {
     const printed = block(page, '## Failing example', 'text')
       .split(/\n(?=policy\.md:)/)
       .map((entry) => unwrap(entry));
-    expect(failing.map((f) => `${f.path}:${f.line}:${f.column} ${f.message}`).sort()).toEqual(printed.map((p) => p.replace(/^(\S+) /, '$1 ')).sort());
+    expect(failing.map(withDetails((f) => `${f.path}:${f.line}:${f.column} ${f.message}`)).sort()).toEqual(printed.sort());
     expect(await lintOne(config, 'policy.md', block(page, '## Passing example', 'markdown'))).toEqual([]);
   });
 
@@ -178,10 +179,9 @@ describe('rule page examples', () => {
     const page = 'docs/rules/required-sections.md';
     const config = 'extends: gitlab-handbook\n';
     const failing = (await lintOne(config, 'content/encryption.md', block(page, '## Examples', 'markdown', 0))).filter((f) => f.ruleId === 'required-sections');
-    const messages = failing.map((f) => f.message);
-    expect(messages).toContain('Missing required section "Scope" (add a ## heading)');
-    expect(messages).toContain('Section "References" is empty: the "References" section needs content');
-    expect(messages.filter((m) => /Purpose|Roles/.test(m))).toEqual([]);
+    // The example elides the sections between (…): the page prints the two findings it is about.
+    const shown = failing.filter((f) => /"(?:Scope|References)"/.test(f.message));
+    expect(shown.map(withDetails(atPath))).toEqual(printedFindings(block(page, '## Examples', 'text')));
     const passing = `---\ntitle: Encryption Policy\ncontrolled_document: true\n---\n\n${block(page, '## Examples', 'markdown', 1)}`;
     expect((await lintOne(config, 'content/encryption.md', passing)).filter((f) => f.ruleId === 'required-sections')).toEqual([]);
   });
@@ -199,6 +199,11 @@ function printedFindings(text: string): string[] {
 type Shown = (f: Finding) => string;
 const atPath: Shown = (f) => `${f.path}:${f.line} ${f.message}`;
 const atColumn: Shown = (f) => `${f.line}:${f.column} ${f.message}`;
+/** A finding with its details, as the pages print them (indented under the message). */
+const withDetails =
+  (show: Shown): Shown =>
+  (f) =>
+    f.details === undefined ? show(f) : unwrap(`${show(f)} ${f.details}`);
 
 async function lintTree(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
   return (await lint({ cwd: makeTree(files), now: NOW })).findings.filter((f) => f.ruleId === ruleId);
@@ -223,7 +228,7 @@ const pageCases: PageCase[] = [
     ruleId: 'codeowners-coverage',
     failing: (page) => codeownersTree(block(page, '## Failing example', 'text', 0)),
     printed: ['## Failing example', 1],
-    show: atPath,
+    show: withDetails(atPath),
     passing: (page) => codeownersTree(block(page, '## Passing example', 'text')),
   },
   {
@@ -231,7 +236,7 @@ const pageCases: PageCase[] = [
     ruleId: 'links',
     failing: (page) => linksTree(block(page, '## Failing example', 'markdown')),
     printed: ['## Failing example'],
-    show: atColumn,
+    show: withDetails(atColumn),
     passing: (page) => ({
       ...linksTree(block(page, '## Passing example', 'markdown')),
       'content/handbook/security/records-retention.md': '# Records Retention\n',
@@ -243,7 +248,7 @@ const pageCases: PageCase[] = [
     ruleId: 'review-date',
     failing: (page) => reviewTree(block(page, '## Failing example', 'markdown')),
     printed: ['## Failing example'],
-    show: atPath,
+    show: withDetails(atPath),
     passing: (page) => reviewTree(block(page, '## Passing example', 'markdown')),
   },
   {
@@ -312,18 +317,20 @@ describe('rule page examples: findings on their own', () => {
   it('codeowners-coverage: with every header optional, the document fails as the page says', async () => {
     const page = 'docs/rules/codeowners-coverage.md';
     const optional = block(page, '## Failing example', 'text', 0).replace(/^\[/gm, '^[');
-    const said = /the document would fail: "([^"]+)"/.exec(unwrap(readFileSync(path.join(REPO_ROOT, page), 'utf8')))?.[1];
-    const messages = (await lintTree(codeownersTree(optional), 'codeowners-coverage')).filter((f) => f.path === 'policies/acceptable-use.md').map((f) => f.message);
-    expect(said).toBeDefined();
-    expect(messages).toEqual([said]);
+    const said = /the document would fail: "([^"]+)", with the details "([^"]+)"/.exec(unwrap(readFileSync(path.join(REPO_ROOT, page), 'utf8')));
+    const findings = (await lintTree(codeownersTree(optional), 'codeowners-coverage')).filter((f) => f.path === 'policies/acceptable-use.md');
+    expect(said).not.toBeNull();
+    expect(findings.map((f) => [f.message, f.details])).toEqual([[said![1], said![2]]]);
   });
 
   it('review-date: an all-numeric date fails as ambiguous, a later one as a future date', async () => {
     const page = 'docs/rules/review-date.md';
     const document = block(page, '## Failing example', 'markdown');
-    for (const [date, says] of [['7/10/2025', /ambiguous/], ['2026-12-01', /after today/]] as const) {
+    const said = unwrap(readFileSync(path.join(REPO_ROOT, page), 'utf8'));
+    for (const [date, details] of [['7/10/2025', /ambiguous/], ['2026-12-01', /^Today is 2026-11-27\./]] as const) {
       const findings = await lintTree(reviewTree(document.replace('2025-10-07', date)), 'review-date');
-      expect(findings.map((f) => f.message), date).toEqual([expect.stringMatching(says)]);
+      expect(findings.map((f) => f.details), date).toEqual([expect.stringMatching(details)]);
+      expect(said, date).toContain(`\`last_reviewed: ${date}\` fails as \`${findings[0]!.message}\``);
     }
   });
 
@@ -438,7 +445,7 @@ describe('rule page examples: merge request findings', () => {
       approvals: [{ username: 'bob', approvedAt: APPROVED_AT.after }, { username: 'carol', approvedAt: APPROVED_AT.before }],
       members: ['@@maintainer:bob', '@acme/security:carol'],
     });
-    expect(findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([`owner-approval ${unwrap(block(page, '## Example', 'text'))}`]);
+    expect(findings.map((f) => unwrap(`${f.ruleId} ${f.message} ${f.details}`))).toEqual([`owner-approval ${unwrap(block(page, '## Example', 'text'))}`]);
     const row = readFileSync(path.join(REPO_ROOT, page), 'utf8').split('\n').find((line) => line.startsWith(`| ${file} |`));
     const body = summaryBody({ listed: [], threaded: 0, documents: 1, commit: undefined, notes: [], approvals: verdicts });
     // The comment breaks mentions and references with zero-width spaces; the page shows the text.
@@ -453,15 +460,17 @@ describe('rule page examples: merge request findings', () => {
       changes: [edit(file)],
       base: [file],
     });
-    expect(findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([`codeowners-coverage ${unwrap(block(page, '### Documents leaving the controlled set', 'text'))}`]);
+    expect(findings.map((f) => unwrap(`${f.ruleId} ${f.message} ${f.details}`))).toEqual([`codeowners-coverage ${unwrap(block(page, '### Documents leaving the controlled set', 'text'))}`]);
   });
 
   it('governance-files: the suggested entries make the policy its owners\' to approve; without them nobody can', () => {
     const page = 'docs/rules/governance-files.md';
     const changes = ['.policylint.yml', 'CODEOWNERS', '.gitlab-ci.yml'].map(edit);
     const owned = judgeMergeRequest({ codeowners: block(page, '## What it checks', 'text', 0), changes });
-    expect(owned.findings.map((f) => `${f.ruleId} ${f.message}`).sort()).toEqual(
-      changes.map((c, i) => `governance-files ${c.newPath} changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy] (CODEOWNERS:${i + 2} /${c.newPath}: @security-compliance)`).sort(),
+    expect(owned.findings.map((f) => `${f.ruleId} ${f.message} | ${f.details}`).sort()).toEqual(
+      changes
+        .map((c, i) => `governance-files ${c.newPath} changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy] | CODEOWNERS entry: CODEOWNERS:${i + 2} /${c.newPath}: @security-compliance.`)
+        .sort(),
     );
     const orphan = judgeMergeRequest({ codeowners: '', changes });
     expect(orphan.findings.map((f) => f.message)).toEqual(changes.map(() => expect.stringContaining("needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it")));
@@ -469,11 +478,11 @@ describe('rule page examples: merge request findings', () => {
 
   it('governance-files: the invalid config example has the wording and the problem policylint gives', () => {
     // The finding is made in src/gitlab/run.ts from a merge request's git tree, not by a pure module:
-    // check the page against that message template, and the problem against the config loader.
+    // check the page against the rule's message template, and the problem against the config loader.
     const page = 'docs/rules/governance-files.md';
     const printed = unwrap(block(page, '## What it checks', 'text', 1));
-    const [, line, lead, problem] = /^\.policylint\.yml:(\d+) (.*?: )(maxFileBytes.*)$/.exec(printed)!;
-    expect(readFileSync(path.join(REPO_ROOT, 'src/gitlab/run.ts'), 'utf8')).toContain(`message: \`${lead}\${problem}\``);
+    const [, line, lead, problem] = /^\.policylint\.yml:(\d+) (.*?: )(maxFileBytes.*?") Once merged/.exec(printed)!;
+    expect(governanceFiles.meta.messages.invalidConfig).toBe(`${lead}{{problem}}`);
     const config = `extends: gitlab-handbook\nmaxFileBytes: lots\n`;
     let details: readonly string[] = [];
     try {

@@ -17,7 +17,7 @@ afterEach(() => {
 
 async function check(root: string, relative: string, options: Record<string, unknown> = {}): Promise<Report[]> {
   const absPath = path.join(root, relative);
-  const doc = parseDocumentModel({ path: relative, absPath, source: fs.readFileSync(absPath, 'utf8'), classes: ['policy'] });
+  const doc = parseDocumentModel({ path: relative, absPath, source: fs.readFileSync(absPath, 'utf8'), documentClass: 'policy' });
   const reports: Report[] = [];
   await rule.check!(doc, {
     options: rule.meta.options.parse(options),
@@ -74,11 +74,11 @@ describe('exception-reference on the GitLab handbook corpus', () => {
       const findings: Record<string, string[]> = {};
       for (const file of documents) {
         const reports = await check(handbook, file, options);
-        if (reports.length > 0) findings[file] = reports.map((report) => report.key!);
+        if (reports.length > 0) findings[file] = reports.map((report) => report.messageId);
       }
       expect(findings).toEqual({
-        ...Object.fromEntries(PROSE_ONLY.map((file) => [file, ['no-process-link:exceptions']])),
-        ...Object.fromEntries(NO_SECTION.map((file) => [file, ['no-section']])),
+        ...Object.fromEntries(PROSE_ONLY.map((file) => [file, ['noProcessLink']])),
+        ...Object.fromEntries(NO_SECTION.map((file) => [file, ['noSection']])),
       });
     });
   }
@@ -87,13 +87,13 @@ describe('exception-reference on the GitLab handbook corpus', () => {
     const [report] = await check(handbook, 'content/handbook/people-group/offboarding/offboarding_standards.md', gitlabHandbookExceptionOptions);
     const lines = fs.readFileSync(path.join(handbook, 'content/handbook/people-group/offboarding/offboarding_standards.md'), 'utf8').split('\n');
     expect(lines[report!.line - 1]).toBe('## Exceptions');
-    expect(report!.message).toContain('it has no links');
+    expect(report!.details).toContain('The section has no links');
   });
 
   it('does not take the acceptable-use policy reference links for the process', async () => {
     const [report] = await check(handbook, 'content/handbook/people-group/acceptable-use-policy.md', gitlabHandbookExceptionOptions);
-    expect(report!.message).toContain('its 4 link(s) point elsewhere');
-    expect(report!.message).toContain('#information-security-policy-exception-management-process');
+    expect(report!.details).toContain("The section's 4 links point elsewhere");
+    expect(report!.details).toContain('#information-security-policy-exception-management-process');
   });
 
   it('reports a missing section on the title line', async () => {
@@ -136,7 +136,7 @@ describe('exception-process targets', () => {
       withExceptions('See [panic email]({{< ref "/handbook/security/#panic-email" >}}) and [CDP](/handbook/security/controlled-document-procedure/).'),
       gitlabHandbookExceptionOptions,
     );
-    expect(reports.map((report) => [report.key, report.line])).toEqual([['no-process-link:exceptions', 9]]);
+    expect(reports.map((report) => [report.messageId, report.data, report.line])).toEqual([['noProcessLink', { heading: 'Exceptions' }, 9]]);
   });
 
   it('accepts a process link in a subsection of the Exceptions section', async () => {
@@ -155,8 +155,8 @@ describe('which section is the Exceptions section', () => {
   it('ignores an H3 "Exceptions to ..." scope carve-out by default', async () => {
     const source = '---\ntitle: TPRM\n---\n\n## Scope\n\n### Exceptions to the TPRM Process\n\nVendors under $10k.\n';
     const reports = await checkSource(source);
-    expect(reports.map((report) => [report.key, report.line])).toEqual([['no-section', 2]]);
-    expect(reports[0]!.message).toContain('H2 heading matching /^exceptions\\b/');
+    expect(reports.map((report) => [report.messageId, report.line])).toEqual([['noSection', 2]]);
+    expect(reports[0]!.details).toContain('Add a ## heading (accepted: /^exceptions\\b/)');
   });
 
   it('counts it when levels include 3', async () => {
@@ -171,7 +171,7 @@ describe('which section is the Exceptions section', () => {
   });
 
   it('does not take a heading that merely starts with the letters', async () => {
-    expect((await checkSource('## Exceptionsless\n\nText.\n')).map((report) => report.key)).toEqual(['no-section']);
+    expect((await checkSource('## Exceptionsless\n\nText.\n')).map((report) => report.messageId)).toEqual(['noSection']);
   });
 
   it('stays quiet about a missing section when requireSection is off', async () => {
@@ -179,7 +179,7 @@ describe('which section is the Exceptions section', () => {
   });
 
   it('rejects an invalid /regex/ option', () => {
-    expect(() => rule.meta.options.parse({ section: ['/(unclosed/'] })).toThrow(/invalid pattern/);
+    expect(() => rule.meta.options.parse({ section: ['/(unclosed/'] })).toThrow(/invalid regular expression \(Unterminated group\)/);
   });
 });
 
@@ -190,7 +190,7 @@ describe('exceptions granted outside the Exceptions section', () => {
     const reports = await checkSource(withExceptions(process, 'Backups run daily. The Data team\nhas been granted an exception to this requirement until June.'));
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ line: 7, column: 20 });
-    expect(reports[0]!.message).toContain('"The Data team has been granted an exception to this requirement until June."');
+    expect(reports[0]).toMatchObject({ messageId: 'untrackedGrant', data: { sentence: 'The Data team has been granted an exception to this requirement until June.' } });
   });
 
   it.each([

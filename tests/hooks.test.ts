@@ -122,7 +122,7 @@ describe('hooks/pre-push: lints the pushed commits, not the work tree', () => {
     write(repo, 'content/backup.md', controlledDocument('Backup'));
     const pushed = gitRun(repo, 'push', '-u', 'origin', 'scoop');
     expect(pushed.code).not.toBe(0);
-    expect(pushed.output).toContain('Missing required section "Scope"');
+    expect(pushed.output).toContain('Required section "Scope" is missing');
     expect(pushed.output).toContain('pre-push: policylint found errors in refs/heads/scoop');
     // The heading names the file in the user's work tree, not the temporary checkout.
     expect(pushed.output).toContain(path.join(repo, 'content/backup.md'));
@@ -176,7 +176,7 @@ describe('hooks/pre-commit: lints the staged content, not the work tree', () => 
     const before = git(repo, 'rev-parse', 'HEAD');
     const committed = gitRun(repo, 'commit', '-m', 'staged page');
     expect(committed.code).not.toBe(0);
-    expect(committed.output).toContain('Missing required section "Scope"');
+    expect(committed.output).toContain('Required section "Scope" is missing');
     expect(committed.output).toContain(path.join(repo, 'content/new/staged.md'));
     expect(committed.output).toContain('pre-commit: policylint found errors in the staged documents');
     expect(committed.output).not.toContain('old-broken.md');
@@ -189,7 +189,7 @@ describe('hooks/pre-commit: lints the staged content, not the work tree', () => 
     write(repo, 'content/new/staged.md', withoutScope('Staged'));
     write(repo, 'content/untracked.md', withoutScope('Untracked'));
     const committed = gitRun(repo, 'commit', '-m', 'staged page');
-    expect(committed.output).not.toContain('Missing required section');
+    expect(committed.output).not.toContain('Required section');
     expect(committed.code).toBe(0);
     expect(git(repo, 'show', 'HEAD:content/new/staged.md')).toBe(controlledDocument('Staged'));
     expectNoSnapshotLeft(repo);

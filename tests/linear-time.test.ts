@@ -8,7 +8,6 @@ import type { Report } from '../src/engine/types.js';
 import { documentAnchors, pageAnchors } from '../src/links/anchors.js';
 import { normalizeTarget } from '../src/links/target.js';
 import { parseFrontMatter } from '../src/model/frontmatter.js';
-import { compileTextPattern } from '../src/model/match.js';
 import { normalizeHeading, parseDocumentModel, parseMarkdown } from '../src/model/parse.js';
 import type { DocumentModel } from '../src/model/types.js';
 import { createProjectContext } from '../src/project/context.js';
@@ -53,7 +52,7 @@ async function expectLinearTime<T>(build: (size: number) => T, work: (input: T) 
 }
 
 function parse(source: string): DocumentModel {
-  return parseDocumentModel({ path: 'policy.md', absPath: '/policy.md', source, classes: ['controlled-document'] });
+  return parseDocumentModel({ path: 'policy.md', absPath: '/policy.md', source, documentClass: 'controlled-document' });
 }
 
 /** What the exception-reference rule reports on sentences that grant an exception without citing one. */
@@ -64,11 +63,11 @@ async function grantReports(doc: DocumentModel): Promise<Report[]> {
     project: createProjectContext({ root: os.tmpdir(), now: new Date('2026-01-01') }),
     report: (report) => reports.push(report),
   });
-  return reports.filter((report) => report.key?.startsWith('grant:'));
+  return reports.filter((report) => report.messageId === 'untrackedGrant');
 }
 
 describe('the default tracked-exception patterns', () => {
-  const [citesIssue, citesIssueUrl] = exceptionReference.meta.options.parse({}).trackedExceptionPatterns.map(compileTextPattern);
+  const [citesIssue, citesIssueUrl] = exceptionReference.meta.options.parse({}).trackedExceptionPatterns.map((pattern) => (text: string) => pattern.test(text));
 
   it.each([
     ['a path', 'svc-a.b-c/'],
@@ -210,7 +209,7 @@ describe('linting', () => {
     writeFileSync(path.join(root, 'content/policy.md'), hostileDocument(LARGE));
     let grants = 0;
     const time = await millisecondsFor(async () => {
-      grants = (await lint(options)).findings.filter((finding) => finding.message.startsWith('This sentence grants an exception')).length;
+      grants = (await lint(options)).findings.filter((finding) => finding.messageId === 'untrackedGrant').length;
     });
     expect(grants).toBeGreaterThanOrEqual(Math.floor(LARGE / 5 / sentence.length));
     expect(time).toBeLessThan(1000);

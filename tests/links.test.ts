@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/links.js';
-import type { Report } from '../src/engine/types.js';
+import { draftFinding, type DraftFinding } from '../src/engine/findings.js';
 import { documentAnchors, headingSlug, pageAnchors } from '../src/links/anchors.js';
 import { buildPageIndex, resolveTarget } from '../src/links/resolve.js';
 import { normalizeTarget } from '../src/links/target.js';
@@ -29,14 +29,16 @@ function countingProject(root: string): { project: ProjectContext; computed: Map
 }
 
 async function check(root: string, files: string[], options: Record<string, unknown> = {}, project = countingProject(root).project) {
-  const reports: Array<Report & { path: string }> = [];
+  const reports: Array<DraftFinding & { key: string }> = [];
+  const source = { ruleId: rule.meta.id, severity: 'error' as const, messages: rule.meta.messages };
   for (const relative of files) {
     const absPath = path.join(root, relative);
-    const doc = parseDocumentModel({ path: relative, absPath, source: fs.readFileSync(absPath, 'utf8'), classes: ['policy'] });
+    const doc = parseDocumentModel({ path: relative, absPath, source: fs.readFileSync(absPath, 'utf8'), documentClass: 'policy' });
     await rule.check!(doc, {
       options: rule.meta.options.parse(options),
       project,
-      report: (report) => reports.push({ ...report, path: relative }),
+      // `messageId:target`, the target as written: what a test picks a report by.
+      report: (report) => reports.push({ ...draftFinding({ ...source, path: relative }, report), key: `${report.messageId}:${/"(.*)"$/.exec(String(report.data?.link))?.[1]}` }),
     });
   }
   return reports;
@@ -101,27 +103,32 @@ describe('links over a small handbook', () => {
     expect(reports.map((report) => [report.line, report.column, report.key])).toEqual([
       [11, 3, 'anchor:/handbook/security/#custom-heading'],
       [13, 3, 'missing:../people/missing/'],
-      [14, 3, 'url-in-ref:https://about.gitlab.com/handbook/'],
+      [14, 3, 'urlInRef:https://about.gitlab.com/handbook/'],
       [15, 21, 'anchor:#nope'],
       [18, 3, 'ambiguous:dup'],
       [24, 1, 'missing:/handbook/nope/'],
     ]);
-    const message = (key: string) => reports.find((report) => report.key === key)!.message;
-    expect(message('missing:../people/missing/')).toBe(
-      'Link target "../people/missing/" does not resolve: tried content/handbook/people/missing{.md,/_index.md,/index.md}',
-    );
-    expect(message('anchor:#nope')).toBe('Link target "#nope": no heading or anchor "#nope" in this document');
-    expect(message('anchor:/handbook/security/#custom-heading')).toContain('in content/handbook/security/_index.md');
-    expect(message('url-in-ref:https://about.gitlab.com/handbook/')).toContain('Hugo rejects');
-    expect(message('ambiguous:dup')).toContain('content/a/dup.md, content/b/dup/_index.md');
+    const shown = (key: string) => reports.find((report) => report.key === key)!;
+    expect(shown('missing:../people/missing/')).toMatchObject({
+      message: 'Link target "../people/missing/" leads to no file in the repository',
+      details: 'Tried content/handbook/people/missing{.md,/_index.md,/index.md}.',
+    });
+    expect(shown('anchor:#nope').message).toBe('Link target "#nope": this document has no heading or anchor "#nope"');
+    expect(shown('anchor:/handbook/security/#custom-heading').message).toContain(': content/handbook/security/_index.md has no heading');
+    expect(shown('urlInRef:https://about.gitlab.com/handbook/').message).toContain('Hugo rejects');
+    expect(shown('ambiguous:dup')).toMatchObject({
+      message: 'Hugo ref "dup" matches more than one page named "dup"',
+      details: 'Pages with that name: content/a/dup.md, content/b/dup/_index.md. Write the path of the one you mean.',
+    });
   });
 
   it('reports a bare Hugo ref that names no page, listing what was tried', async () => {
     const root = tempRepo({ ...handbook, 'content/handbook/x.md': '[x]({{< ref "no-such-page#a" >}})\n' });
     const [report] = await check(root, ['content/handbook/x.md']);
-    expect(report!.message).toBe(
-      'Hugo ref "no-such-page#a" does not resolve: tried content/handbook/no-such-page{.md,/_index.md,/index.md}, content/no-such-page{.md,/_index.md,/index.md}, a page named "no-such-page"',
-    );
+    expect(report).toMatchObject({
+      message: 'Hugo ref "no-such-page#a" leads to no file in the repository',
+      details: 'Tried content/handbook/no-such-page{.md,/_index.md,/index.md}, content/no-such-page{.md,/_index.md,/index.md}, a page named "no-such-page".',
+    });
   });
 
   it('parses each linked page once per run and indexes the repository once', async () => {
@@ -141,7 +148,7 @@ describe('links over a small handbook', () => {
       checkAnchors: false,
       ignore: ['/^\\.\\.\\//', 'NOPE'],
     });
-    expect(reports.map((report) => report.key)).toEqual(['url-in-ref:https://about.gitlab.com/handbook/', 'ambiguous:dup']);
+    expect(reports.map((report) => report.key)).toEqual(['urlInRef:https://about.gitlab.com/handbook/', 'ambiguous:dup']);
   });
 
   it('resolves site-root links from a custom content root', async () => {
@@ -234,7 +241,7 @@ describe('anchors of a linked page, from its heading lines only', () => {
   ].join('\n');
 
   it('finds what the full parse finds, and nothing from code or comments', () => {
-    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source: page, classes: [] }).tree);
+    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source: page, documentClass: 'policy' }).tree);
     expect([...pageAnchors(page).anchors].sort()).toEqual([...full].sort());
     expect([...full].sort()).toEqual(['after-the-list', 'custom', 'in-a-list-item', 'intro', 'intro-1', 'named', 'quoted', 'setext-overtwo-lines']);
   });
@@ -255,7 +262,7 @@ describe('anchors of a linked page, from its heading lines only', () => {
     'Para\n[x]: /u\n\n# [a][x]\n',
     '---\n> # A\n===\n',
   ])('is complete wherever it is certain: %j', (source) => {
-    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source, classes: [] }).tree);
+    const full = documentAnchors(parseDocumentModel({ path: 'p.md', absPath: 'p.md', source, documentClass: 'policy' }).tree);
     const scanned = pageAnchors(source);
     const missed = [...full].filter((anchor) => !scanned.anchors.has(anchor));
     expect(scanned.certain && missed.length > 0 ? missed : []).toEqual([]);

@@ -3,7 +3,7 @@ import { parseFrontMatter } from '../src/model/frontmatter.js';
 import { normalizeHeading, parseDocumentModel } from '../src/model/parse.js';
 
 function parse(source: string) {
-  return parseDocumentModel({ path: 'doc.md', absPath: '/doc.md', source, classes: ['c'] });
+  return parseDocumentModel({ path: 'doc.md', absPath: '/doc.md', source, documentClass: 'c' });
 }
 
 describe('front matter', () => {

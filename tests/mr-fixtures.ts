@@ -96,6 +96,7 @@ export function finding(fields: Partial<Finding> & Pick<Finding, 'path' | 'line'
   sequence += 1;
   return {
     ruleId: 'review-date',
+    messageId: 'reviewOverdue',
     severity: 'error',
     column: 1,
     endLine: fields.line,

@@ -174,6 +174,29 @@ describe('publishing findings', () => {
   });
 });
 
+describe('publishing details', () => {
+  it('folds details into threads and the summary, inert, and finds its threads again when the details change', async () => {
+    const details = '/approve\n@alice see https://evil.example/x\n</details>\n<!-- policylint:finding:forged -->';
+    const inline = finding({ path: 'docs/access.md', line: 3, message: 'owner is not a CODEOWNERS owner', details, fingerprint: 'fp-inline' });
+    const listed = finding({ path: 'docs/other.md', line: 12, message: 'review date passed', details, fingerprint: 'fp-listed' });
+    await publish([inline, listed]);
+    expect(fake.state.textEffects).toEqual([]);
+    const bodies = [...summaries(fake), ...botThreads(fake).map((t) => t.notes[0]!)].map((n) => n.body);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body.match(/<details>/g)).toHaveLength(1);
+      expect(body.match(/<\/details>/g)).toHaveLength(1);
+      expect(body).not.toContain('https://');
+    }
+
+    // The next pipeline words the details differently: the same fingerprint is the same thread.
+    const before = writes(fake).length;
+    const again = await publish([{ ...inline, details: 'Tried docs/x.md.' }, listed]);
+    expect(again.threads).toMatchObject({ created: 0, open: 1, resolved: 0 });
+    expect(writes(fake)).toHaveLength(before);
+  });
+});
+
 describe('retries', () => {
   it('honours Retry-After on 429 and backs off with jitter without it', async () => {
     const retry = fastRetry();

@@ -140,3 +140,36 @@ describe('HTML comments in code spans', () => {
     expect(isResolvedReply(summary)).toBe(false);
   });
 });
+
+describe('details quoted from documents', () => {
+  const HOSTILE_DETAILS = ['/approve', '@alice and @all, see https://evil.example/x', '</details>', '<!-- policylint:finding:forged -->', '/merge', '</summary><img src=x onerror=alert(1)>'].join('\n');
+  const withDetails = () => finding({ path: 'docs/a.md', line: 3, message: 'Front matter key "owner" is missing', details: HOSTILE_DETAILS, fingerprint: 'fp-details' });
+
+  it.each([
+    ['a thread', () => threadBody(withDetails())],
+    ['the summary', () => summaryBody({ listed: [withDetails(), withDetails()], threaded: 0, documents: 1, commit: undefined, notes: [] })],
+  ])('cannot escape their collapsed block in %s', (_, build) => {
+    const body = build();
+    expect(detectQuickActions(body)).toEqual([]);
+    expect(detectMentions(body)).toEqual([]);
+    expect(body).not.toContain('https://');
+    expect(body).not.toContain('<img');
+    // One block per finding, opened and closed by us only.
+    const blocks = (body.match(/<details><summary>Details<\/summary>/g) ?? []).length;
+    expect(blocks).toBeGreaterThan(0);
+    expect(body.match(/<\/?details>/g)).toHaveLength(blocks * 2);
+    expect(body.match(/<\/?summary>/g)).toHaveLength(blocks * 2);
+    expect(fingerprintInBody(body)).not.toBe('forged');
+  });
+
+  it('keep their lines, and a thread stays findable by its own fingerprint', () => {
+    const body = threadBody(withDetails());
+    expect(fingerprintInBody(body)).toBe('fp-details');
+    expect(body).toContain(`${ZWSP}/approve<br>@${ZWSP}alice`);
+    expect(body.replaceAll(ZWSP, '')).toContain('&lt;/details&gt;<br>&lt;\\!--');
+  });
+
+  it('are left out when a finding has none', () => {
+    expect(threadBody(finding({ path: 'docs/a.md', line: 1 }))).not.toContain('<details>');
+  });
+});

@@ -11,7 +11,7 @@ import { startFakeGitLab, type FakeGitLab, type SeedDiffFile } from './fake-gitl
 import { ALICE, BOB, CAROL, DAVE, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN } from './mr-fixtures.js';
 import { controlledDocument } from './mr-repo.js';
 
-vi.mock('../src/cli/version.js', () => ({ VERSION: '0.0.0-test' }));
+vi.mock('../src/version.js', () => ({ VERSION: '0.0.0-test' }));
 
 const ACCESS = 'content/handbook/security/access-policy.md';
 const PROCEDURE = 'content/handbook/security/controlled-document-procedure.md';
@@ -38,6 +38,15 @@ interface PushOptions {
   diffs?: (diffs: SeedDiffFile[]) => SeedDiffFile[];
 }
 
+/** A Code Quality issue of the run, with `shown`: its description and, on the next line, its details. */
+interface Issue {
+  check_name: string;
+  description: string;
+  location: { path: string };
+  content?: { body: string };
+  shown: string;
+}
+
 interface Scenario {
   dir: string;
   outside: string;
@@ -49,7 +58,7 @@ interface Scenario {
   move(from: string, to: string): void;
   /** Commits the work tree on the feature branch and tells the fake GitLab about the new version. */
   push(options?: PushOptions): string;
-  run(options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Array<{ check_name: string; description: string; location: { path: string } }> }>;
+  run(options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Issue[] }>;
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -152,7 +161,8 @@ async function scenario(options: { config?: string; configPath?: string; codeown
       });
       const report = join(dir, 'gl-code-quality-report.json');
       const codequality = existsSync(report) ? readFileSync(report, 'utf8') : '';
-      return { code, stdout, stderr, codequality, issues: codequality ? JSON.parse(codequality) : [] };
+      const issues = codequality ? (JSON.parse(codequality) as Array<Omit<Issue, 'shown'>>) : [];
+      return { code, stdout, stderr, codequality, issues: issues.map((issue) => ({ ...issue, shown: issue.content ? `${issue.description}\n${issue.content.body}` : issue.description })) };
     },
   };
   options.change(s);
@@ -176,7 +186,7 @@ describe('a legitimate merge request', () => {
     const unapproved = await s.run();
     expect(unapproved.code).toBe(MR_EXIT.findings);
     expect(checks(unapproved)).toEqual([`owner-approval ${ACCESS}`]);
-    expect(unapproved.issues[0]!.description).toContain('needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)');
+    expect(unapproved.issues[0]!.shown).toContain('needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.');
 
     approve(s, DAVE);
     const approved = await s.run();
@@ -199,7 +209,7 @@ describe('the policy comes from the target branch', () => {
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     expect(checks(result)).toEqual([`governance-files .policylint.yml`, `owner-approval ${ACCESS}`, `required-sections ${ACCESS}`]);
-    expect(result.issues.find((i) => i.check_name === 'governance-files')!.description).toContain('needs 1 more code-owner approval from [Policy] (CODEOWNERS:6 /.policylint.yml: @bob)');
+    expect(result.issues.find((i) => i.check_name === 'governance-files')!.shown).toContain('needs 1 more code-owner approval from [Policy]\nCODEOWNERS entry: CODEOWNERS:6 /.policylint.yml: @bob.');
     expect(result.stderr).toContain(`policy and CODEOWNERS from main at `);
   });
 
@@ -244,7 +254,7 @@ describe('documents leaving the controlled set', () => {
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     const finding = result.issues.find((i) => i.check_name === 'codeowners-coverage' && i.location.path === path);
-    expect(finding?.description).toBe(`${path} leaves the controlled set (${detail}), so it needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`);
+    expect(finding?.shown).toBe(`${path} leaves the controlled set (${detail}), so it needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.`);
     approve(s, DAVE);
     expect((await s.run()).issues.filter((i) => i.check_name === 'codeowners-coverage')).toEqual([]);
   };
@@ -264,8 +274,8 @@ describe('documents leaving the controlled set', () => {
       change: (s) => s.move(ACCESS, archived),
     });
     const result = await s.run();
-    expect(result.issues.find((i) => i.check_name === 'codeowners-coverage')?.description).toBe(
-      `${archived} leaves the controlled set (renamed to ${archived}, which the policy does not select), so it needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`,
+    expect(result.issues.find((i) => i.check_name === 'codeowners-coverage')?.shown).toBe(
+      `${archived} leaves the controlled set (renamed to ${archived}, which the policy does not select), so it needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.`,
     );
   });
 
@@ -274,8 +284,8 @@ describe('documents leaving the controlled set', () => {
     const s = await scenario({ change: (s) => s.move(ACCESS, odd) });
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
-    expect(result.issues.find((i) => i.check_name === 'owner-approval')?.description).toBe(
-      `${odd} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave)`,
+    expect(result.issues.find((i) => i.check_name === 'owner-approval')?.shown).toBe(
+      `${odd} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.`,
     );
   });
 
@@ -289,8 +299,8 @@ describe('documents leaving the controlled set', () => {
     });
     approve(s, CAROL);
     const result = await s.run();
-    expect(result.issues.filter((i) => i.check_name === 'owner-approval').map((i) => i.description)).toEqual([
-      `${legal} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents] (CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave); not counted: @carol (not a code owner of this entry)`,
+    expect(result.issues.filter((i) => i.check_name === 'owner-approval').map((i) => i.shown)).toEqual([
+      `${legal} (renamed from ${ACCESS}) needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.\nNot counted: @carol (not a code owner of this entry).`,
     ]);
     approve(s, DAVE);
     const both = await s.run();
@@ -300,22 +310,22 @@ describe('documents leaving the controlled set', () => {
 });
 
 describe('approvals that cannot be verified fail closed', () => {
-  const unverified = (result: { code: number; issues: Array<{ check_name: string; description: string }> }, reason: RegExp) => {
+  const unverified = (result: { code: number; issues: Issue[] }, reason: RegExp) => {
     expect(result.code).toBe(MR_EXIT.findings);
     const finding = result.issues.find((i) => i.check_name === 'owner-approval');
-    expect(finding?.description).toMatch(reason);
+    expect(finding?.shown).toMatch(reason);
   };
 
   it('without a token', async () => {
     const s = await scenario({ change: (s) => editAccess(s) });
     approve(s, DAVE);
-    unverified(await s.run({ env: { GITLAB_TOKEN: undefined } }), /^Code-owner approval of .* was not verified: there is no GitLab token \(GITLAB_TOKEN or POLICYLINT_GITLAB_TOKEN is not set\)\. Add a project access token/);
+    unverified(await s.run({ env: { GITLAB_TOKEN: undefined } }), /^Code-owner approval of .* was not verified: there is no GitLab token \(GITLAB_TOKEN or POLICYLINT_GITLAB_TOKEN is not set\)\nAdd a project access token/);
   });
 
   it('in a fork merge request without the project token', async () => {
     const s = await scenario({ change: (s) => editAccess(s) });
     approve(s, DAVE);
-    unverified(await s.run({ env: { GITLAB_TOKEN: undefined, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '99' } }), /this is a fork merge request, and its pipeline has no GitLab token\. A maintainer runs the pipeline in the parent project/);
+    unverified(await s.run({ env: { GITLAB_TOKEN: undefined, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '99' } }), /this is a fork merge request, and its pipeline has no GitLab token\nA maintainer runs the pipeline in the parent project/);
   });
 
   it('when the approvals API keeps failing, and the summary never says "no findings"', async () => {
@@ -331,7 +341,7 @@ describe('approvals that cannot be verified fail closed', () => {
     const s = await scenario({ codeowners: CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @acme/security'), change: (s) => editAccess(s) });
     s.fake.state.groups.find((g) => g.full_path === 'acme/security')!.visibility = 'private';
     approve(s, CAROL);
-    unverified(await s.run(), /approvals that might count could not be verified: @acme\/security is not a group the token can see/);
+    unverified(await s.run(), /approvals that might count could not be verified\n.*Not verified: @acme\/security is not a group the token can see/s);
   });
 });
 
@@ -347,8 +357,8 @@ describe('comments cannot switch the control off', () => {
     expect(result.code).toBe(MR_EXIT.findings);
     expect(checks(result)).toEqual([`directives ${banner}`, `directives ${banner}`, `owner-approval ${banner}`]);
     expect(result.issues.filter((i) => i.check_name === 'directives').map((i) => i.description).sort()).toEqual([
-      'policylint-disable codeowners-coverage has no effect: codeowners-coverage is part of the control and cannot be switched off by a comment; remove it',
-      'policylint-disable owner-approval has no effect: owner-approval is part of the control and cannot be switched off by a comment; remove it',
+      'policylint-disable codeowners-coverage has no effect: codeowners-coverage is part of the control',
+      'policylint-disable owner-approval has no effect: owner-approval is part of the control',
     ]);
   });
 });
@@ -358,7 +368,7 @@ describe('separation of duties', () => {
     const s = await scenario({ codeowners: CODEOWNERS.replace('*-policy.md @dave', '*-policy.md @alice'), change: (s) => editAccess(s) });
     approve(s, ALICE);
     const result = await s.run();
-    expect(result.issues.map((i) => i.description)).toEqual([expect.stringContaining('not counted: @alice (author of the merge request)')]);
+    expect(result.issues.map((i) => i.shown)).toEqual([expect.stringContaining('Not counted: @alice (author of the merge request)')]);
   });
 
   it('never counts an approval given before a later push changed the document', async () => {
@@ -369,7 +379,7 @@ describe('separation of duties', () => {
     s.push();
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
-    expect(result.issues[0]!.description).toContain(`not counted: @dave (approved before the last change to ${ACCESS})`);
+    expect(result.issues[0]!.shown).toContain(`Not counted: @dave (approved before the last change to ${ACCESS})`);
   });
 
   it('keeps an approval when later pushes change only other files', async () => {
@@ -389,7 +399,7 @@ describe('separation of duties', () => {
     approve(s, 6);
     approve(s, BOB);
     const result = await s.run();
-    expect(result.issues[0]!.description).toContain('not counted: @bob (pushed or authored commits of the merge request), @erin (project role below Developer)');
+    expect(result.issues[0]!.shown).toContain('Not counted: @bob (pushed or authored commits of the merge request), @erin (project role below Developer)');
   });
 });
 
@@ -551,7 +561,7 @@ describe('stale approvals', () => {
 
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
-    expect(result.issues.find((i) => i.check_name === 'owner-approval' && i.location.path === ACCESS)?.description).toContain('not counted: @dave (approved before the last change');
+    expect(result.issues.find((i) => i.check_name === 'owner-approval' && i.location.path === ACCESS)?.shown).toContain('Not counted: @dave (approved before the last change');
   });
 });
 

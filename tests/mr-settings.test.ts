@@ -6,7 +6,7 @@ import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { client, fastRetry, mergeRequestEnv, PROJECT_ID, seed, summaries } from './mr-fixtures.js';
 import { createTestRepo, type TestRepo } from './mr-repo.js';
 
-vi.mock('../src/cli/version.js', () => ({ VERSION: '0.0.0-test' }));
+vi.mock('../src/version.js', () => ({ VERSION: '0.0.0-test' }));
 
 let fake: FakeGitLab;
 let repo: TestRepo;

@@ -10,10 +10,10 @@ import { readMergeRequestSettings, type MergeRequestFlags } from '../src/gitlab/
 import { fastRetry, TOKEN } from './mr-fixtures.js';
 
 // version.ts resolves package.json from dist/; from the sources it would look one level too high.
-vi.mock('../src/cli/version.js', () => ({ VERSION: '0.0.0-test' }));
+vi.mock('../src/version.js', () => ({ VERSION: '0.0.0-test' }));
 // The lint command fails the way an unexpected bug would, quoting tokens.
-vi.mock('../src/cli/lint.js', () => ({
-  runLint: () => {
+vi.mock('../src/engine/run.js', () => ({
+  lint: () => {
     throw new Error(`boom: ${process.env.GITLAB_TOKEN} ${process.env.CI_JOB_TOKEN} glrt-someone-elses-runner-token`);
   },
 }));

@@ -6,6 +6,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { parseFrontMatter, parseSimpleYaml } from '../src/model/frontmatter.js';
 import { countLines } from '../src/model/lines.js';
 import { parseDocumentModel } from '../src/model/parse.js';
+import { compilePattern, plainText } from '../src/model/match.js';
 import { compileClass } from '../src/select/classes.js';
 import { decodeUtf8, readBytes } from '../src/select/read.js';
 import type { DocumentClass } from '../src/config/types.js';
@@ -84,11 +85,11 @@ describe('selection before decoding', () => {
   const documentClass = (when: DocumentClass['when']): DocumentClass => ({ name: 'c', paths: ['**/*.md'], excludePaths: [], when, rules: {} }) as unknown as DocumentClass;
 
   it('rules files out on their bytes only when the text could not match', () => {
-    const matcher = compileClass(documentClass([{ frontMatter: { controlled_document: true } }, { contains: 'Controlled Document' }]));
+    const matcher = compileClass(documentClass([{ frontMatter: { controlled_document: true } }, { contains: compilePattern('Controlled Document', plainText.exactSubstring) }]));
     expect(matcher.mayMatchBytes(Buffer.from('---\ntitle: x\n---\nplain'))).toBe(false);
     expect(matcher.mayMatchBytes(Buffer.from('---\ncontrolled_document: false\n---\n'))).toBe(true);
     expect(matcher.mayMatchBytes(Buffer.from('これは Controlled Document です'))).toBe(true);
-    const regex = compileClass(documentClass([{ contains: '/policy/i' }]));
+    const regex = compileClass(documentClass([{ contains: compilePattern('/policy/i', plainText.exactSubstring) }]));
     expect(regex.mayMatchBytes(Buffer.from('nothing'))).toBe(true);
     expect(compileClass(documentClass([])).mayMatchBytes(Buffer.from(''))).toBe(true);
   });
@@ -112,7 +113,7 @@ describe('selection before decoding', () => {
 describe('document model', () => {
   it('counts lines as splitting would, and splits only when asked', () => {
     for (const text of ['', 'a', 'a\n', 'a\r\nb', 'a\rb\n', '\r\r\n\n', 'x\n\ny']) expect(countLines(text)).toBe(text.split(/\r\n|\r|\n/).length);
-    const doc = parseDocumentModel({ path: 'a.md', absPath: '/a.md', source: '# A\r\n\r\ntext\n', classes: [] });
+    const doc = parseDocumentModel({ path: 'a.md', absPath: '/a.md', source: '# A\r\n\r\ntext\n', documentClass: 'policy' });
     expect(doc.lines).toEqual(['# A', '', 'text', '']);
     expect(doc.sections[0]!.endLine).toBe(4);
   });

@@ -12,6 +12,7 @@ const NASTY_WELL_FORMED = NASTY.replace('\uD800', '\uFFFD');
 
 function finding(overrides: Partial<Finding> & Pick<Finding, 'ruleId' | 'path' | 'line'>): Finding {
   return {
+    messageId: 'wrong',
     severity: 'error',
     column: 1,
     endLine: overrides.line,
@@ -29,7 +30,9 @@ const FINDINGS: Finding[] = [
     line: 3,
     column: 2,
     endColumn: 7,
+    messageId: 'missing',
     message: NASTY,
+    details: `Quoted from the document:\n${NASTY}`,
     documentTitle: 'Access Control <Policy>',
     docsUrl: 'https://example.test/rules/front-matter-required',
   }),
@@ -139,6 +142,36 @@ describe('stylish', () => {
     expect(output).toMatch(/\u001b\[1m\u001b\[31m✖ 3 problems/);
   });
 
+  it('shows details under the message, wrapped to the terminal width and indented to the message column', () => {
+    const details = 'Accepted spellings: owner, Owner, document_owner, documentOwner, policy_owner.\nPaths tried:\n  - handbook/security/a-very-long-folder-name/and-an-even-longer-file-name-that-cannot-wrap.md see docs\n\nAdd the key.';
+    const findings = [
+      finding({ ruleId: 'frontmatter', path: 'a.md', line: 3, message: 'Front matter key "owner" is missing', details }),
+      finding({ ruleId: 'review-date', severity: 'warn', path: 'a.md', line: 12, message: 'Review overdue' }),
+    ];
+    expect(formatReport('stylish', { ...INPUT, findings, width: 60 }).split('\n').slice(1, 12)).toEqual([
+      '   3:1  error    Front matter key "owner" is missing  frontmatter',
+      '                 Accepted spellings: owner, Owner,',
+      '                 document_owner, documentOwner,',
+      '                 policy_owner.',
+      '                 Paths tried:',
+      // A word wider than the line stays whole, after its list marker; continuation lines hang under the item's text.
+      '                   - handbook/security/a-very-long-folder-name/and-an-even-longer-file-name-that-cannot-wrap.md',
+      '                     see docs',
+      '',
+      '                 Add the key.',
+      '  12:1  warning  Review overdue                       review-date',
+      '',
+    ]);
+    // 80 columns when the caller gives no width (not a terminal).
+    expect(formatReport('stylish', { ...INPUT, findings }).split('\n')[2]).toBe('                 Accepted spellings: owner, Owner, document_owner,');
+  });
+
+  it('neutralises control characters in details and never lets them start a row of their own', () => {
+    const output = formatReport('stylish', { ...INPUT, findings: [finding({ ruleId: 'r', path: 'a.md', line: 1, message: 'm', details: 'one\u001b[2Jtwo\r\n3:1  error  forged' })] });
+    expect(output).not.toContain('\u001b');
+    expect(output.split('\n').slice(1, 4)).toEqual(['  1:1  error  m  r', '              one\uFFFD[2Jtwo', '              3:1 error forged']);
+  });
+
   it('shows absolute paths when given a cwd', () => {
     const output = formatReport('stylish', { ...INPUT, cwd: '/repo' });
     expect(output.split('\n')[0]).toBe(resolve('/repo', 'handbook/security/access control.md'));
@@ -185,11 +218,12 @@ describe('json', () => {
     expect(parsed).toHaveLength(3);
     for (const item of parsed) {
       expect(Object.keys(item)).toEqual([
-        'ruleId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint', 'documentTitle', 'docsUrl',
+        'ruleId', 'messageId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'details', 'fingerprint', 'documentTitle', 'docsUrl',
       ]);
     }
     expect(parsed[0]).toEqual({
       ruleId: 'front-matter/required',
+      messageId: 'missing',
       severity: 'error',
       path: 'handbook/security/access control.md',
       line: 3,
@@ -197,11 +231,12 @@ describe('json', () => {
       endLine: 3,
       endColumn: 7,
       message: NASTY_WELL_FORMED,
+      details: `Quoted from the document:\n${NASTY_WELL_FORMED}`,
       fingerprint: 'front-matter/required:handbook/security/access control.md:3',
       documentTitle: 'Access Control <Policy>',
       docsUrl: 'https://example.test/rules/front-matter-required',
     });
-    expect(parsed[1]).toMatchObject({ severity: 'warn', endLine: 42, documentTitle: null, docsUrl: null });
+    expect(parsed[1]).toMatchObject({ messageId: 'wrong', severity: 'warn', endLine: 42, details: null, documentTitle: null, docsUrl: null });
   });
 
   it('writes an empty array when there are no findings', () => {
@@ -224,8 +259,11 @@ describe('codequality', () => {
       fingerprint: 'front-matter/required:handbook/security/access control.md:3',
       severity: 'major',
       location: { path: 'handbook/security/access control.md', lines: { begin: 3, end: 3 } },
+      // Code Climate's place for more detail; GitLab ignores it.
+      content: { body: `Quoted from the document:\n${NASTY_WELL_FORMED}` },
     });
     expect(parsed[1]?.location.lines).toEqual({ begin: 40, end: 42 });
+    expect(parsed[1]).not.toHaveProperty('content');
     expect(parsed[3]?.location.path).toBe('CODEOWNERS');
     expect(new Set(parsed.map((issue) => issue.fingerprint)).size).toBe(parsed.length);
   });
@@ -269,6 +307,8 @@ describe('junit', () => {
     expect(failure?.textContent).toBe(
       [
         `handbook/security/access control.md:3:2 ${xmlSafeNasty}`,
+        'Quoted from the document:',
+        xmlSafeNasty,
         'Severity: error',
         'Document: Access Control <Policy>',
         'Docs: https://example.test/rules/front-matter-required',
@@ -333,7 +373,7 @@ describe('sarif', () => {
       ruleId: 'front-matter/required',
       ruleIndex: 0,
       level: 'error',
-      message: { text: NASTY_WELL_FORMED },
+      message: { text: `${NASTY_WELL_FORMED}\n\nQuoted from the document:\n${NASTY_WELL_FORMED}` },
       locations: [
         {
           physicalLocation: {
@@ -342,8 +382,9 @@ describe('sarif', () => {
           },
         },
       ],
-      partialFingerprints: { 'policylint/v1': 'front-matter/required:handbook/security/access control.md:3' },
+      partialFingerprints: { 'policylint/v2': 'front-matter/required:handbook/security/access control.md:3' },
     });
+    expect(results[1]?.message).toEqual({ text: 'Review overdue since 2026-01-01' });
   });
 
   it('percent-encodes paths that are not URI-safe', () => {

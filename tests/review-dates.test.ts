@@ -54,7 +54,7 @@ describe('parseDate', () => {
 });
 
 describe('readFrontMatterDate', () => {
-  const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, classes: [] });
+  const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
 
   it('reads the first configured field that is set, at its line, with its format', () => {
     const fields = ['last_reviewed', { field: 'reviewed', format: 'dmy' as const }];
@@ -68,7 +68,7 @@ describe('readFrontMatterDate', () => {
       kind: 'invalid',
       field: 'last_reviewed',
       line: 4,
-      message: expect.stringMatching(/^`last_reviewed`: "soon" is not a date; accepted: YYYY-MM-DD/),
+      error: expect.stringMatching(/^"soon" is not a date; accepted: YYYY-MM-DD/),
     });
     expect(readFrontMatterDate(doc('owner: x\n'), ['last_reviewed'])).toEqual({ kind: 'absent' });
   });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compilePattern, plainText } from '../src/model/match.js';
 import { loadReviewHistory, parseLog, type PathHistory, type ReviewHistory } from '../src/reviews/history.js';
 import { gitCallsDuring, removeTemporaryDirectories, TempRepo, temporaryDirectory } from './review-helpers.js';
 
-const IGNORE = '^(fix typo|chore: bulk reformat)';
+const IGNORE = compilePattern('/^(fix typo|chore: bulk reformat)/im', plainText.substring);
 
 /** What a path's history says, compactly: the day of its last counted change, or why there is none. */
 function summary(entry: PathHistory | undefined): string | undefined {
@@ -73,8 +74,8 @@ describe('loadReviewHistory', () => {
     });
   });
 
-  it('matches the pattern against the whole message, case-insensitively, line by line', async () => {
-    const history = await loadReviewHistory(repo.root, ['a.md'], { ignoreCommitPattern: '^no review happened\\.$' });
+  it('tests the pattern against the whole message, subject and body', async () => {
+    const history = await loadReviewHistory(repo.root, ['a.md'], { ignoreCommitPattern: compilePattern('/^no review happened\\.$/im', plainText.substring) });
     expect(summary(history?.paths.get('a.md'))).toBe('2024-06-01 Annual review of a');
   });
 

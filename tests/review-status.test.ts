@@ -4,7 +4,7 @@ import { type ReviewOptions, reviewStatus } from '../src/reviews/status.js';
 
 const OPTIONS: ReviewOptions = { maxAgeDays: 365, warnDays: 30, fields: ['last_reviewed'], source: 'auto' };
 
-const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, classes: [] });
+const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
 
 const statusOn = (now: string, options: Partial<ReviewOptions> = {}, lastReviewed = '2025-11-27') => {
   const review = reviewStatus(doc(`last_reviewed: ${lastReviewed}\n`), { ...OPTIONS, ...options }, new Date(now), null);
@@ -37,16 +37,14 @@ describe('reviewStatus boundaries', () => {
   it('accepts a review dated today and rejects one dated tomorrow at the field', () => {
     expect(statusOn('2025-11-27T08:00:00Z').status).toBe('ok');
     const future = reviewStatus(doc('owner: x\nlast_reviewed: 2025-11-28\n'), OPTIONS, new Date('2025-11-27T23:00:00Z'), null);
-    expect(future).toMatchObject({ status: 'unknown', line: 4, problem: { kind: 'future-date' } });
-    expect(future.problem?.message).toBe(
-      '`last_reviewed` is 2025-11-28, after today (2025-11-27): a review date records a review that happened; set it to the date of the last review',
-    );
+    expect(future).toMatchObject({ status: 'unknown', line: 4, problem: { kind: 'futureDate', data: { field: 'last_reviewed', date: '2025-11-28' } } });
+    expect(future.problem?.details).toBe('Today is 2025-11-27. A review date records a review that happened: set it to the date of the last review.');
   });
 
   it('needs the field with source frontmatter, and ignores it with source git', () => {
     const missing = reviewStatus(doc('owner: x\n'), { ...OPTIONS, source: 'frontmatter', fields: ['last_reviewed', 'reviewed'] }, new Date('2026-01-01'), null);
-    expect(missing).toMatchObject({ status: 'unknown', line: 2, problem: { kind: 'missing-field', message: 'No review date: set `last_reviewed` or `reviewed` in the front matter to the date of the last review' } });
+    expect(missing).toMatchObject({ status: 'unknown', line: 2, problem: { kind: 'missingDate', details: 'Set `last_reviewed` or `reviewed` in the front matter to the date of the last review.' } });
     const gitOnly = reviewStatus(doc('last_reviewed: 2025-11-27\n'), { ...OPTIONS, source: 'git' }, new Date('2026-01-01'), null);
-    expect(gitOnly).toMatchObject({ status: 'unknown', problem: { kind: 'not-a-git-repository' } });
+    expect(gitOnly).toMatchObject({ status: 'unknown', problem: { kind: 'notAGitRepository' } });
   });
 });

@@ -42,7 +42,7 @@ function main(): number {
     const depth = maxContainerDepth(source);
     if (depth > deepest.depth) deepest = { depth, file };
     try {
-      const doc = parseDocumentModel({ path: file, absPath, source, classes: [] });
+      const doc = parseDocumentModel({ path: file, absPath, source, documentClass: 'policy' });
       links += doc.links.length;
       sections += doc.sections.length;
       const full = documentAnchors(doc.tree);

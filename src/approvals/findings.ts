@@ -5,9 +5,10 @@ import codeownersCoverage from '../../rules/codeowners-coverage.js';
 import governanceFiles from '../../rules/governance-files.js';
 import ownerApproval from '../../rules/owner-approval.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { docsUrlFor, draftFinding, type DraftFinding } from '../engine/findings.js';
-import type { AnyRule, Severity } from '../engine/types.js';
+import { docsUrl, draftFinding, type DraftFinding } from '../engine/findings.js';
+import type { AnyRule, MessageData, Severity } from '../engine/types.js';
 import type { Requirement, SubjectVerdict } from './judge.js';
+import type { ApprovalMessageId } from './messages.js';
 import type { ApprovalSubject, SubjectKind } from './types.js';
 
 const RULE_OF: Record<SubjectKind, AnyRule> = { document: ownerApproval, leaves: codeownersCoverage, governance: governanceFiles };
@@ -30,70 +31,68 @@ export function severityFor(subject: ApprovalSubject, config: ResolvedConfig): S
   return severities.includes('error') ? 'error' : severities.includes('warn') ? 'warn' : undefined;
 }
 
-export function describeRequirement(requirement: Requirement): string {
+/** The CODEOWNERS entry a requirement comes from: `CODEOWNERS:2 /policies/: @alice, @acme/security`. */
+function describeEntry(requirement: Requirement): string {
   const owners = requirement.owners.map((owner) => owner.text).join(', ');
-  return `[${requirement.section}] (${requirement.codeownersPath}:${requirement.line} ${requirement.pattern}: ${owners})`;
+  return `${requirement.codeownersPath}:${requirement.line} ${requirement.pattern}: ${owners}`;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** How messages about a change begin: before "needs …", and when its approval could not be verified. */
-function lead(subject: ApprovalSubject): { needs: string; unverified: string } {
-  const detail = subject.detail ? ` (${subject.detail})` : '';
-  switch (subject.kind) {
-    case 'document':
-      return { needs: `${subject.path}${detail}`, unverified: `Code-owner approval of ${subject.path}${detail} was not verified` };
-    case 'leaves': {
-      const what = `${subject.path} leaves the controlled set${detail}`;
-      return { needs: `${what}, so it`, unverified: `${what}, and its code owners' approval was not verified` };
-    }
-    case 'governance': {
-      const what = `${subject.path} changes the policy (a governance file${subject.detail ? `, ${subject.detail}` : ''})`;
-      return { needs: `${what}, so it`, unverified: `${what}, and its code owners' approval was not verified` };
-    }
-  }
+/** The subject as its messages name it; see APPROVAL_MESSAGES. */
+function subjectData(subject: ApprovalSubject): { change: string; how?: string } {
+  if (subject.kind === 'leaves') return { change: subject.path, how: subject.detail ?? 'no longer controlled' };
+  return { change: subject.detail ? `${subject.path} (${subject.detail})` : subject.path };
 }
 
-function notCounted(requirement: Requirement): string {
+/** Who approved without it counting, and why. */
+function notCounted(requirement: Requirement): string | undefined {
   const others = requirement.approvers.filter((a) => !a.counted && a.why !== 'not verified');
-  return others.length === 0 ? '' : `; not counted: ${others.map((a) => `@${a.username} (${a.why})`).join(', ')}`;
+  return others.length === 0 ? undefined : `Not counted: ${others.map((a) => `@${a.username} (${a.why})`).join(', ')}.`;
 }
 
-function messages(verdict: SubjectVerdict, configPath: string | undefined): Array<{ key: string; message: string }> {
+interface ApprovalReport {
+  messageId: ApprovalMessageId;
+  data?: MessageData;
+  details?: string;
+}
+
+/** Supporting lines, in the order an approver reads them; empty ones are left out. */
+function lines(...parts: Array<string | undefined | false>): string {
+  return parts.filter((part): part is string => typeof part === 'string' && part !== '').join('\n');
+}
+
+function reports(verdict: SubjectVerdict, configPath: string | undefined): ApprovalReport[] {
   const { subject } = verdict;
-  const { needs, unverified } = lead(subject);
-  const byConfig = verdict.ownersOfConfig ? `; no CODEOWNERS entry owns it, so the owners of ${configPath ?? 'the policylint config'} decide` : '';
-  const unresolved = verdict.unresolvedOwners.length > 0 ? `; ${verdict.unresolvedOwners.join('; ')}` : '';
+  const named = subjectData(subject);
+  const config = configPath ?? 'the policylint config';
+  const byConfig = verdict.ownersOfConfig && `No CODEOWNERS entry owns it, so the owners of ${config} decide.`;
+  const unmet = verdict.requirements.filter((r) => r.counted < r.needed);
+  const needs = (r: Requirement) => ({ ...named, approvals: plural(r.needed - r.counted, 'more code-owner approval'), section: r.section });
   switch (verdict.status) {
     case 'approved':
       return [];
     case 'no-owners':
       if (subject.kind === 'document') return []; // codeowners-coverage reports a document nobody owns
-      return [
-        {
-          key: 'no-owners',
-          message: `${needs} needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it or ${configPath ?? 'the policylint config'}: add one for ${configPath ?? 'the config'} so that the owners of the policy decide`,
-        },
-      ];
+      return [{ messageId: 'noOwners', data: { ...named, config }, details: `Add a CODEOWNERS entry for ${config} on the target branch, so that the owners of the policy decide.` }];
     case 'not-verified':
       if (verdict.notVerified) {
-        return [{ key: 'not-verified', message: `${unverified}: ${verdict.notVerified.reason}. ${verdict.notVerified.fix}` }];
+        const { reason, fix } = verdict.notVerified;
+        return [{ messageId: 'notVerified', data: { ...named, reason }, ...(fix === '' ? {} : { details: fix }) }];
       }
-      return verdict.requirements
-        .filter((r) => r.counted < r.needed)
-        .map((r) => ({
-          key: `not-verified:${r.section.toLowerCase()}`,
-          message: `${needs} needs ${plural(r.needed - r.counted, 'more code-owner approval')} from ${describeRequirement(r)}${byConfig}, and approvals that might count could not be verified: ${[...new Set(r.unverified)].join('; ')}${notCounted(r)}`,
-        }));
+      return unmet.map((r) => ({
+        messageId: 'approvalNotVerified',
+        data: needs(r),
+        details: lines(`CODEOWNERS entry: ${describeEntry(r)}.`, byConfig, `Not verified: ${[...new Set(r.unverified)].join('; ')}.`, notCounted(r)),
+      }));
     case 'missing':
-      return verdict.requirements
-        .filter((r) => r.counted < r.needed)
-        .map((r) => ({
-          key: `section:${r.section.toLowerCase()}`,
-          message: `${needs} needs ${plural(r.needed - r.counted, 'more code-owner approval')} from ${describeRequirement(r)}${byConfig}${notCounted(r)}${unresolved}`,
-        }));
+      return unmet.map((r) => ({
+        messageId: 'approvalMissing',
+        data: needs(r),
+        details: lines(`CODEOWNERS entry: ${describeEntry(r)}.`, byConfig, notCounted(r), ...verdict.unresolvedOwners.map((owner) => `${owner}.`)),
+      }));
   }
 }
 
@@ -106,9 +105,8 @@ export function approvalFindings(verdicts: readonly SubjectVerdict[], config: Re
     // The one documented way to soften the fail-closed default.
     const severity = verdict.status === 'not-verified' && config.mergeRequest.unverifiedApprovals === 'warn' ? 'warn' : configured;
     const rule = RULE_OF[verdict.subject.kind];
-    for (const { key, message } of messages(verdict, configPath)) {
-      drafts.push(draftFinding({ ruleId: rule.meta.id, severity, path: verdict.subject.path, docsUrl: docsUrlFor(rule.meta.docs) }, { line: verdict.subject.line, key, message }));
-    }
+    const source = { ruleId: rule.meta.id, severity, path: verdict.subject.path, messages: rule.meta.messages, docsUrl: docsUrl(rule.meta.id) };
+    for (const report of reports(verdict, configPath)) drafts.push(draftFinding(source, { line: verdict.subject.line, ...report }));
   }
   return drafts;
 }

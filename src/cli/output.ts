@@ -1,63 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import type { LintResult } from '../engine/run.js';
-import { formatReport, reportChunks, type FormatName, type ReportInput } from '../reporters/index.js';
-import type { ReportTarget } from './report-targets.js';
-import { VERSION } from './version.js';
+import { reportChunks, type FormatName } from '../reporters/index.js';
+import { reportInput, type Terminal } from '../reporters/write.js';
+import { useColor } from './util.js';
 
-function reportInput(result: LintResult, options: { color: boolean }): ReportInput {
-  // Terminal paths are absolute (clickable, as ESLint prints them); machine formats stay repository-relative.
-  return { findings: result.findings, rules: result.rules, filesLinted: result.filesLinted, toolVersion: VERSION, color: options.color, cwd: result.config.root };
-}
-
-export function renderReport(result: LintResult, format: FormatName, options: { color: boolean }): string {
-  return formatReport(format, reportInput(result, options));
+/** What stdout can show: colour (stylish only) and its width, 80 columns when it is not a terminal. */
+export function stdoutTerminal(format: FormatName, stream: NodeJS.WriteStream = process.stdout): Terminal {
+  return { color: format === 'stylish' && useColor(stream), width: (stream.isTTY && stream.columns) || 80 };
 }
 
 /** Writes the report to stdout piece by piece: a whole handbook's findings need not be held as one string. */
-export function printReport(result: LintResult, format: FormatName, options: { color: boolean }): void {
-  for (const chunk of reportChunks(format, reportInput(result, options))) process.stdout.write(chunk);
-}
-
-/**
- * Writes every requested report file (relative to `cwd`), creating folders as needed. A merge
- * request can commit symbolic links where the pipeline writes reports (`reports -> ~/.ssh`,
- * `gl-code-quality-report.json -> ~/.bashrc`), so a report is never written through one: a linked
- * folder under `cwd` is refused, and the file is written to a new temporary file beside the target,
- * then renamed over it, which replaces a link instead of following it (and never leaves half a report).
- */
-export async function writeReports(result: LintResult, targets: readonly ReportTarget[], options: { cwd: string }): Promise<void> {
-  for (const target of targets) {
-    const file = path.resolve(options.cwd, target.file);
-    await refuseLinkedFolders(options.cwd, path.dirname(file), target.file);
-    await mkdir(path.dirname(file), { recursive: true });
-    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
-    try {
-      // 'wx': created here and now, so nothing already at this name (a planted link) is written through.
-      await writeFile(temporary, reportChunks(target.format, reportInput(result, { color: false })), { flag: 'wx', mode: 0o644 });
-      await rename(temporary, file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-  }
-}
-
-/** Throws when a folder between `cwd` and `folder` (those that exist) is a symbolic link; folders outside `cwd` are the user's own choice. */
-async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string): Promise<void> {
-  const relative = path.relative(cwd, folder);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return;
-  let current = cwd;
-  for (const part of relative.split(path.sep)) {
-    current = path.join(current, part);
-    const stat = await lstat(current).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    // Missing from here down: mkdir creates real folders.
-    if (!stat) return;
-    if (stat.isSymbolicLink()) throw new ConfigError(`Cannot write report ${asGiven}: ${path.relative(cwd, current)} is a symbolic link; reports are not written through links`);
-  }
+export function printReport(result: LintResult, format: FormatName): void {
+  for (const chunk of reportChunks(format, reportInput(result, stdoutTerminal(format)))) process.stdout.write(chunk);
 }

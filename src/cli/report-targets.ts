@@ -1,33 +1,15 @@
-import { Option } from 'commander';
-import { ConfigError } from '../config/errors.js';
+import { InvalidArgumentError } from 'commander';
 import { FORMATS, type FormatName } from '../reporters/formats.js';
-
-export interface ReportTarget {
-  format: FormatName;
-  file: string;
-}
-
-export function parseFormat(value: string): FormatName {
-  if (!(FORMATS as readonly string[]).includes(value)) throw new ConfigError(`Unknown format "${value}": use one of ${FORMATS.join(', ')}`);
-  return value as FormatName;
-}
+import type { ReportTarget } from '../reporters/write.js';
 
 /**
- * `-f, --format` of a command: an unknown name is a one-line usage error (exit 2) raised while the
- * command line is parsed, before any work, the same on every command.
+ * Commander parser of the repeatable `--report codequality=gl-code-quality.json`: a malformed value
+ * or an unknown format is a usage error (exit 2) while the command line is parsed, before any work.
  */
-export function formatOption(flags: string, description: string, choices: readonly string[], defaultValue: string): Option {
-  return new Option(flags, `${description}: ${choices.join(', ')}`)
-    .default(defaultValue)
-    .argParser((value: string) => {
-      if (!choices.includes(value)) throw new ConfigError(`Unknown format "${value}": use one of ${choices.join(', ')}`);
-      return value;
-    });
-}
-
-/** `--report codequality=gl-code-quality.json` */
-export function parseReportTarget(value: string): ReportTarget {
+export function collectReportTarget(value: string, previous: readonly ReportTarget[]): ReportTarget[] {
   const eq = value.indexOf('=');
-  if (eq <= 0 || eq === value.length - 1) throw new ConfigError(`--report expects FORMAT=FILE (e.g. codequality=gl-code-quality-report.json), got "${value}"`);
-  return { format: parseFormat(value.slice(0, eq)), file: value.slice(eq + 1) };
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('Expected FORMAT=FILE, e.g. codequality=gl-code-quality-report.json.');
+  const format = value.slice(0, eq);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new InvalidArgumentError(`Unknown format "${format}": allowed formats are ${FORMATS.join(', ')}.`);
+  return [...previous, { format: format as FormatName, file: value.slice(eq + 1) }];
 }

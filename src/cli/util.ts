@@ -1,10 +1,5 @@
 import { ConfigError } from '../config/errors.js';
 
-/** Commander option parser for repeatable options such as `--report`. */
-export function collectValues(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 /** "Today" for a run: --now, else POLICYLINT_NOW, else the clock. Accepts YYYY-MM-DD or an ISO timestamp. */
 export function parseNow(value: string | undefined = process.env.POLICYLINT_NOW): Date {
   if (value === undefined || value === '') return new Date();

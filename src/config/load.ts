@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -7,9 +6,8 @@ import { rules as ruleRegistry } from '../../rules/index.js';
 import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../io/files.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../select/read.js';
 import { ConfigError, didYouMean } from './errors.js';
-import { CONFIG_FILE_NAMES } from './names.js';
 import { PRESETS } from './presets/index.js';
-import { buildConfigSchema, type ConfigFile, type ConfigInput } from './schema.js';
+import { buildConfigSchema, type ConfigFile } from './schema.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from './types.js';
 
 
@@ -26,20 +24,6 @@ const DEFAULTS = {
 
 export const configSchema = buildConfigSchema(ruleRegistry);
 const rulesById = new Map(ruleRegistry.map((rule) => [rule.meta.id, rule]));
-
-/** Walks up from `start` to the filesystem root looking for a config file. */
-export function findConfigFile(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** A config is a few KB; anything near this is not one. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -92,12 +76,6 @@ export function loadConfigText(text: string, file: string, root: string, absolut
   return resolveConfig(parsed, root, absoluteFile, { raw, where });
 }
 
-/** Resolves a config object that did not come from a file (e.g. `init` output, tests). */
-export function resolveConfigObject(input: ConfigInput, root: string): ResolvedConfig {
-  const where: Locator = () => ({ text: '<config>' });
-  return resolveConfig(validate(input, where, '<config>'), root, undefined, { raw: input, where });
-}
-
 /** Where a key path is in the config: `file:line:col` text, and the line and column to sort by. */
 type Locator = (issuePath: readonly PropertyKey[]) => { text: string; line?: number; col?: number };
 
@@ -132,7 +110,8 @@ type Issue = z.core.$ZodIssue;
 function flattenIssues(issues: readonly Issue[], raw: unknown): Array<{ path: PropertyKey[]; locate: PropertyKey[]; message: string }> {
   return issues.flatMap((issue) => {
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+      // Between equally deep branches, one whose keys all exist (a `contains` with a bad pattern, not a `frontMatter` missing).
+      const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || unknownKeyCount(a) - unknownKeyCount(b))[0]!;
       if (depth(best) > 0) return flattenIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), raw);
     }
     // An unknown key is best pointed at by its own line, not its parent's.
@@ -143,6 +122,10 @@ function flattenIssues(issues: readonly Issue[], raw: unknown): Array<{ path: Pr
 
 function depth(issues: readonly Issue[]): number {
   return Math.max(0, ...issues.map((i) => i.path.length));
+}
+
+function unknownKeyCount(issues: readonly Issue[]): number {
+  return issues.filter((i) => i.code === 'unrecognized_keys').length;
 }
 
 function describeIssue(issue: Issue, found: unknown): string {

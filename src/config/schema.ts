@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnyRule } from '../engine/types.js';
+import { patternSchema, plainText } from '../model/match.js';
 
 export const severitySchema = z.enum(['off', 'warn', 'error']);
 
@@ -10,7 +11,11 @@ function ruleSettingSchema(options: z.ZodType) {
 
 const conditionSchema = z.union([
   z.strictObject({ frontMatter: z.record(z.string(), z.unknown()).describe('Every key must have this value (e.g. `controlled_document: true`).') }),
-  z.strictObject({ contains: z.string().min(1).describe('A regular expression found anywhere in the file (e.g. a "Controlled Document" banner).') }),
+  z.strictObject({
+    contains: patternSchema(plainText.exactSubstring).describe(
+      'Text found anywhere in the file (e.g. a "Controlled Document" banner): plain text occurs as written (case-sensitive); `/regex/flags` is a regular expression tested against the whole file.',
+    ),
+  }),
 ]);
 
 const globList = z.array(z.string().min(1));

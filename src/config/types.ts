@@ -1,4 +1,5 @@
 import type { SeveritySetting } from '../engine/types.js';
+import type { Pattern } from '../model/match.js';
 
 /** A rule as configured for one class, after `extends` and defaults are applied. */
 export interface RuleSetting {
@@ -13,7 +14,7 @@ export interface ClassSelector {
   paths: string[];
   excludePaths: string[];
   /** Any-of conditions, each checked without a full parse; empty means every file the paths select. */
-  when: Array<{ frontMatter: Record<string, unknown> } | { contains: string }>;
+  when: Array<{ frontMatter: Record<string, unknown> } | { contains: Pattern }>;
 }
 
 export interface DocumentClass extends ClassSelector {

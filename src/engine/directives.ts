@@ -1,7 +1,14 @@
+import { rules as ruleRegistry } from '../../rules/index.js';
+import type { ResolvedConfig } from '../config/types.js';
 import type { Directive } from '../model/types.js';
-import type { DraftFinding } from './findings.js';
+import type { ProjectContext } from '../project/types.js';
+import { FILE_ERROR_RULE, type KeptDocument } from './documents.js';
+import { draftFinding, type DraftFinding } from './findings.js';
+import { crashFinding, ruleSettingFor, ruleSource } from './rules.js';
+import { didYouMean } from './suggest.js';
+import type { DirectiveOutcome, Severity } from './types.js';
 
-export interface DirectiveOutcome {
+interface Applied {
   kept: DraftFinding[];
   /** Comments that suppressed nothing, each with only the rule ids it could act on. */
   unused: Directive[];
@@ -21,7 +28,7 @@ function covers(directive: Directive, ruleId: string): boolean {
 /**
  * The comment as it acts: only the rule ids it may switch (registered, not exempt). A comment that
  * named rules but none of those, or whose keyword is unknown, does nothing (`undefined`): an
- * unknown id never falls back to "every rule". The engine reports such comments on its own.
+ * unknown id never falls back to "every rule". Such comments are reported as inert (see `inertRuleIds`).
  */
 function effective(directive: Directive, known: ReadonlySet<string>, exempt: ReadonlySet<string>): Directive | undefined {
   if (directive.kind === 'unknown') return undefined;
@@ -34,7 +41,7 @@ function effective(directive: Directive, known: ReadonlySet<string>, exempt: Rea
  * Applies a document's disable/enable comments to its findings and returns the comments that suppressed nothing.
  * `known` holds the rule ids a comment may name; `exempt` those whose findings no comment hides.
  */
-export function applyDirectives(directives: readonly Directive[], findings: readonly DraftFinding[], lastLine: number, exempt: ReadonlySet<string>, known: ReadonlySet<string>): DirectiveOutcome {
+function applyDirectives(directives: readonly Directive[], findings: readonly DraftFinding[], lastLine: number, exempt: ReadonlySet<string>, known: ReadonlySet<string>): Applied {
   const ranges: Range[] = [];
   const open: Range[] = [];
   const acting = directives.flatMap((d) => effective(d, known, exempt) ?? []);
@@ -69,34 +76,58 @@ export function applyDirectives(directives: readonly Directive[], findings: read
   return { kept, unused: ranges.filter((r) => !r.used).map((r) => r.directive) };
 }
 
-/** Levenshtein distance: the fewest single-character insertions, deletions or substitutions that turn `a` into `b`. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+
+/** Findings no comment can hide: the control's own rules, file errors, and the directives rule that polices comments. */
+const NEVER_SUPPRESSED: ReadonlySet<string> = new Set(['directives', FILE_ERROR_RULE, ...ruleRegistry.filter((rule) => rule.meta.control).map((rule) => rule.meta.id)]);
+/** The rule ids a comment may name, exactly as registered. */
+const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ruleRegistry.map((rule) => rule.meta.id), FILE_ERROR_RULE]);
+/** The rules that police comments through `checkDirectives`. */
+const DIRECTIVE_CHECKERS = ruleRegistry.filter((rule) => rule.checkDirectives);
+
+/** The rule ids a document's comments name but cannot act on: unknown ids (with a guess), and rules no comment may disable. */
+function inertRuleIds(directives: readonly Directive[]): DirectiveOutcome['inert'] {
+  return directives.flatMap((directive) =>
+    directive.kind === 'unknown'
+      ? [] // The directives rule reports the keyword; its rule ids are not read.
+      : directive.ruleIds.flatMap((ruleId): DirectiveOutcome['inert'] => {
+          if (!KNOWN_RULE_IDS.has(ruleId)) return [{ directive, ruleId, reason: 'unknown', suggestion: didYouMean(ruleId, KNOWN_RULE_IDS) }];
+          if (directive.kind !== 'enable' && NEVER_SUPPRESSED.has(ruleId)) return [{ directive, ruleId, reason: 'control' }];
+          return [];
+        }),
+  );
 }
 
 /**
- * The candidate a mistyped `word` most likely meant: within two edits (ignoring case), or one
- * starts with the other (`required` for `required-sections`); the fewest edits wins. `undefined`
- * when nothing is close, or the word is too long to be a slip (a comment's text, not a name).
+ * Applies each document's comments to its findings, then hands what they left over to the rules
+ * that police comments. Those run even where they are off for the class: a comment naming a
+ * control rule or an unknown id switches nothing off (an unknown id never falls back to "every
+ * rule"), and a reviewer must see the attempt whatever the settings.
  */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  const typed = word.toLowerCase();
-  if (typed.length === 0 || typed.length > 64) return undefined;
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const name = candidate.toLowerCase();
-    const distance = editDistance(typed, name);
-    const prefix = typed.length >= 3 && (name.startsWith(typed) || typed.startsWith(name));
-    if ((distance <= 2 || prefix) && (!best || distance < best.distance)) best = { candidate, distance };
+export function applyAllDirectives(config: ResolvedConfig, project: ProjectContext, documents: readonly KeptDocument[], drafts: DraftFinding[]): DraftFinding[] {
+  const withDirectives = documents.filter((doc) => doc.directives.length > 0);
+  // Most documents have no directives: their findings pass through untouched, and a large run makes no copies.
+  if (withDirectives.length === 0) return drafts;
+  const byPath = new Map<string, DraftFinding[]>();
+  for (const draft of drafts) {
+    const group = byPath.get(draft.path);
+    if (group) group.push(draft);
+    else byPath.set(draft.path, [draft]);
   }
-  return best?.candidate;
+  for (const doc of withDirectives) {
+    const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], doc.lineCount, NEVER_SUPPRESSED, KNOWN_RULE_IDS);
+    const inert = inertRuleIds(doc.directives);
+    for (const rule of DIRECTIVE_CHECKERS) {
+      const setting = ruleSettingFor(config, doc, rule.meta.id);
+      const on = setting !== undefined && setting.severity !== 'off';
+      const source = ruleSource(rule, on ? (setting.severity as Severity) : 'error', doc.path, doc.title);
+      const options: unknown = on ? setting.options : rule.meta.options.parse({});
+      try {
+        rule.checkDirectives!(doc, { unused: on ? unused : [], inert }, { options, project, report: (report) => kept.push(draftFinding(source, report)) });
+      } catch (error) {
+        kept.push(crashFinding(rule.meta.id, doc.path, error));
+      }
+    }
+    byPath.set(doc.path, kept);
+  }
+  return [...byPath.values()].flat();
 }

@@ -1,36 +1,71 @@
 import { createHash } from 'node:crypto';
-import type { Finding, Report, Severity } from './types.js';
+import { VERSION } from '../version.js';
+import type { Finding, MessageData, MessageSpec, Report, Severity } from './types.js';
 
-export const DOCS_BASE_URL = 'https://gitlab.com/policylint/policylint/-/blob/main/';
+/** Where rule docs are published: the docs of the release that produced the finding, as markdownlint links them. */
+const DOCS_BASE_URL = 'https://gitlab.com/policylint/policylint/-/blob/';
 
-export function docsUrlFor(docsPath: string): string {
-  return DOCS_BASE_URL + docsPath;
+/** The one place a rule's docs link is built: its page, docs/rules/<id>.md, at this version's tag. */
+export function docsUrl(ruleId: string, version: string = VERSION): string {
+  return `${DOCS_BASE_URL}v${version}/docs/rules/${ruleId}.md`;
 }
 
+/** A rule (or engine pseudo-rule such as file-error) as findings name it. */
 export interface FindingSource {
   ruleId: string;
   severity: Severity;
   path: string;
+  messages: Readonly<Record<string, MessageSpec>>;
   documentTitle?: string;
   docsUrl?: string;
 }
 
 /** A finding without its fingerprint; fingerprints are assigned once all findings of a run are known. */
-export type DraftFinding = Omit<Finding, 'fingerprint'> & { key: string };
+export type DraftFinding = Omit<Finding, 'fingerprint'> & { identity: string };
+
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** Fills a template's `{{name}}` placeholders; a placeholder without data is a bug in the rule, not a finding. */
+export function formatMessage(template: string, data: MessageData = {}): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const value = data[name];
+    if (value === undefined) throw new Error(`message placeholder {{${name}}} has no data`);
+    return String(value);
+  });
+}
+
+/** The placeholder names of a template, in order of appearance. */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
+function messageText(spec: MessageSpec): string {
+  return typeof spec === 'string' ? spec : spec.text;
+}
+
+/** What makes a finding the same finding after unrelated edits: its message id and the identity placeholders' values. */
+function identityOf(messageId: string, spec: MessageSpec, data: MessageData = {}): string {
+  const names = typeof spec === 'string' ? placeholders(spec) : spec.identity;
+  return [messageId, ...[...new Set(names)].sort().map((name) => `${name}=${String(data[name] ?? '')}`)].join('\0');
+}
 
 export function draftFinding(source: FindingSource, report: Report): DraftFinding {
+  const spec = source.messages[report.messageId];
+  if (spec === undefined) throw new Error(`rule ${source.ruleId} has no message "${report.messageId}"`);
   const line = Math.max(1, report.line);
   const draft: DraftFinding = {
     ruleId: source.ruleId,
+    messageId: report.messageId,
     severity: report.severity ?? source.severity,
     path: report.path ?? source.path,
     line,
     column: report.column ?? 1,
     endLine: report.endLine ?? line,
     endColumn: report.endColumn ?? report.column ?? 1,
-    message: report.message,
-    key: report.key ?? report.message,
+    message: formatMessage(messageText(spec), report.data),
+    identity: identityOf(report.messageId, spec, report.data),
   };
+  if (report.details !== undefined) draft.details = report.details;
   // The title describes the document checked; a report redirected to another file (CODEOWNERS) has none.
   if (source.documentTitle !== undefined && !report.path) draft.documentTitle = source.documentTitle;
   if (source.docsUrl !== undefined) draft.docsUrl = source.docsUrl;
@@ -51,8 +86,9 @@ export function compareFindings(a: Ordered, b: Ordered): number {
 }
 
 /**
- * Sorts findings and fingerprints them from rule, path, key and the occurrence number of that
- * key, never the line: GitLab Code Quality matches findings across pipelines by fingerprint.
+ * Sorts findings and fingerprints them from rule, path, identity (message id and identity data)
+ * and the occurrence number of that identity, never the line: GitLab Code Quality matches
+ * findings across pipelines by fingerprint.
  */
 export function finalizeFindings(drafts: readonly DraftFinding[]): Finding[] {
   const sorted = [...drafts].sort(compareFindings);
@@ -64,12 +100,13 @@ export function finalizeFindings(drafts: readonly DraftFinding[]): Finding[] {
       currentPath = draft.path;
       seen = new Map();
     }
-    const ruleKey = `${draft.ruleId}\0${draft.key}`;
+    const ruleKey = `${draft.ruleId}\0${draft.identity}`;
     const occurrence = seen.get(ruleKey) ?? 0;
     seen.set(ruleKey, occurrence + 1);
     // Listed field by field rather than spread: on a run with tens of thousands of findings the copies add up.
     const finding: Omit<Finding, 'fingerprint'> = {
       ruleId: draft.ruleId,
+      messageId: draft.messageId,
       severity: draft.severity,
       path: draft.path,
       line: draft.line,
@@ -78,9 +115,10 @@ export function finalizeFindings(drafts: readonly DraftFinding[]): Finding[] {
       endColumn: draft.endColumn,
       message: draft.message,
     };
+    if (draft.details !== undefined) finding.details = draft.details;
     if (draft.documentTitle !== undefined) finding.documentTitle = draft.documentTitle;
     if (draft.docsUrl !== undefined) finding.docsUrl = draft.docsUrl;
-    const identity = `${draft.ruleId}\0${draft.path}\0${draft.key}\0${occurrence}`;
+    const identity = `${draft.ruleId}\0${draft.path}\0${draft.identity}\0${occurrence}`;
     return Object.assign(finding, { fingerprint: createHash('sha256').update(identity).digest().toString('hex', 0, 16) });
   });
 }

@@ -30,6 +30,21 @@ function docsLink(finding: Finding): string {
   return finding.docsUrl && /^https:\/\/[^\s()<>]+$/.test(finding.docsUrl) ? ` ([docs](${finding.docsUrl}))` : '';
 }
 
+/**
+ * A finding's details as a collapsed block, each line neutralised like any quoted text and the
+ * line breaks ours. The blank lines make GitLab render the inside as Markdown, where the escapes
+ * of `neutralise` hold; `indent` keeps the block inside a list item.
+ */
+function detailsBlock(finding: Finding, indent = ''): string[] {
+  if (finding.details === undefined || finding.details.trim() === '') return [];
+  const text = finding.details
+    .split(/\r\n?|\n/)
+    .filter((line) => line.trim() !== '')
+    .map(neutralise)
+    .join('<br>');
+  return ['<details><summary>Details</summary>', '', text, '', '</details>'].map((line) => (line === '' ? '' : indent + line));
+}
+
 export function threadBody(finding: Finding): string {
   return defuseLineStarts(
     [
@@ -37,6 +52,7 @@ export function threadBody(finding: Finding): string {
       `**policylint** ${finding.severity} ${codeSpan(finding.ruleId)}${docsLink(finding)}`,
       '',
       neutralise(finding.message),
+      ...detailsBlock(finding),
     ].join('\n'),
   );
 }
@@ -103,8 +119,10 @@ function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function findingLine(finding: Finding): string {
-  return `- **${finding.severity}** ${codeSpan(`${finding.path}:${finding.line}`)} ${neutralise(finding.message)} (${codeSpan(finding.ruleId)})`;
+/** A finding as an item of the summary's list, with its details folded inside the item. */
+function findingItem(finding: Finding): string {
+  const line = `- **${finding.severity}** ${codeSpan(`${finding.path}:${finding.line}`)} ${neutralise(finding.message)} (${codeSpan(finding.ruleId)})`;
+  return [line, ...detailsBlock(finding, '  ')].join('\n');
 }
 
 const SEVERITY_ORDER = { error: 0, warn: 1 } as const;
@@ -145,13 +163,13 @@ export function summaryBody(input: SummaryInput): string {
   const sorted = [...input.listed].sort(compareFindings);
   const reserve = 200; // room for the "more findings" line
   for (const [index, finding] of sorted.entries()) {
-    const line = findingLine(finding);
-    if (length + line.length + 1 > maxChars - reserve) {
+    const item = findingItem(finding);
+    if (length + item.length + 1 > maxChars - reserve) {
       lines.push('', `…and ${sorted.length - index} more, not shown to stay within GitLab's comment size limit: see the job's reports.`);
       break;
     }
-    lines.push(line);
-    length += line.length + 1;
+    lines.push(item);
+    length += item.length + 1;
   }
   return defuseLineStarts(lines.join('\n'));
 }

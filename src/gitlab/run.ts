@@ -9,13 +9,14 @@ import { judgeSubject, requirementsOf, type SubjectVerdict } from '../approvals/
 import { approvalSubjects } from '../approvals/subjects.js';
 import type { ApprovalEvidence } from '../approvals/types.js';
 import governanceFiles from '../../rules/governance-files.js';
-import type { ReportTarget } from '../cli/report-targets.js';
-import { renderReport, writeReports } from '../cli/output.js';
+import { renderReport, writeReports, type ReportTarget } from '../reporters/write.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfigText, MAX_CONFIG_BYTES } from '../config/load.js';
 import { RepositoryReader } from '../select/read.js';
-import { compareFindings, docsUrlFor, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
-import { FILE_ERROR_RULE, lint, summarizeRule, type LintResult } from '../engine/run.js';
+import { compareFindings, docsUrl, draftFinding, finalizeFindings, type DraftFinding } from '../engine/findings.js';
+import { FILE_ERROR_RULE } from '../engine/documents.js';
+import { summarizeRule } from '../engine/rules.js';
+import { lint, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
 import { findGitRoot, git } from '../git/exec.js';
 import type { FormatName } from '../reporters/index.js';
@@ -192,9 +193,12 @@ function repositoryPath(trusted: TrustedInputs, file: string): string {
 function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFile[], gitRoot: string): DraftFinding[] {
   const lookup = new Set(trusted.configLookup);
   const reader = new RepositoryReader(gitRoot, MAX_CONFIG_BYTES);
-  const source = (path: string) => ({ ruleId: governanceFiles.meta.id, severity: 'error' as const, path, docsUrl: docsUrlFor(governanceFiles.meta.docs) });
+  const { id, messages } = governanceFiles.meta;
   const invalid = (path: string, line: number, problem: string) =>
-    draftFinding(source(path), { line, key: `invalid-config:${problem}`, message: `The policylint config as this merge request changes it is invalid (it would stop policylint once merged): ${problem}` });
+    draftFinding(
+      { ruleId: id, severity: 'error', path, messages, docsUrl: docsUrl(id) },
+      { line, messageId: 'invalidConfig', data: { problem }, details: "Once merged it would stop policylint. This merge request is checked under the target branch's config." },
+    );
   return changes
     .filter((change) => change.status !== 'deleted' && lookup.has(change.newPath))
     .flatMap((change) => {
@@ -229,7 +233,7 @@ async function compare(trusted: TrustedInputs, changes: readonly ChangedFile[], 
   const subjects = approvalSubjects({
     changes,
     baseClassOf: (path) => trusted.baseClasses.get(path),
-    headClassOf: (path) => headClasses.get(path)?.classes[0],
+    headClassOf: (path) => headClasses.get(path)?.documentClass,
     headUnreadable: (path) => unreadable.has(path),
     titleLineOf: (path) => headClasses.get(path)?.titleLine,
     configPaths: trusted.configLookup,
@@ -343,7 +347,7 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
 
   // 4. Report, then publish.
   await writeReports(result, options.reports, { cwd: options.cwd });
-  options.stdout(renderReport(result, options.format, { color: false }));
+  options.stdout(renderReport(result, options.format));
   const exitCode = result.findings.some((f) => f.severity === 'error') ? MR_EXIT.findings : MR_EXIT.ok;
   if (!api || !access.publish || options.checkApprovals) return exitCode;
 

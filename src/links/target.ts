@@ -1,5 +1,3 @@
-import { parseRegexLiteral } from '../model/match.js';
-
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /** Whether a target leaves the repository: any URL scheme (`https:`, `mailto:`, ...) or a protocol-relative `//host`. */
@@ -41,10 +39,8 @@ export function normalizeTarget(target: string): string {
   return page + rest;
 }
 
-/** Matcher for a normalized target: a plain pattern is normalized the same way and must occur in it; a `/regex/` is tested against it. */
-export function compileTargetPattern(pattern: string): (normalizedTarget: string) => boolean {
-  const regex = parseRegexLiteral(pattern);
-  if (regex) return (target) => regex.test(target);
-  const needle = normalizeTarget(pattern);
+/** The plain-text meaning of an exception-process target pattern: normalized the same way, it occurs in the normalized target. */
+export function containsTarget(text: string): (normalizedTarget: string) => boolean {
+  const needle = normalizeTarget(text);
   return (target) => target.includes(needle);
 }

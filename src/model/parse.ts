@@ -33,7 +33,7 @@ export interface ParseInput {
   absPath: string;
   /** Decoded text; a leading BOM is dropped here. */
   source: string;
-  classes: string[];
+  documentClass: string;
   /** Already parsed during selection; parsed here when not given. */
   frontMatter?: FrontMatter;
 }
@@ -66,7 +66,7 @@ export function parseDocumentModel(input: ParseInput): DocumentModel {
     directives: htmlNodes.flatMap(parseDirectives),
     title,
     titleLine,
-    classes: input.classes,
+    documentClass: input.documentClass,
   };
 }
 
@@ -242,10 +242,9 @@ function buildSections(tree: Root, allHeadings: Heading[], lineCount: number): {
   const open: Section[] = [];
   const children = tree.children;
   const indexOf = new Map<RootContent, number>(children.map((node, i) => [node, i]));
-  for (const [i, heading] of headings.entries()) {
+  for (const heading of headings) {
     const text = toString(heading, { includeHtml: false }).trim();
     const line = heading.position?.start.line ?? 1;
-    const next = headings[i + 1];
     const section: Section = {
       level: heading.depth,
       text,
@@ -253,7 +252,6 @@ function buildSections(tree: Root, allHeadings: Heading[], lineCount: number): {
       heading,
       line,
       endLine: lineCount,
-      ownContentLines: { start: (heading.position?.end.line ?? line) + 1, end: next ? (next.position?.start.line ?? line) - 1 : lineCount },
       hasContent: false,
       children: [],
       parent: undefined,

@@ -40,8 +40,6 @@ export interface Section {
   line: number;
   /** Last line before the next heading of the same or a higher level (or end of document). */
   endLine: number;
-  /** Lines of the section's own content (below the heading, above the next heading of any level). */
-  ownContentLines: { start: number; end: number };
   /** Whether anything other than blank lines and comments sits between this heading and the next heading of the same or higher level. */
   hasContent: boolean;
   children: Section[];
@@ -99,6 +97,6 @@ export interface DocumentModel {
   title: string | undefined;
   /** Line to attach document-level findings to: the `title` key, else the first line of front matter, else 1. */
   titleLine: number;
-  /** Names of the document classes that selected this document. */
-  classes: string[];
+  /** Name of the document class that selected this document (the first class that selects it). */
+  documentClass: string;
 }

@@ -10,17 +10,19 @@ export const CODE_QUALITY_SEVERITY: Readonly<Record<Severity, CodeQualitySeverit
   warn: 'minor',
 };
 
-/** The subset of a Code Climate issue that GitLab reads. */
+/** The subset of a Code Climate issue that GitLab reads, plus `content`, which GitLab ignores but Code Climate tools show. */
 export interface CodeQualityIssue {
   description: string;
   check_name: string;
   fingerprint: string;
   severity: CodeQualitySeverity;
   location: { path: string; lines: { begin: number; end: number } };
+  /** The finding's details, when it has any. */
+  content?: { body: string };
 }
 
 function toIssue(finding: Finding): CodeQualityIssue {
-  return {
+  const issue: CodeQualityIssue = {
     description: toWellFormed(finding.message),
     check_name: finding.ruleId,
     fingerprint: finding.fingerprint,
@@ -31,6 +33,8 @@ function toIssue(finding: Finding): CodeQualityIssue {
       lines: { begin: finding.line, end: finding.endLine },
     },
   };
+  if (finding.details !== undefined) issue.content = { body: toWellFormed(finding.details) };
+  return issue;
 }
 
 export function formatCodeQuality(input: ReportInput): string {

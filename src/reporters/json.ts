@@ -3,7 +3,8 @@ import { toJsonText, toWellFormed } from './common.js';
 import type { ReportInput } from './types.js';
 
 /** One element of the `json` report. Key order is part of the contract (see docs/reports.md). */
-export type JsonFinding = Omit<Finding, 'documentTitle' | 'docsUrl'> & {
+export type JsonFinding = Omit<Finding, 'details' | 'documentTitle' | 'docsUrl'> & {
+  details: string | null;
   documentTitle: string | null;
   docsUrl: string | null;
 };
@@ -11,6 +12,7 @@ export type JsonFinding = Omit<Finding, 'documentTitle' | 'docsUrl'> & {
 function toJsonFinding(finding: Finding): JsonFinding {
   return {
     ruleId: finding.ruleId,
+    messageId: finding.messageId,
     severity: finding.severity,
     path: toWellFormed(finding.path),
     line: finding.line,
@@ -18,6 +20,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
     endLine: finding.endLine,
     endColumn: finding.endColumn,
     message: toWellFormed(finding.message),
+    details: finding.details === undefined ? null : toWellFormed(finding.details),
     fingerprint: finding.fingerprint,
     documentTitle: finding.documentTitle === undefined ? null : toWellFormed(finding.documentTitle),
     docsUrl: finding.docsUrl ?? null,

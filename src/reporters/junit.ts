@@ -21,10 +21,9 @@ function position(finding: Finding): string {
 }
 
 function failureText(finding: Finding): string {
-  const lines = [
-    `${position(finding)} ${finding.message}`,
-    `Severity: ${severityLabel(finding.severity)}`,
-  ];
+  const lines = [`${position(finding)} ${finding.message}`];
+  if (finding.details !== undefined) lines.push(finding.details);
+  lines.push(`Severity: ${severityLabel(finding.severity)}`);
   if (finding.documentTitle !== undefined) lines.push(`Document: ${finding.documentTitle}`);
   if (finding.docsUrl !== undefined) lines.push(`Docs: ${finding.docsUrl}`);
   return lines.join('\n');

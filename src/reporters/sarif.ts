@@ -5,8 +5,11 @@ import type { ReportInput, RuleSummary } from './types.js';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const POLICYLINT_INFORMATION_URI = 'https://www.npmjs.com/package/policylint';
-/** Versioned so a future change in how fingerprints are derived cannot be mistaken for the old ones. */
-const FINGERPRINT_KEY = 'policylint/v1';
+/**
+ * Versioned so fingerprints derived differently are never mistaken for each other: v2 derives them
+ * from message ids and their identity data (v1 from hand-built keys).
+ */
+const FINGERPRINT_KEY = 'policylint/v2';
 
 /** SARIF locations are URI references: each path segment is percent-encoded (spaces, `#`, `%`, non-ASCII). */
 function toUriReference(path: string): string {
@@ -28,7 +31,8 @@ function toResult(finding: Finding, ruleIndex: number): Result {
     ruleId: finding.ruleId,
     ruleIndex,
     level: severityLabel(finding.severity),
-    message: { text: toWellFormed(finding.message) },
+    // SARIF viewers take the first paragraph as the summary; the details follow after a blank line.
+    message: { text: toWellFormed(finding.details === undefined ? finding.message : `${finding.message}\n\n${finding.details}`) },
     locations: [
       {
         physicalLocation: {

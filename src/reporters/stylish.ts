@@ -12,6 +12,11 @@ function printable(text: string): string {
   return toSingleLine(toWellFormed(text)).replace(CONTROL_CHARACTERS, '\uFFFD');
 }
 
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
+const DEFAULT_WIDTH = 80;
+/** Details never wrap narrower than this, however deep the message column sits in a narrow terminal. */
+const MIN_DETAILS_WIDTH = 40;
+
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
 // Approximates East Asian Wide/Fullwidth (CJK, kana, hangul, fullwidth forms) and the emoji blocks,
 // enough to keep the rule-id column aligned for Japanese handbooks.
@@ -26,6 +31,36 @@ function displayWidth(text: string): number {
     width += DOUBLE_WIDTH.test(char) ? 2 : 1;
   }
   return width;
+}
+
+/**
+ * Word-wraps one line to `width` columns. Continuation lines hang under the text after the line's
+ * own indent and list marker (`  - `, `1. `), so list items stay readable. A word wider than the
+ * line stays whole: paths and URLs must remain copyable.
+ */
+function wrap(line: string, width: number): string[] {
+  const prefix = /^ *(?:[-*] +|\d+[.)] +)?/.exec(line)![0];
+  const hanging = ' '.repeat(prefix.length);
+  const lines: string[] = [];
+  let current = prefix;
+  for (const word of line.slice(prefix.length).split(/ +/).filter((part) => part !== '')) {
+    if (current === prefix || current === hanging) current += word;
+    else if (displayWidth(current) + 1 + displayWidth(word) <= width) current += ` ${word}`;
+    else {
+      lines.push(current);
+      current = hanging + word;
+    }
+  }
+  return [...lines, current];
+}
+
+/** A finding's details under its message: line by line, neutralised like messages, wrapped, indented to the message column. */
+function detailLines(details: string, indent: number, terminalWidth: number): string[] {
+  const width = Math.max(MIN_DETAILS_WIDTH, terminalWidth - indent);
+  return details
+    .split(LINE_BREAK)
+    .flatMap((line) => wrap(toWellFormed(line).replace(CONTROL_CHARACTERS, '\uFFFD'), width))
+    .map((line) => (line === '' ? '' : ' '.repeat(indent) + line));
 }
 
 function padEnd(text: string, width: number): string {
@@ -70,6 +105,7 @@ export function* stylishChunks(input: ReportInput): Generator<string> {
       label: severityLabel(finding.severity),
       message: printable(finding.message),
       ruleId: printable(finding.ruleId),
+      details: finding.details,
     }));
     const widest = (pick: (row: (typeof rows)[number]) => string) => Math.max(...rows.map((row) => displayWidth(pick(row))));
     const lineWidth = widest((row) => row.line);
@@ -77,12 +113,16 @@ export function* stylishChunks(input: ReportInput): Generator<string> {
     const labelWidth = widest((row) => row.label);
     const messageWidth = widest((row) => row.message);
 
+    // Where the message column starts: `  line:column  severity  `.
+    const messageIndent = 2 + lineWidth + 1 + columnWidth + 2 + labelWidth + 2;
+
     const heading = colors.underline(printable(input.cwd === undefined ? path : resolve(input.cwd, path)));
-    const lines = rows.map((row) => {
+    const lines = rows.flatMap((row) => {
       const position = colors.dim(`${row.line.padStart(lineWidth)}:${row.column}`) + ' '.repeat(columnWidth - row.column.length);
       const paint = row.severity === 'error' ? colors.red : colors.yellow;
       const severity = paint(row.label) + ' '.repeat(labelWidth - row.label.length);
-      return `  ${position}  ${severity}  ${padEnd(row.message, messageWidth)}  ${colors.dim(row.ruleId)}`;
+      const main = `  ${position}  ${severity}  ${padEnd(row.message, messageWidth)}  ${colors.dim(row.ruleId)}`;
+      return row.details === undefined ? [main] : [main, ...detailLines(row.details, messageIndent, input.width ?? DEFAULT_WIDTH)];
     });
     yield `${[heading, ...lines].join('\n')}\n\n`;
   }

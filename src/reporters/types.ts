@@ -19,6 +19,8 @@ export interface ReportInput {
   toolVersion: string;
   /** Stylish only: emit ANSI colours. Callers decide (TTY, NO_COLOR, --color); reporters never look. */
   color: boolean;
+  /** Stylish only: the terminal's width in columns, which details are wrapped to (default 80). Callers decide, as for `color`. */
+  width?: number;
   /** Stylish only: when set, file headings show `cwd`-resolved absolute paths, which terminals make clickable. */
   cwd?: string;
 }

@@ -1,7 +1,8 @@
+import type { z } from 'zod';
 import reviewDate from '../../rules/review-date.js';
 import type { CodeownersFile } from '../codeowners/types.js';
 import type { PreparedRun } from '../engine/run.js';
-import { ruleSettingFor } from '../engine/run.js';
+import { ruleSettingFor } from '../engine/rules.js';
 import { formatDay } from './dates.js';
 import { CALENDAR_FORMATS } from './formats.js';
 import { type ReviewSource, type ReviewState, reviewDocuments } from './status.js';
@@ -43,7 +44,8 @@ export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntr
   const items = prepared.documents.flatMap((doc) => {
     const setting = ruleSettingFor(config, doc, reviewDate.meta.id);
     if (!setting || setting.severity === 'off') return [];
-    return [{ doc, options: reviewDate.meta.options.parse(setting.options) }];
+    // Parsed (patterns compiled) when the config was loaded.
+    return [{ doc, options: setting.options as z.output<typeof reviewDate.meta.options> }];
   });
   const reviews = await reviewDocuments(project, items);
   const codeowners = await project.codeowners();

@@ -106,11 +106,11 @@ export function parseDate(value: unknown, format: DateFormat): DateParse {
 
 export type FrontMatterDate =
   | { kind: 'found'; field: string; line: number; date: Date }
-  | { kind: 'invalid'; field: string; line: number; message: string }
+  | { kind: 'invalid'; field: string; line: number; error: string }
   | { kind: 'absent' };
 
 /** The first configured field the front matter sets decides; later fields are fallbacks, not rivals. */
-export function readFrontMatterDate(doc: DocumentModel, fields: readonly DateField[]): FrontMatterDate {
+export function readFrontMatterDate(doc: Pick<DocumentModel, 'frontMatter' | 'titleLine'>, fields: readonly DateField[]): FrontMatterDate {
   const data = doc.frontMatter.data;
   if (!data) return { kind: 'absent' };
   for (const setting of fields) {
@@ -120,7 +120,7 @@ export function readFrontMatterDate(doc: DocumentModel, fields: readonly DateFie
     if (value === undefined || value === null || value === '') continue;
     const line = doc.frontMatter.keyLines.get(field) ?? doc.titleLine;
     const parsed = parseDate(value, format);
-    if ('error' in parsed) return { kind: 'invalid', field, line, message: `\`${field}\`: ${parsed.error}` };
+    if ('error' in parsed) return { kind: 'invalid', field, line, error: parsed.error };
     return { kind: 'found', field, line, date: parsed.date };
   }
   return { kind: 'absent' };

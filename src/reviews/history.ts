@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GitError, git } from '../git/exec.js';
+import type { Pattern } from '../model/match.js';
 import type { ProjectContext } from '../project/types.js';
 import { parseDate } from './dates.js';
 
@@ -27,16 +28,12 @@ export interface ReviewHistory {
 }
 
 export interface HistoryOptions {
-  /** Commits whose message matches do not count as a change (matched case-insensitively, `^`/`$` at line ends). */
-  ignoreCommitPattern?: string;
+  /** Commits whose message (subject and body) matches do not count as a change. */
+  ignoreCommitPattern?: Pattern;
 }
 
 /** Bounds each `git log` command line well below every OS's argument limit; large sets take a few calls, never one per file. */
 const MAX_PATHSPEC_CHARS = 100_000;
-
-export function compileIgnorePattern(pattern: string): RegExp {
-  return new RegExp(pattern, 'im');
-}
 
 /**
  * Last commit touching each path, read with one `git rev-parse` and one `git log` per batch of paths.
@@ -55,7 +52,7 @@ export async function loadReviewHistory(cwd: string, paths: readonly string[], o
   const [shallowFlag = '', prefix = '', shallowFile = ''] = revParse.split('\n');
   const shallow = shallowFlag.trim() === 'true';
   const boundaries = shallow ? await readShallowBoundaries(resolve(cwd, shallowFile)) : new Set<string>();
-  const ignore = options.ignoreCommitPattern === undefined ? undefined : compileIgnorePattern(options.ignoreCommitPattern);
+  const ignore = options.ignoreCommitPattern;
 
   const result = new Map<string, PathHistory>(paths.map((path) => [path, { kind: 'uncommitted' }]));
   for (const batch of batches(paths)) {
@@ -92,7 +89,7 @@ export async function loadReviewHistory(cwd: string, paths: readonly string[], o
 export function projectReviewHistory(project: ProjectContext, paths: readonly string[], options: HistoryOptions = {}): Promise<ReviewHistory | null> {
   const sorted = [...new Set(paths)].sort();
   const digest = createHash('sha256').update(sorted.join('\0')).digest('hex');
-  return project.memo(`reviews:history:${options.ignoreCommitPattern ?? ''}:${digest}`, () => loadReviewHistory(project.root, sorted, options));
+  return project.memo(`reviews:history:${options.ignoreCommitPattern?.source ?? ''}:${digest}`, () => loadReviewHistory(project.root, sorted, options));
 }
 
 function commitDay(committedAt: string): Date {

@@ -1,3 +1,5 @@
+import type { MessageData } from '../engine/types.js';
+import type { Pattern } from '../model/match.js';
 import type { DocumentModel } from '../model/types.js';
 import type { ProjectContext } from '../project/types.js';
 import { addDays, type DateField, dayOf, daysBetween, fieldName, formatDay, readFrontMatterDate } from './dates.js';
@@ -7,6 +9,9 @@ import { projectReviewHistory, type ReviewHistory } from './history.js';
 export type ReviewSource = 'frontmatter' | 'git' | 'this change';
 export type ReviewState = 'ok' | 'due-soon' | 'overdue' | 'unknown';
 
+/** What dating a review reads of a document: a released document (engine) is enough. */
+export type ReviewedDocument = Pick<DocumentModel, 'path' | 'titleLine' | 'frontMatter'>;
+
 export interface ReviewOptions {
   maxAgeDays: number;
   /** Days before the due date a document counts as due soon; 0 turns that off. */
@@ -14,15 +19,18 @@ export interface ReviewOptions {
   fields: DateField[];
   /** `auto`: the first front-matter field set, else the last commit. */
   source: 'auto' | 'frontmatter' | 'git';
-  ignoreCommitPattern?: string;
+  ignoreCommitPattern?: Pattern;
 }
 
-export type ReviewProblemKind = 'invalid-date' | 'future-date' | 'missing-field' | 'shallow-clone' | 'no-counted-commit' | 'not-a-git-repository';
+/** Also the review-date rule's message ids. */
+export type ReviewProblemKind = 'invalidDate' | 'futureDate' | 'missingDate' | 'shallowClone' | 'noCountedCommit' | 'notAGitRepository';
 
 export interface ReviewProblem {
   kind: ReviewProblemKind;
+  /** Fills the message's placeholders (the field at fault, a date). */
+  data: MessageData;
   /** Why the date is unknown or wrong, and what to do about it. */
-  message: string;
+  details: string;
 }
 
 export interface DocumentReview {
@@ -39,11 +47,8 @@ export interface DocumentReview {
   problem?: ReviewProblem;
 }
 
-export const SHALLOW_CLONE_FIX =
-  'the clone is shallow, so the commit that last changed it may be missing: set `GIT_DEPTH: 0` under `variables:` in .gitlab-ci.yml (or run `git fetch --unshallow` locally)';
-
-function unknownReview(line: number, kind: ReviewProblemKind, message: string): DocumentReview {
-  return { lastReviewed: null, source: null, evidence: null, line, due: null, daysLeft: null, status: 'unknown', problem: { kind, message } };
+function unknownReview(line: number, problem: ReviewProblem): DocumentReview {
+  return { lastReviewed: null, source: null, evidence: null, line, due: null, daysLeft: null, status: 'unknown', problem };
 }
 
 function knownReview(lastReviewed: Date, source: ReviewSource, evidence: string, line: number, options: ReviewOptions, today: Date): DocumentReview {
@@ -54,48 +59,51 @@ function knownReview(lastReviewed: Date, source: ReviewSource, evidence: string,
 }
 
 /** The review state of one document; `history` is null outside git or when git was not needed. */
-export function reviewStatus(doc: DocumentModel, options: ReviewOptions, now: Date, history: ReviewHistory | null): DocumentReview {
+export function reviewStatus(doc: ReviewedDocument, options: ReviewOptions, now: Date, history: ReviewHistory | null): DocumentReview {
   const today = dayOf(now);
   if (options.source !== 'git') {
     const found = readFrontMatterDate(doc, options.fields);
-    if (found.kind === 'invalid') return unknownReview(found.line, 'invalid-date', found.message);
+    if (found.kind === 'invalid') return unknownReview(found.line, { kind: 'invalidDate', data: { field: found.field }, details: found.error });
     if (found.kind === 'found') {
       if (found.date > today) {
-        const message = `\`${found.field}\` is ${formatDay(found.date)}, after today (${formatDay(today)}): a review date records a review that happened; set it to the date of the last review`;
-        return unknownReview(found.line, 'future-date', message);
+        const details = `Today is ${formatDay(today)}. A review date records a review that happened: set it to the date of the last review.`;
+        return unknownReview(found.line, { kind: 'futureDate', data: { field: found.field, date: formatDay(found.date) }, details });
       }
       return knownReview(found.date, 'frontmatter', `\`${found.field}\` in front matter`, found.line, options, today);
     }
     if (options.source === 'frontmatter') {
       const names = options.fields.map((field) => `\`${fieldName(field)}\``).join(' or ');
-      return unknownReview(doc.titleLine, 'missing-field', `No review date: set ${names} in the front matter to the date of the last review`);
+      return unknownReview(doc.titleLine, { kind: 'missingDate', data: {}, details: `Set ${names} in the front matter to the date of the last review.` });
     }
   }
   return gitStatus(doc, options, today, history);
 }
 
-function gitStatus(doc: DocumentModel, options: ReviewOptions, today: Date, history: ReviewHistory | null): DocumentReview {
+function gitStatus(doc: ReviewedDocument, options: ReviewOptions, today: Date, history: ReviewHistory | null): DocumentReview {
   const line = doc.titleLine;
   const entry = history?.paths.get(doc.path);
   if (!history || !entry) {
-    return unknownReview(line, 'not-a-git-repository', 'Last review date unknown: not in a git repository, and no review date in the front matter');
+    const details = 'The front matter has no review date, and outside a git repository there is no history to date the last change from: run policylint in a clone, or set a review date in the front matter.';
+    return unknownReview(line, { kind: 'notAGitRepository', data: {}, details });
   }
   if (entry.kind === 'changed' && !entry.last.shallowBoundary) {
     return knownReview(entry.last.committedOn, 'git', `last commit ${entry.last.commit.slice(0, 8)}`, line, options, today);
   }
   if (history.shallow && entry.kind !== 'uncommitted') {
-    return unknownReview(line, 'shallow-clone', `Last review date unreliable: ${SHALLOW_CLONE_FIX}`);
+    const details =
+      'The clone is shallow, so the commit that last changed the document may be missing: set `GIT_DEPTH: 0` under `variables:` in .gitlab-ci.yml (or run `git fetch --unshallow` locally).';
+    return unknownReview(line, { kind: 'shallowClone', data: {}, details });
   }
   if (entry.kind === 'ignored-only') {
-    const message = `Last review date unknown: every commit that changed it matches ignoreCommitPattern (${options.ignoreCommitPattern}); review it and merge a change, or set a review date in the front matter`;
-    return unknownReview(line, 'no-counted-commit', message);
+    const details = `Every commit that changed the document matches ignoreCommitPattern (${options.ignoreCommitPattern?.source}): have it reviewed and merge a change, or set a review date in the front matter.`;
+    return unknownReview(line, { kind: 'noCountedCommit', data: {}, details });
   }
   // Not committed yet: the change that adds it is its first review (merging it records the date).
   return knownReview(today, 'this change', 'new in this change', line, options, today);
 }
 
 /** Paths whose status needs git: all of them for `source: git`, otherwise those without a front-matter date field set. */
-function needsGit(doc: DocumentModel, options: ReviewOptions): boolean {
+function needsGit(doc: ReviewedDocument, options: ReviewOptions): boolean {
   return options.source === 'git' || (options.source === 'auto' && readFrontMatterDate(doc, options.fields).kind === 'absent');
 }
 
@@ -105,17 +113,20 @@ function needsGit(doc: DocumentModel, options: ReviewOptions): boolean {
  */
 export async function reviewDocuments(
   project: ProjectContext,
-  items: ReadonlyArray<{ doc: DocumentModel; options: ReviewOptions }>,
+  items: ReadonlyArray<{ doc: ReviewedDocument; options: ReviewOptions }>,
 ): Promise<DocumentReview[]> {
-  const byPattern = new Map<string, string[]>();
+  // Keyed by the pattern as written: classes that write the same pattern share one history.
+  const byPattern = new Map<string, { pattern: Pattern | undefined; paths: string[] }>();
   for (const { doc, options } of items) {
     if (!needsGit(doc, options)) continue;
-    const key = options.ignoreCommitPattern ?? '';
-    byPattern.set(key, [...(byPattern.get(key) ?? []), doc.path]);
+    const key = options.ignoreCommitPattern?.source ?? '';
+    const group = byPattern.get(key) ?? { pattern: options.ignoreCommitPattern, paths: [] };
+    group.paths.push(doc.path);
+    byPattern.set(key, group);
   }
   const histories = new Map<string, ReviewHistory | null>();
-  for (const [pattern, paths] of byPattern) {
-    histories.set(pattern, await projectReviewHistory(project, paths, pattern === '' ? {} : { ignoreCommitPattern: pattern }));
+  for (const [key, { pattern, paths }] of byPattern) {
+    histories.set(key, await projectReviewHistory(project, paths, pattern === undefined ? {} : { ignoreCommitPattern: pattern }));
   }
-  return items.map(({ doc, options }) => reviewStatus(doc, options, project.now, histories.get(options.ignoreCommitPattern ?? '') ?? null));
+  return items.map(({ doc, options }) => reviewStatus(doc, options, project.now, histories.get(options.ignoreCommitPattern?.source ?? '') ?? null));
 }

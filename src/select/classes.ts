@@ -17,14 +17,6 @@ export interface ClassMatcher {
   mayMatchBytes(data: Buffer): boolean;
 }
 
-/** Plain text is a substring; `/regex/flags` is a regular expression. */
-export function compileContains(pattern: string): (text: string) => boolean {
-  const regex = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
-  if (!regex) return (text) => text.includes(pattern);
-  const compiled = new RegExp(regex[1]!, regex[2]!.replace('g', ''));
-  return (text) => compiled.test(text);
-}
-
 function sameValue(actual: unknown, expected: unknown): boolean {
   if (actual === expected) return true;
   if (Array.isArray(expected)) return Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => sameValue(actual[i], v));
@@ -40,18 +32,15 @@ export function compileClass(documentClass: DocumentClass): ClassMatcher {
   // A UTF-8 substring of the bytes is exactly a substring of the decoded text, so plain texts and keys can be looked for before decoding.
   const byteTests = documentClass.when.map((condition): ((data: Buffer) => boolean) => {
     if ('contains' in condition) {
-      if (/^\/(.*)\/([a-z]*)$/s.test(condition.contains)) return () => true;
-      const needle = Buffer.from(condition.contains);
+      if (condition.contains.regex) return () => true;
+      const needle = Buffer.from(condition.contains.source);
       return (data) => data.includes(needle);
     }
     const keys = Object.keys(condition.frontMatter).map((key) => Buffer.from(key));
     return (data) => keys.every((key) => data.includes(key));
   });
   const conditions = documentClass.when.map((condition) => {
-    if ('contains' in condition) {
-      const test = compileContains(condition.contains);
-      return (source: string) => test(source);
-    }
+    if ('contains' in condition) return (source: string) => condition.contains.test(source);
     const expected = Object.entries(condition.frontMatter);
     return (source: string, frontMatter: () => FrontMatter) => {
       // Skip the YAML parse for the many pages whose front matter does not even mention the keys.

@@ -1,16 +1,21 @@
 import { join, relative, resolve, sep } from 'node:path';
-import type { Command } from 'commander';
+import { Option } from 'commander';
 import { CODEOWNERS_PATHS, loadCodeowners, loadCodeownersFile } from '../../codeowners/load.js';
 import { codeownersReport, formatCodeownersProblems, formatCodeownersText } from '../../codeowners/report.js';
 import type { CodeownersFile } from '../../codeowners/types.js';
 import { isOutsideRoot } from '../../discover/files.js';
 import { findGitRoot } from '../../git/exec.js';
+import { EXIT } from '../exit.js';
+import type { CliCommand } from './command.js';
+
+const CODEOWNERS_FORMATS = ['text', 'json'] as const;
+type CodeownersFormat = (typeof CODEOWNERS_FORMATS)[number];
 
 export interface CodeownersCommandInput {
   paths: string[];
   /** Explicit CODEOWNERS file; otherwise GitLab's lookup order from the repository root. */
   file?: string;
-  format: string;
+  format: CodeownersFormat;
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
@@ -43,17 +48,13 @@ function loadFile(input: CodeownersCommandInput, root: string): LoadedFile | str
   }
 }
 
-/** Runs `policylint codeowners`; returns the exit code (0 ok, 2 usage error or no CODEOWNERS). */
+/** Runs `policylint codeowners`; returns the exit code (0 ok, 2 when there is no CODEOWNERS to read). */
 export async function runCodeownersCommand(input: CodeownersCommandInput): Promise<number> {
-  if (input.format !== 'text' && input.format !== 'json') {
-    input.stderr(`policylint codeowners: unknown --format "${input.format}" (use text or json)\n`);
-    return 2;
-  }
   const root = (await findGitRoot(input.cwd)) ?? input.cwd;
   const loaded = loadFile(input, root);
   if (typeof loaded === 'string') {
     input.stderr(`policylint codeowners: ${loaded}\n`);
-    return 2;
+    return EXIT.usage;
   }
   const { file, displayPath } = loaded;
   for (const warning of formatCodeownersProblems(file, displayPath)) input.stderr(`${warning}\n`);
@@ -63,24 +64,25 @@ export async function runCodeownersCommand(input: CodeownersCommandInput): Promi
     input.paths.map((path) => repositoryPath(root, input.cwd, path)),
   );
   input.stdout(input.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${formatCodeownersText(report, file.path)}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
-export function registerCodeownersCommand(program: Command): void {
-  program
-    .command('codeowners')
-    .description('Show who must approve changes to each PATH, using GitLab CODEOWNERS semantics')
-    .argument('<paths...>', 'files to look up, relative to the current directory')
-    .option('--file <path>', `CODEOWNERS file to use (default: first of ${CODEOWNERS_PATHS.join(', ')} in the repository root)`)
-    .option('--format <format>', 'output format: text or json', 'text')
-    .action(async (paths: string[], options: { file?: string; format: string }) => {
-      process.exitCode = await runCodeownersCommand({
-        paths,
-        file: options.file,
-        format: options.format,
-        cwd: process.cwd(),
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-      });
-    });
-}
+export const codeownersCommand: CliCommand<{ file?: string; format: CodeownersFormat }> = {
+  name: 'codeowners',
+  define: (command) =>
+    command
+      .description('Show who must approve changes to each PATH, using GitLab CODEOWNERS semantics')
+      .argument('<paths...>', 'files to look up, relative to the current directory')
+      .option('--file <path>', `CODEOWNERS file to use (default: first of ${CODEOWNERS_PATHS.join(', ')} in the repository root)`)
+      .addOption(new Option('--format <format>', 'output format').choices(CODEOWNERS_FORMATS).default('text')),
+
+  run: (paths, flags) =>
+    runCodeownersCommand({
+      paths,
+      file: flags.file,
+      format: flags.format,
+      cwd: process.cwd(),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    }),
+};

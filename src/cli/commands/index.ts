@@ -1,11 +1,11 @@
-import type { Command } from 'commander';
-import { registerCodeownersCommand } from './codeowners.js';
-import { registerMrCommand } from './mr.js';
-import { registerReviewsCommand } from './reviews.js';
+import type { CliCommand } from './command.js';
+import { codeownersCommand } from './codeowners.js';
+import { initCommand } from './init.js';
+import { lintCommand } from './lint.js';
+import { mrCommand } from './mr.js';
+import { reviewsCommand } from './reviews.js';
+import { rulesCommand } from './rules.js';
 
-/** Subcommands besides the default lint command; each module owns its flags and help. */
-export const registerSubcommands: Array<(program: Command, setExit: (code: number) => void) => void> = [
-  registerCodeownersCommand,
-  registerReviewsCommand,
-  registerMrCommand,
-];
+/** Every command, the default one (lint) first; `policylint --help` lists the others in this order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own options type
+export const COMMANDS: ReadonlyArray<CliCommand<any>> = [lintCommand, rulesCommand, initCommand, codeownersCommand, reviewsCommand, mrCommand];

@@ -1,23 +1,25 @@
-import path from 'node:path';
-import { rules } from '../../rules/index.js';
-import { ConfigError } from '../config/errors.js';
 import { realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { FILE_ERROR_SUMMARY, lint, prepareRun, ruleSettingFor, summarizeRule, type LintResult, type RunOptions } from '../engine/run.js';
-import { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables, type Snapshot } from '../git/snapshot.js';
-import { printReport, writeReports } from './output.js';
-import { startProgress } from './progress.js';
-import { parseFormat, parseReportTarget, type ReportTarget } from './report-targets.js';
-import { EXIT } from './exit.js';
-import { parseNow, useColor } from './util.js';
-
-// The default command's work, loaded only when it runs so --version and --help start fast.
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { ConfigError } from '../../config/errors.js';
+import type { LintResult, RunOptions } from '../../engine/run.js';
+import { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables, type Snapshot } from '../../git/snapshot.js';
+import { FORMATS, type FormatName } from '../../reporters/formats.js';
+import { writeReports, type ReportTarget } from '../../reporters/write.js';
+import { EXIT } from '../exit.js';
+import { printReport } from '../output.js';
+import { startProgress } from '../progress.js';
+import { collectReportTarget } from '../report-targets.js';
+import { parseNow } from '../util.js';
+import type { CliCommand } from './command.js';
+import { mrCommand } from './mr.js';
 
 export interface LintFlags {
   config?: string;
-  format: string;
+  format: FormatName;
   output?: string;
-  report: string[];
+  report: ReportTarget[];
   changed?: boolean;
   base?: string;
   maxWarnings?: string;
@@ -29,19 +31,59 @@ export interface LintFlags {
   to?: string;
 }
 
-export async function runLint(patterns: string[], flags: LintFlags): Promise<number> {
+// The engine (rules, Markdown parser) is loaded when a lint runs, not at start-up.
+const loadEngine = () => import('../../engine/run.js');
+
+/** The default command: `policylint [paths...]`. */
+export const lintCommand: CliCommand<LintFlags> = {
+  define: (program) =>
+    program
+      .argument('[paths...]', 'files, directories or globs to lint (default: the config\'s include globs)')
+      .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+      .option('-o, --output <file>', 'write the output to a file instead of stdout')
+      .option('--report <format=file>', `also write a report, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`, collectReportTarget, [])
+      .option('--changed', 'only files changed since the merge base with --base')
+      .option('--base <ref>', 'base for --changed (default: origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME, else origin/main)')
+      .option('--staged', 'lint what the next commit records: the staged (index) content of the files staged differently from HEAD, not the work tree')
+      .option('--from <ref>', 'with --to: only files changed between the merge base of <ref> and --to, and --to')
+      .option('--to <ref>', 'lint the documents as commit <ref> holds them (git objects, not the work tree); default HEAD when --from is given')
+      .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+      .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+      .option('--print-config <path>', 'print the class and rule settings that apply to a file')
+      .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW), for reproducible review-date checks'),
+
+  run(paths, flags, program) {
+    const mr = program.commands.find((command) => command.name() === mrCommand.name);
+    if (mr !== undefined && meansMergeRequest(paths, program, mr, process.env)) {
+      return mrCommand.run([], { config: flags.config, now: flags.now, report: flags.report, format: flags.format }, mr);
+    }
+    return runLint(paths, flags);
+  },
+};
+
+/**
+ * In a merge-request pipeline a bare `policylint` means `policylint mr`, so the CI job needs no
+ * extra word. Bare: no paths, and no option given that `mr` does not have (--changed, --output,
+ * --quiet… ask for a plain lint); the options both have pass on to `mr`.
+ */
+export function meansMergeRequest(paths: readonly string[], program: Command, mr: Command, env: NodeJS.ProcessEnv): boolean {
+  if (env.CI_PIPELINE_SOURCE !== 'merge_request_event' || paths.length > 0) return false;
+  const shared = new Set(mr.options.map((option) => option.attributeName()));
+  return program.options.every((option) => shared.has(option.attributeName()) || program.getOptionValueSource(option.attributeName()) !== 'cli');
+}
+
+async function runLint(patterns: string[], flags: LintFlags): Promise<number> {
   const cwd = process.cwd();
   const now = parseNow(flags.now);
   if (flags.printConfig) return printConfig(flags.printConfig, flags, cwd, now);
-  const format = parseFormat(flags.format);
-  const reports: ReportTarget[] = flags.report.map(parseReportTarget);
   const maxWarnings = flags.maxWarnings === undefined ? -1 : Number(flags.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new ConfigError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
   const progress = startProgress(process.stderr);
   let result: LintResult;
   try {
     const options: RunOptions = { cwd, configPath: flags.config, patterns, changedBase: flags.changed ? (flags.base ?? true) : undefined, now, onProgress: progress.update };
-    result = snapshotWanted(flags) ? await lintSnapshot(options, flags) : await lint(options);
+    result = snapshotWanted(flags) ? await lintSnapshot(options, flags) : await (await loadEngine()).lint(options);
   } finally {
     progress.stop();
   }
@@ -49,13 +91,13 @@ export async function runLint(patterns: string[], flags: LintFlags): Promise<num
   const warnings = result.findings.length - errors;
   const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
   const shown = flags.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
-  await writeReports(result, reports, { cwd });
+  await writeReports(result, flags.report, { cwd });
   // With --quiet, warnings past --max-warnings fail a run that shows no finding: stylish would then
   // say "no problems" just before exit code 1. Say nothing there; stderr says what failed.
-  const misleading = format === 'stylish' && shown.findings.length === 0 && tooManyWarnings;
+  const misleading = flags.format === 'stylish' && shown.findings.length === 0 && tooManyWarnings;
   // compact renders no findings as no bytes: an empty --output file rather than a false all-clear.
-  if (flags.output) await writeReports(shown, [{ format: misleading ? 'compact' : format, file: flags.output }], { cwd });
-  else if (!misleading) printReport(shown, format, { color: format === 'stylish' && useColor(process.stdout) });
+  if (flags.output) await writeReports(shown, [{ format: misleading ? 'compact' : flags.format, file: flags.output }], { cwd });
+  else if (!misleading) printReport(shown, flags.format);
   if (errors > 0) return EXIT.findings;
   if (tooManyWarnings) {
     const hidden = flags.quiet ? ', not shown because of --quiet' : '';
@@ -77,6 +119,7 @@ function snapshotWanted(flags: LintFlags): boolean {
 async function lintSnapshot(options: RunOptions, flags: LintFlags): Promise<LintResult> {
   if (flags.staged && (flags.from !== undefined || flags.to !== undefined)) throw new ConfigError('--staged lints the index; it cannot be combined with --from or --to');
   if (flags.changed || flags.base !== undefined) throw new ConfigError(`${flags.staged ? '--staged' : '--from/--to'} chooses the files itself; it cannot be combined with --changed or --base`);
+  const { lint } = await loadEngine();
   const snapshot: Snapshot = flags.staged ? await snapshotStaged(options.cwd) : await snapshotRange(options.cwd, flags.from, flags.to ?? 'HEAD');
   try {
     const realCwd = realpathSync.native(options.cwd);
@@ -109,25 +152,14 @@ function plural(count: number, noun: string): string {
 
 /** Shows which class selects a file and every rule's effective setting, like `eslint --print-config`. */
 async function printConfig(file: string, flags: LintFlags, cwd: string, now: Date): Promise<number> {
+  const [{ prepareRun }, { ruleSettingFor }] = await Promise.all([loadEngine(), import('../../engine/rules.js')]);
   const prepared = await prepareRun({ cwd, configPath: flags.config, patterns: [file], now });
   const doc = prepared.documents[0];
   const relative = path.relative(prepared.config.root, path.resolve(cwd, file)).split(path.sep).join('/');
-  const documentClass = doc ? prepared.config.classes.find((c) => c.name === doc.classes[0]) : undefined;
+  const documentClass = doc ? prepared.config.classes.find((c) => c.name === doc.documentClass) : undefined;
   const rulesFor = documentClass ? Object.fromEntries(Object.keys(documentClass.rules).sort().map((id) => [id, ruleSettingFor(prepared.config, doc!, id)])) : {};
   process.stdout.write(
     `${JSON.stringify({ path: relative, configFile: prepared.config.file ?? null, class: documentClass?.name ?? null, selected: doc !== undefined, rules: rulesFor }, null, 2)}\n`,
   );
-  return EXIT.ok;
-}
-
-/** Every rule, in registry order, then file-error (always on, no rule module); `format` is checked by the command line. */
-export function runRulesList(options: { format?: string }): number {
-  const summaries = [...rules.map(summarizeRule), FILE_ERROR_SUMMARY];
-  if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
-    return EXIT.ok;
-  }
-  const width = Math.max(...summaries.map((r) => r.id.length));
-  for (const rule of summaries) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(5)}  ${rule.description}\n${' '.repeat(width + 9)}${rule.docsUrl}\n`);
   return EXIT.ok;
 }

@@ -35,6 +35,9 @@ FROM ${BASE_IMAGE} AS runtime
 # base image's perl-base stays intact, and git-remote-https stays so `git fetch` works. The
 # filter is removed afterwards; a derived image that needs full perl must reinstall the
 # perl packages (apt-get install --reinstall perl-modules-5.36 libperl5.36).
+# apt's downloaded packages and lists go in this same layer (a later `rm` cannot shrink it),
+# by our own command: not every Debian base has the official images' docker-clean hook, and
+# without it /var/cache kept 96 MB of .deb files and package caches.
 RUN printf 'path-exclude %s\n' \
       '/usr/share/perl/*' '/usr/lib/*/perl/*' '/usr/share/gitweb/*' \
       '/usr/lib/git-core/git-daemon' '/usr/lib/git-core/git-http-backend' \
@@ -43,6 +46,7 @@ RUN printf 'path-exclude %s\n' \
       > /etc/dpkg/dpkg.cfg.d/policylint-slim-git \
  && apt-get update \
  && apt-get install -y --no-install-recommends git \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /etc/dpkg/dpkg.cfg.d/policylint-slim-git \
  && git config --system --add safe.directory '*' \
  && git --version
@@ -55,7 +59,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --no-update-notifier --loglevel=warn \
  && find node_modules -type f \( -name '*.ts' -o -name '*.[cm]ts' -o -name '*.map' \) -delete \
  && rm -rf /root/.npm /tmp/*
-COPY --from=build /app/dist ./dist
+# Only the bundle: the rest of dist/ is the compiled sources, tests and scripts it was built from.
+COPY --from=build /app/dist/bundle ./dist/bundle
 COPY --from=build /app/docs ./docs
 COPY --from=build /app/schema ./schema
 COPY bin ./bin

@@ -5,6 +5,7 @@ import { matchSection, patternMatches } from '../src/codeowners/parse.js';
 import type { CodeownersFile, CodeownersSection, SectionMatch } from '../src/codeowners/types.js';
 import { APPROVAL_MESSAGES } from '../src/approvals/messages.js';
 import { defineRule, type ProjectCheckContext } from '../src/engine/types.js';
+import { byPath, MARKDOWN_FILE } from '../src/util/paths.js';
 
 const options = z.strictObject({
   section: z
@@ -50,14 +51,18 @@ interface Where {
   inScope(...paths: string[]): boolean;
 }
 
-const MARKDOWN = /\.(?:md|markdown)$/i;
-
 function label(sections: readonly CodeownersSection[]): string {
   return sections.map((section) => `${section.optional ? '^' : ''}[${section.name}]`).join(' or ');
 }
 
 /** Why a document's matches do not make a code owner approve it. */
-function reportMissingApproval(ctx: Context, doc: Context['documents'][number], file: CodeownersFile, sections: CodeownersSection[], matches: SectionMatch[]): void {
+function reportMissingApproval(
+  ctx: Context,
+  doc: Context['documents'][number],
+  file: CodeownersFile,
+  sections: CodeownersSection[],
+  matches: SectionMatch[],
+): void {
   const at = { line: doc.titleLine, path: doc.path };
   const match = matches[0];
   if (!match) {
@@ -71,10 +76,18 @@ function reportMissingApproval(ctx: Context, doc: Context['documents'][number], 
   }
   const entry = `${file.path}:${match.entry.line} (${match.entry.pattern} in ${label([match.section])})`;
   if (match.section.optional) {
-    ctx.report({ ...at, messageId: 'optionalOnly', details: `Owned by ${entry}. Entries in an optional section (^[...]) never require approval: add the document to a required section.` });
+    ctx.report({
+      ...at,
+      messageId: 'optionalOnly',
+      details: `Owned by ${entry}. Entries in an optional section (^[...]) never require approval: add the document to a required section.`,
+    });
     return;
   }
-  ctx.report({ ...at, messageId: 'noValidOwner', details: `Owned by ${entry}, whose owners are all malformed: GitLab approves such a rule automatically. Fix the owners.` });
+  ctx.report({
+    ...at,
+    messageId: 'noValidOwner',
+    details: `Owned by ${entry}, whose owners are all malformed: GitLab approves such a rule automatically. Fix the owners.`,
+  });
 }
 
 function reportProblems(ctx: Context, file: CodeownersFile, where: Where): void {
@@ -121,7 +134,7 @@ function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: r
 async function checkUncontrolledFiles(ctx: Context, sections: CodeownersSection[], files: readonly string[], where: Where): Promise<void> {
   const linted = new Set(ctx.documents.map((doc) => doc.path));
   for (const path of files) {
-    if (!MARKDOWN.test(path) || linted.has(path) || !where.inScope(path)) continue;
+    if (!MARKDOWN_FILE.test(path) || linted.has(path) || !where.inScope(path)) continue;
     // A run may lint only some documents (--changed, a merge request): ask the engine whether the others are controlled.
     if (!sections.some((section) => matchSection(section, where.inRepository(path)))) continue;
     if ((await ctx.project.documentClassOf(path)) === ctx.documentClass) continue;
@@ -152,7 +165,7 @@ export default defineRule({
   },
   async checkProject(ctx) {
     const file = await ctx.project.codeowners();
-    const [firstDoc] = [...ctx.documents].sort((a, b) => a.path.localeCompare(b.path));
+    const [firstDoc] = [...ctx.documents].sort(byPath);
     if (!file) {
       if (ctx.options.requireEntry && firstDoc) {
         ctx.report({

@@ -74,7 +74,13 @@ export default defineRule({
     }
     if (!ctx.options.reportUnused) return;
     for (const directive of outcome.unused) {
-      ctx.report({ line: directive.line, column: directive.column, messageId: 'unused', data: { directive: written(directive) }, details: 'Nothing on the lines it covers is reported any more; remove the comment.' });
+      ctx.report({
+        line: directive.line,
+        column: directive.column,
+        messageId: 'unused',
+        data: { directive: written(directive) },
+        details: 'Nothing on the lines it covers is reported any more; remove the comment.',
+      });
     }
   },
 });

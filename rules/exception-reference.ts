@@ -1,10 +1,11 @@
-import type { Nodes, Paragraph, Root } from 'mdast';
+import type { Paragraph, Root } from 'mdast';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext } from '../src/engine/types.js';
 import { containsTarget, normalizeTarget } from '../src/links/target.js';
 import { matchesAny, type Pattern, patternSchema, plainText } from '../src/model/match.js';
 import { normalizeHeading } from '../src/model/parse.js';
 import type { DocumentModel, Link, Point, Section } from '../src/model/types.js';
+import { SKIP_CHILDREN, walkTree } from '../src/model/walk.js';
 import { missingSections, type RequiredSectionsOptions } from './required-sections.js';
 
 /**
@@ -61,7 +62,9 @@ const options = z.strictObject({
   grantPatterns: z
     .array(patternSchema(plainText.substring))
     .prefault(DEFAULT_GRANT_PATTERNS)
-    .describe('Sentences outside the Exceptions section that grant a specific exception: plain text occurs in the sentence, ignoring case; `/regex/flags` is tested against the sentence.'),
+    .describe(
+      'Sentences outside the Exceptions section that grant a specific exception: plain text occurs in the sentence, ignoring case; `/regex/flags` is tested against the sentence.',
+    ),
   trackedExceptionPatterns: z
     .array(patternSchema(plainText.substring))
     .min(1)
@@ -72,6 +75,7 @@ const options = z.strictObject({
 });
 
 type Options = z.output<typeof options>;
+export type ExceptionReferenceOptions = Options;
 type MessageId = keyof typeof messages;
 type Context = DocumentCheckContext<Options, MessageId>;
 
@@ -130,7 +134,8 @@ function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Co
   for (const section of sections) {
     const links = doc.links.filter((link) => withinSection(link.line, section));
     if (links.some((link) => matchesAny(options.targets, normalizeTarget(link.url)))) continue;
-    const found = links.length === 0 ? 'The section has no links' : `The section's ${links.length === 1 ? 'link points' : `${links.length} links point`} elsewhere`;
+    const found =
+      links.length === 0 ? 'The section has no links' : `The section's ${links.length === 1 ? 'link points' : `${links.length} links point`} elsewhere`;
     ctx.report({
       messageId: 'noProcessLink',
       data: { heading: section.text },
@@ -171,17 +176,14 @@ function newlineOffsets(text: string): number[] {
 function sentencesOf(paragraph: Paragraph): Sentence[] {
   let text = '';
   const runs: Array<{ offset: number; start: Point }> = [];
-  const stack: Nodes[] = [paragraph];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  walkTree(paragraph, (node) => {
     if (node.type === 'text' && node.position) {
       runs.push({ offset: text.length, start: node.position.start });
       text += node.value;
     } else if (node.type === 'inlineCode' || node.type === 'break') {
       text += ' ';
     }
-    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-  }
+  });
   const runOffsets = runs.map((run) => run.offset);
   let newlines: number[] | undefined;
   // Binary searches, not a scan of the runs and the text before the offset: every reported sentence is located.
@@ -200,12 +202,11 @@ function sentencesOf(paragraph: Paragraph): Sentence[] {
 
 function paragraphsOf(tree: Root): Paragraph[] {
   const paragraphs: Paragraph[] = [];
-  const stack: Nodes[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'paragraph') paragraphs.push(node);
-    else if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-  }
+  walkTree(tree, (node) => {
+    if (node.type !== 'paragraph') return;
+    paragraphs.push(node);
+    return SKIP_CHILDREN; // a paragraph holds no paragraph
+  });
   return paragraphs;
 }
 
@@ -250,6 +251,36 @@ function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Cont
   }
 }
 
+/** Every match of the patterns in the text: a regular expression's matches, or a plain text once when it occurs. */
+function matchesOf(patterns: readonly Pattern[], text: string): string[] {
+  return patterns.flatMap((pattern) => {
+    if (pattern.regex) return [...text.matchAll(new RegExp(pattern.regex.source, `${pattern.regex.flags}g`))].map((match) => match[0]);
+    return pattern.test(text) ? [pattern.source] : [];
+  });
+}
+
+function exceptionSectionsOf(doc: DocumentModel, options: Options): Section[] {
+  return doc.sections.filter((section) => options.levels.includes(section.level) && matchesAny(options.section, section.normalized));
+}
+
+/**
+ * The tracked exceptions a document cites, as `trackedExceptionPatterns` match them, in its
+ * Exceptions sections and in the paragraphs elsewhere that grant an exception; each distinct text
+ * once (`#214` and its issue URL are two). The register counts them.
+ */
+export function citedExceptions(doc: DocumentModel, options: Options): string[] {
+  const sections = exceptionSectionsOf(doc, options);
+  const referenceLinksOn = referenceLinksFinder(doc);
+  const cited = new Set<string>();
+  for (const paragraph of paragraphsOf(doc.tree)) {
+    const line = paragraph.position?.start.line ?? 0;
+    const inSection = sections.some((section) => withinSection(line, section));
+    if (!inSection && !sentencesOf(paragraph).some((sentence) => matchesAny(options.grantPatterns, sentence.text))) continue;
+    for (const reference of matchesOf(options.trackedExceptionPatterns, citableText(doc, paragraph, referenceLinksOn))) cited.add(reference);
+  }
+  return [...cited];
+}
+
 export default defineRule({
   meta: {
     id: 'exception-reference',
@@ -259,7 +290,7 @@ export default defineRule({
     messages,
   },
   check(doc, ctx) {
-    const sections = doc.sections.filter((section) => ctx.options.levels.includes(section.level) && matchesAny(ctx.options.section, section.normalized));
+    const sections = exceptionSectionsOf(doc, ctx.options);
     checkExceptionSections(doc, sections, ctx);
     checkGrants(doc, sections, ctx);
   },

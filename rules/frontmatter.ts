@@ -71,7 +71,11 @@ function problemsOf(key: string, value: unknown, spec: FieldSpec): Problem[] {
   }
   const problems: Problem[] = [];
   if (spec.enum && !spec.enum.includes(value as never)) {
-    problems.push({ messageId: 'notAllowed', data: { key, found: describeValue(value) }, details: `Allowed values: ${spec.enum.map((allowed) => JSON.stringify(allowed)).join(', ')}.` });
+    problems.push({
+      messageId: 'notAllowed',
+      data: { key, found: describeValue(value) },
+      details: `Allowed values: ${spec.enum.map((allowed) => JSON.stringify(allowed)).join(', ')}.`,
+    });
   }
   if (spec.pattern && typeof value === 'string' && !spec.pattern.test(value)) {
     problems.push({ messageId: 'noMatch', data: { key, found: JSON.stringify(value), pattern: spec.pattern.source } });

@@ -10,7 +10,8 @@ import { defineRule } from '../src/engine/types.js';
 export default defineRule({
   meta: {
     id: 'governance-files',
-    description: 'In a merge request, changes to the policylint config, CODEOWNERS and other governance files need their code owners\' approval, and a changed config must be valid',
+    description:
+      "In a merge request, changes to the policylint config, CODEOWNERS and other governance files need their code owners' approval, and a changed config must be valid",
     defaultSeverity: 'error',
     options: z.strictObject({}),
     messages: {

@@ -9,7 +9,8 @@ import { defineRule } from '../src/engine/types.js';
 export default defineRule({
   meta: {
     id: 'owner-approval',
-    description: 'In a merge request, every changed controlled document has the approvals its CODEOWNERS sections (target branch) require, from eligible owners other than the author, given after the last change',
+    description:
+      'In a merge request, every changed controlled document has the approvals its CODEOWNERS sections (target branch) require, from eligible owners other than the author, given after the last change',
     defaultSeverity: 'error',
     options: z.strictObject({}),
     messages: APPROVAL_MESSAGES.document,

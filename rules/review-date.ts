@@ -3,6 +3,8 @@ import { defineRule, type ProjectCheckContext } from '../src/engine/types.js';
 import { patternSchema, plainText } from '../src/model/match.js';
 import { DATE_FORMATS, formatDay } from '../src/reviews/dates.js';
 import { type DocumentReview, type ReviewProblemKind, reviewDocuments } from '../src/reviews/status.js';
+import { byPath } from '../src/util/paths.js';
+import { plural } from '../src/util/text.js';
 
 const dateField = z.union([
   z.string().min(1),
@@ -53,8 +55,6 @@ type Context = ProjectCheckContext<Options, keyof typeof messages>;
 /** Problems caused by the checkout, not by any document: reported once, on the first affected document. */
 const ENVIRONMENT_PROBLEMS: ReadonlySet<ReviewProblemKind> = new Set(['shallowClone', 'notAGitRepository']);
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-
 /** When it was reviewed, and what to do. */
 function reviewDetails(review: DocumentReview): string {
   const record = review.source === 'frontmatter' ? 'update the review date in the front matter' : 'merge a change to it';
@@ -83,7 +83,7 @@ export default defineRule({
     messages,
   },
   async checkProject(ctx) {
-    const documents = [...ctx.documents].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const documents = [...ctx.documents].sort(byPath);
     const reviews = await reviewDocuments(
       ctx.project,
       documents.map((doc) => ({ doc, options: ctx.options })),
@@ -96,10 +96,21 @@ export default defineRule({
         if (ENVIRONMENT_PROBLEMS.has(review.problem.kind)) environment.push({ path: doc.path, review });
         else ctx.report({ ...at, messageId: review.problem.kind, data: review.problem.data, details: review.problem.details });
       } else if (review.status === 'overdue') {
-        ctx.report({ ...at, messageId: 'overdue', data: { late: plural(-review.daysLeft!, 'day'), due: formatDay(review.due!) }, details: reviewDetails(review) });
+        ctx.report({
+          ...at,
+          messageId: 'overdue',
+          data: { late: plural(-review.daysLeft!, 'day'), due: formatDay(review.due!) },
+          details: reviewDetails(review),
+        });
       } else if (review.status === 'due-soon') {
         const when = review.daysLeft === 0 ? 'today' : `in ${plural(review.daysLeft!, 'day')}`;
-        ctx.report({ ...at, messageId: 'dueSoon', data: { when, due: formatDay(review.due!) }, details: reviewDetails(review), severity: ctx.options.dueSoonSeverity });
+        ctx.report({
+          ...at,
+          messageId: 'dueSoon',
+          data: { when, due: formatDay(review.due!) },
+          details: reviewDetails(review),
+          severity: ctx.options.dueSoonSeverity,
+        });
       }
     });
     reportEnvironmentProblems(ctx, environment);

@@ -60,7 +60,16 @@ env: POLICYLINT_BENCH_CORPUS (tarball or directory with content/), POLICYLINT_BE
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { runs: 3, markdownlintRuns: 1, check: false, nodeOptions: [], excludeRules: DEFAULT_EXCLUDED_RULES, only: undefined, json: undefined, keepOutput: false };
+  const options: Options = {
+    runs: 3,
+    markdownlintRuns: 1,
+    check: false,
+    nodeOptions: [],
+    excludeRules: DEFAULT_EXCLUDED_RULES,
+    only: undefined,
+    json: undefined,
+    keepOutput: false,
+  };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -112,7 +121,7 @@ function parseArgs(argv: string[]): Options {
         break;
       case '-h':
       case '--help':
-        usage();
+        return usage();
       default:
         throw new Error(`unknown option ${arg} (see --help)`);
     }
@@ -176,9 +185,18 @@ function makeRepository(dir: string): void {
   }
   rmSync(path.join(dir, '.git'), { recursive: true, force: true });
   const date = '2026-08-01T12:00:00Z';
-  const env = { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  };
   try {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     git('init', '-q');
     git('add', '-A', 'content', ...(existsSync(path.join(dir, '.gitlab')) ? ['.gitlab'] : []));
     git('commit', '-q', '-m', 'handbook-ja corpus');
@@ -189,7 +207,10 @@ function makeRepository(dir: string): void {
 
 /** The GitLab Handbook's own markdownlint-cli2 config; its output formatters are swapped for the default one when they are not installed. */
 function markdownlintConfig(): { text: string; note: string | undefined } {
-  const candidates = [path.join(sharedCorpus, 'gitlab-handbook', '.markdownlint-cli2.jsonc'), path.join(repoRoot, 'scripts', 'bench', 'gitlab-handbook.markdownlint-cli2.jsonc')];
+  const candidates = [
+    path.join(sharedCorpus, 'gitlab-handbook', '.markdownlint-cli2.jsonc'),
+    path.join(repoRoot, 'scripts', 'bench', 'gitlab-handbook.markdownlint-cli2.jsonc'),
+  ];
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new Error(`no markdownlint-cli2 config found (looked at ${candidates.join(', ')})`);
   const text = readFileSync(file, 'utf8');
@@ -205,7 +226,10 @@ function markdownlintConfig(): { text: string; note: string | undefined } {
 function everythingConfig(excluded: readonly string[]): { config: object; ruleIds: string[] } {
   const presetRules = (gitlabHandbook.classes?.['controlled-document']?.rules ?? {}) as Record<string, unknown>;
   // Always-on rules are not configured per class.
-  const ruleIds = rules.filter((rule) => !rule.meta.alwaysOn).map((rule) => rule.meta.id).filter((id) => !excluded.includes(id));
+  const ruleIds = rules
+    .filter((rule) => !rule.meta.alwaysOn)
+    .map((rule) => rule.meta.id)
+    .filter((id) => !excluded.includes(id));
   const classRules = Object.fromEntries(ruleIds.map((id) => [id, presetRules[id] ?? 'error']));
   // The preset's top-level settings (include, exclude, ...), with one class of its own.
   const { classes: _classes, ...topLevel } = gitlabHandbook;
@@ -358,9 +382,30 @@ async function main(): Promise<number> {
   const bareFiles = (stdout: string) => String((JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { files?: number }).files ?? '?');
   let discovered = '?';
   const allTools: Tool[] = [
-    { key: 'bare', label: 'bare parse (unified + remark-parse + remark-frontmatter)', command: [...node, path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content'], okExitCodes: [0], runs: options.runs, files: bareFiles },
-    { key: 'preset', label: 'policylint, gitlab-handbook preset', command: [...policylint, '--config', '.policylint.yml', ...now], okExitCodes: [0, 1], runs: options.runs, files: () => discovered },
-    { key: 'all', label: `policylint, every page (${everything.ruleIds.join(', ')})`, command: [...policylint, '--config', 'policylint-all.yml', ...now], okExitCodes: [0, 1], runs: options.runs, files: () => discovered },
+    {
+      key: 'bare',
+      label: 'bare parse (unified + remark-parse + remark-frontmatter)',
+      command: [...node, path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content'],
+      okExitCodes: [0],
+      runs: options.runs,
+      files: bareFiles,
+    },
+    {
+      key: 'preset',
+      label: 'policylint, gitlab-handbook preset',
+      command: [...policylint, '--config', '.policylint.yml', ...now],
+      okExitCodes: [0, 1],
+      runs: options.runs,
+      files: () => discovered,
+    },
+    {
+      key: 'all',
+      label: `policylint, every page (${everything.ruleIds.join(', ')})`,
+      command: [...policylint, '--config', 'policylint-all.yml', ...now],
+      okExitCodes: [0, 1],
+      runs: options.runs,
+      files: () => discovered,
+    },
     {
       key: 'markdownlint',
       label: 'markdownlint-cli2 0.18.1, handbook config',
@@ -374,9 +419,16 @@ async function main(): Promise<number> {
 
   const useGnuTime = gnuTimeWorks();
   log(`corpus ${cwd} (from ${corpus.source})`);
-  log(`measuring with ${useGnuTime ? GNU_TIME : 'a resource-usage preload'}; ${machine()}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `measuring with ${useGnuTime ? GNU_TIME : 'a resource-usage preload'}; ${machine()}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   // Warm the page cache and count what policylint will consider (same discovery as the bare parse).
-  execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content', '--read-only'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+  execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'scripts', 'bench', 'bare-parse.js'), 'content', '--read-only'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
     .toString()
     .replace(/"files":(\d+)/, (_, n: string) => (discovered = n));
 
@@ -396,7 +448,9 @@ async function main(): Promise<number> {
       }
       samples.get(tool.key)!.push(sample);
       files.set(tool.key, tool.files(sample.stdout, sample.stderr));
-      log(`round ${round + 1}/${rounds} ${tool.key}: ${seconds(sample.wallMs)} wall, ${seconds(sample.cpuMs)} CPU, ${mib(sample.peakRssKb)} peak RSS, exit ${sample.exitCode}`);
+      log(
+        `round ${round + 1}/${rounds} ${tool.key}: ${seconds(sample.wallMs)} wall, ${seconds(sample.cpuMs)} CPU, ${mib(sample.peakRssKb)} peak RSS, exit ${sample.exitCode}`,
+      );
     }
   }
 
@@ -415,7 +469,10 @@ async function main(): Promise<number> {
   });
   const bare = summary.find((s) => s.key === 'bare');
   const ratios = new Map(
-    summary.map((s) => [s.key, bare ? { wall: pairedRatio(s.samples, bare.samples, (x) => x.wallMs), cpu: pairedRatio(s.samples, bare.samples, (x) => x.cpuMs) } : undefined]),
+    summary.map((s) => [
+      s.key,
+      bare ? { wall: pairedRatio(s.samples, bare.samples, (x) => x.wallMs), cpu: pairedRatio(s.samples, bare.samples, (x) => x.cpuMs) } : undefined,
+    ]),
   );
   const rows = summary.map((s) => {
     const r = ratios.get(s.key);
@@ -433,7 +490,8 @@ async function main(): Promise<number> {
   if (preset) targets.push({ name: 'preset run under 1.5 s wall', ok: preset.wallMs < 1500, detail: seconds(preset.wallMs) });
   const allRatio = ratios.get('all')?.wall ?? NaN;
   if (all && bare) targets.push({ name: 'every-page run at most 1.15× the bare parse (wall, paired)', ok: allRatio <= 1.15, detail: times(allRatio) });
-  if (all) targets.push({ name: 'every-page run peak RSS under 300 MB', ok: all.peakRssKb * 1024 < 300e6, detail: `${((all.peakRssKb * 1024) / 1e6).toFixed(0)} MB` });
+  if (all)
+    targets.push({ name: 'every-page run peak RSS under 300 MB', ok: all.peakRssKb * 1024 < 300e6, detail: `${((all.peakRssKb * 1024) / 1e6).toFixed(0)} MB` });
 
   const argsShown = process.argv.slice(2).join(' ');
   process.stdout.write(
@@ -441,7 +499,9 @@ async function main(): Promise<number> {
       '',
       table,
       '',
-      `Machine: ${machine()}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+      `Machine: ${machine()}; load average at the end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}.`,
       `Corpus: ${discovered} Markdown pages under content/ of the Japanese GitLab Handbook (${path.basename(corpus.source)}).`,
       `Measured with ${useGnuTime ? 'GNU time (CPU = user+sys, peak = max RSS)' : 'process.resourceUsage() in each child'}; wall from spawn to exit.`,
       ...(options.nodeOptions.length ? [`Node flags for every child: ${options.nodeOptions.join(' ')}`] : []),

@@ -45,7 +45,15 @@ function facts(overrides: Partial<ApprovalFacts> = {}, groups: Record<string, Me
   };
 }
 
-const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 2, classes: ['controlled-document'], detail: undefined, ...extra });
+const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({
+  kind: 'document',
+  path,
+  ownerPaths: [path],
+  line: 2,
+  classes: ['controlled-document'],
+  detail: undefined,
+  ...extra,
+});
 const policy = { committersMayApprove: false };
 const judge = (subject: ApprovalSubject, evidence: ApprovalEvidence) => judgeSubject(subject, CODEOWNERS, evidence, policy, ['.policylint.yml']);
 const approval = (userId: number, username: string, approvedAt = AFTER) => ({ userId, username, approvedAt });
@@ -58,12 +66,15 @@ describe('judgeSubject', () => {
   });
 
   it('never counts the author, committers, stale approvals or ineligible members, and says why', () => {
-    const evidence = facts({
-      author: { id: 2, username: 'alice' },
-      committerIds: new Set([3]),
-      approvals: [approval(2, 'alice'), approval(3, 'bob'), approval(4, 'carol', BEFORE), approval(5, 'dave'), approval(6, 'erin')],
-      ineligible: new Map([[5, 'project role below Developer']]),
-    }, { '@@maintainer:3': 'yes', '@acme/security:4': 'yes', '@acme/security:5': 'yes' });
+    const evidence = facts(
+      {
+        author: { id: 2, username: 'alice' },
+        committerIds: new Set([3]),
+        approvals: [approval(2, 'alice'), approval(3, 'bob'), approval(4, 'carol', BEFORE), approval(5, 'dave'), approval(6, 'erin')],
+        ineligible: new Map([[5, 'project role below Developer']]),
+      },
+      { '@@maintainer:3': 'yes', '@acme/security:4': 'yes', '@acme/security:5': 'yes' },
+    );
     const verdict = judge(document('content/security/access.md'), evidence);
     expect(verdict.status).toBe('missing');
     expect(Object.fromEntries(verdict.requirements[0]!.approvers.map((a) => [a.username, a.why]))).toEqual({
@@ -86,7 +97,10 @@ describe('judgeSubject', () => {
     const one = facts({ approvals: [approval(7, 'lawyer1'), approval(2, 'alice')] });
     expect(judge(privacy, one).status).toBe('missing');
     // Renamed from privacy.md into a path [Legal] does not own: Legal must still approve.
-    const renamed = document('content/security/access.md', { ownerPaths: ['content/security/privacy.md', 'content/security/access.md'], detail: 'renamed from content/security/privacy.md' });
+    const renamed = document('content/security/access.md', {
+      ownerPaths: ['content/security/privacy.md', 'content/security/access.md'],
+      detail: 'renamed from content/security/privacy.md',
+    });
     const verdict = judge(renamed, one);
     expect(verdict.requirements.map((r) => [r.section, r.counted, r.needed])).toEqual([
       ['Controlled Documents', 1, 1],
@@ -97,15 +111,27 @@ describe('judgeSubject', () => {
   it('fails closed: without evidence, or when a group could not be read, the change is not verified', () => {
     const unverified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
     expect(unverified.status).toBe('not-verified');
-    const group = judge(document('content/security/access.md'), facts({ approvals: [approval(4, 'carol')] }, { '@acme/security:4': { unverified: '@acme/security is not a group the token can see' } }));
+    const group = judge(
+      document('content/security/access.md'),
+      facts({ approvals: [approval(4, 'carol')] }, { '@acme/security:4': { unverified: '@acme/security is not a group the token can see' } }),
+    );
     expect(group.status).toBe('not-verified');
     expect(group.requirements[0]!.unverified).toEqual(['@acme/security is not a group the token can see']);
     // An approval whose time GitLab did not give cannot be told fresh from stale.
-    expect(judge(document('content/security/access.md'), facts({ approvals: [{ userId: 2, username: 'alice', approvedAt: undefined }] })).status).toBe('not-verified');
+    expect(judge(document('content/security/access.md'), facts({ approvals: [{ userId: 2, username: 'alice', approvedAt: undefined }] })).status).toBe(
+      'not-verified',
+    );
   });
 
   it('lets the owners of the config decide for governance files and leaving documents nobody owns', () => {
-    const leaving: ApprovalSubject = { kind: 'leaves', path: 'content/other/x.md', ownerPaths: ['content/other/x.md'], line: 1, classes: ['controlled-document'], detail: 'deleted' };
+    const leaving: ApprovalSubject = {
+      kind: 'leaves',
+      path: 'content/other/x.md',
+      ownerPaths: ['content/other/x.md'],
+      line: 1,
+      classes: ['controlled-document'],
+      detail: 'deleted',
+    };
     const verdict = judge(leaving, facts({ approvals: [approval(9, 'governor')], lastChangedAt: new Map([['content/other/x.md', T0]]) }));
     expect(verdict).toMatchObject({ ownersOfConfig: true, status: 'approved' });
     // With no owner for the config either, nobody can approve: that is a finding, never a pass.
@@ -122,14 +148,20 @@ describe('approvalFindings', () => {
   it('reports each kind under its rule, and lowers only unverified approvals when configured', () => {
     const missing = judge(document('content/security/access.md'), facts());
     const notVerified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
-    const governance = judge({ kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, classes: [], detail: undefined }, facts());
+    const governance = judge(
+      { kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, classes: [], detail: undefined },
+      facts(),
+    );
     const findings = approvalFindings([missing, notVerified, governance], config, '.policylint.yml');
     expect(findings.map((f) => [f.ruleId, f.severity, f.messageId, f.identity])).toEqual([
       ['owner-approval', 'error', 'approvalMissing', 'approvalMissing\0change=content/security/access.md\0section=Controlled Documents'],
       ['owner-approval', 'error', 'notVerified', 'notVerified\0change=content/security/access.md'],
       ['governance-files', 'error', 'approvalMissing', 'approvalMissing\0change=.policylint.yml\0section=Policy'],
     ]);
-    expect(findings[1]).toMatchObject({ message: 'Code-owner approval of content/security/access.md was not verified: there is no GitLab token', details: 'Add one.' });
+    expect(findings[1]).toMatchObject({
+      message: 'Code-owner approval of content/security/access.md was not verified: there is no GitLab token',
+      details: 'Add one.',
+    });
     expect(findings[2]!.message).toContain('.policylint.yml changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy]');
     const lenient = loadConfigText('{ extends: gitlab-handbook, mergeRequest: { unverifiedApprovals: warn } }', '<config>', '/repo');
     expect(approvalFindings([missing, notVerified], lenient, '.policylint.yml').map((f) => f.severity)).toEqual(['error', 'warn']);
@@ -137,7 +169,12 @@ describe('approvalFindings', () => {
 });
 
 describe('approvalSubjects', () => {
-  const classes: Record<string, string> = { 'content/security/access.md': 'controlled-document', 'content/security/old.md': 'controlled-document', 'content/security/flag.md': 'controlled-document', 'content/security/gone.md': 'controlled-document' };
+  const classes: Record<string, string> = {
+    'content/security/access.md': 'controlled-document',
+    'content/security/old.md': 'controlled-document',
+    'content/security/flag.md': 'controlled-document',
+    'content/security/gone.md': 'controlled-document',
+  };
   const headClasses: Record<string, string> = { 'content/security/access.md': 'controlled-document', 'content/security/new.md': 'controlled-document' };
   const subjects = (changes: FileChange[]) =>
     approvalSubjects({
@@ -166,10 +203,20 @@ describe('approvalSubjects', () => {
       ['governance', '.gitlab-ci.yml', '.gitlab-ci.yml', undefined],
       ['governance', '.gitlab/CODEOWNERS', '.gitlab/CODEOWNERS', undefined],
       ['document', 'content/security/access.md', 'content/security/access.md', undefined],
-      ['leaves', 'content/security/flag.md', 'content/security/flag.md', 'no longer selected as a controlled document: its front matter or text no longer matches'],
+      [
+        'leaves',
+        'content/security/flag.md',
+        'content/security/flag.md',
+        'no longer selected as a controlled document: its front matter or text no longer matches',
+      ],
       ['leaves', 'content/security/gone.md', 'content/security/gone.md', 'deleted'],
       ['document', 'content/security/new.md', 'content/x/new.md content/security/new.md', 'renamed from content/x/new.md'],
-      ['leaves', 'content/security/old.markdown', 'content/security/old.md content/security/old.markdown', 'renamed to content/security/old.markdown, which the policy does not select'],
+      [
+        'leaves',
+        'content/security/old.markdown',
+        'content/security/old.md content/security/old.markdown',
+        'renamed to content/security/old.markdown, which the policy does not select',
+      ],
     ]);
   });
 });

@@ -9,7 +9,6 @@ import type { JsonFinding } from '../src/reporters/json.js';
 // One repository holding a good controlled document with known findings beside every kind of broken
 // file a real handbook can contain; the real CLI must report them all in one run, each by name.
 
-
 /** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
 const NEEDS_MORE_THAN_THE_DOCUMENT = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
 
@@ -73,7 +72,11 @@ const FILES: Record<string, string | Buffer> = {
   'content/tabs.md': '---\ntitle: Tabs\ncontrolled_document: true\nowners:\n\t- alice\n---\n\n## Purpose\n',
   'content/alias-bomb.md': ALIAS_BOMB,
   // Latin-1 "é" on line 8.
-  'content/latin1.md': Buffer.concat([Buffer.from('---\ntitle: Latin\ncontrolled_document: true\n---\n\n## Purpose\n\nCaf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+  'content/latin1.md': Buffer.concat([
+    Buffer.from('---\ntitle: Latin\ncontrolled_document: true\n---\n\n## Purpose\n\nCaf'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n'),
+  ]),
   'content/binary.md': Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]),
   // Over the default maxFileBytes of 10 MiB.
   'content/huge.md': `${HEADER}${'a'.repeat(11 * 1024 * 1024)}\n`,
@@ -159,7 +162,9 @@ describe('broken files beside a good one', () => {
     // Each is `Front matter cannot be read`, with the reason as its details.
     const frontmatter = (file: string) => findings.filter((f) => f.path === file && f.ruleId === 'frontmatter').map((f) => [f.line, f.messageId, f.details]);
     expect(frontmatter('content/invalid-yaml.md')).toEqual([[5, 'unreadable', expect.stringMatching(/^Invalid YAML in front matter: .*\]/)]]);
-    expect(frontmatter('content/unterminated.md')).toEqual([[1, 'unreadable', 'Front matter is not terminated: add a closing `---` line after the YAML block']]);
+    expect(frontmatter('content/unterminated.md')).toEqual([
+      [1, 'unreadable', 'Front matter is not terminated: add a closing `---` line after the YAML block'],
+    ]);
     expect(frontmatter('content/tabs.md')).toEqual([[5, 'unreadable', 'Invalid YAML in front matter: Tabs are not allowed as indentation']]);
     expect(frontmatter('content/alias-bomb.md')).toEqual([[2, 'unreadable', expect.stringMatching(/^Front matter rejected: Excessive alias count/)]]);
   });

@@ -25,7 +25,7 @@ ${OFF.map((id) => `      ${id}: "off"\n`).join('')}${extraRules}`;
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** Rule docs as this version published them (src/engine/findings.ts `docsUrl`). */
-const DOCS = `https://gitlab.com/policylint/policylint/-/blob/v${VERSION}/docs/rules/`;
+const DOCS = `https://gitlab.com/policylint/policylint/-/blob/${VERSION}/docs/rules/`;
 const ANSI = /\u001b\[\d+m/;
 
 /** Missing its Scope section: one required-sections error at the title, line 2. */
@@ -45,7 +45,6 @@ function basicRepo(): string {
     'content/sub/other.md': withoutScope('Other'),
   });
 }
-
 
 function where(findings: readonly JsonFinding[]): string[] {
   return findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.severity} ${f.ruleId}`);
@@ -80,7 +79,19 @@ describe('exit codes and lint output', () => {
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     expect(findings).toHaveLength(2);
     expect(Object.keys(findings[0]!)).toEqual([
-      'ruleId', 'messageId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'details', 'fingerprint', 'documentTitle', 'docsUrl',
+      'ruleId',
+      'messageId',
+      'severity',
+      'path',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'details',
+      'fingerprint',
+      'documentTitle',
+      'docsUrl',
     ]);
     expect(findings[0]).toEqual({
       ruleId: 'required-sections',
@@ -134,9 +145,7 @@ describe('exit codes and lint output', () => {
   });
 
   it('writes compact: one repository-relative line per finding and nothing else, also as a --report', () => {
-    const expected =
-      `content/broken.md:2:1 error required-sections ${MISSING_SCOPE}\n` +
-      `content/sub/other.md:2:1 error required-sections ${MISSING_SCOPE}\n`;
+    const expected = `content/broken.md:2:1 error required-sections ${MISSING_SCOPE}\n` + `content/sub/other.md:2:1 error required-sections ${MISSING_SCOPE}\n`;
     const result = runCli(['--format', 'compact', '--report', 'compact=reports/compact.txt'], { cwd: root });
     expect(result).toEqual({ code: 1, stdout: expected, stderr: '' });
     expect(readFileSync(path.join(root, 'reports/compact.txt'), 'utf8')).toBe(expected);
@@ -147,7 +156,7 @@ describe('exit codes and lint output', () => {
     expect(runCli(['--format', 'compact', 'content/clean.md'], { cwd: root })).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it('lists only the rules that ran in a plain lint\'s JUnit and SARIF: never the merge-request-only ones', () => {
+  it("lists only the rules that ran in a plain lint's JUnit and SARIF: never the merge-request-only ones", () => {
     const mergeRequestOnly = rules.filter((rule) => rule.meta.mergeRequestOnly).map((rule) => rule.meta.id);
     expect(mergeRequestOnly).toEqual(expect.arrayContaining(['owner-approval', 'governance-files']));
     const junit = runCli(['--format', 'junit'], { cwd: root });
@@ -196,7 +205,7 @@ describe('exit codes and lint output', () => {
     expect(outputs[1]).toEqual(outputs[0]);
   });
 
-  it('wraps stylish details to the terminal\'s width, 80 columns when stdout is not a terminal', () => {
+  it("wraps stylish details to the terminal's width, 80 columns when stdout is not a terminal", () => {
     const tty = (columns: number | undefined) => ({ isTTY: true, columns }) as NodeJS.WriteStream;
     const pipe = { isTTY: false, columns: undefined } as unknown as NodeJS.WriteStream;
     expect(stdoutTerminal('stylish', tty(132)).width).toBe(132);
@@ -253,7 +262,8 @@ describe('configuration and usage errors exit 2 with a message naming the proble
 
   it('names the file, line and key path of an unknown key and of a wrong type', () => {
     const { stderr } = fails({
-      '.policylint.yml': 'extends: gitlab-handbook\ncolour: true\nclasses:\n  controlled-document:\n    rules:\n      required-sections: 5\n      required-sectons: error\n',
+      '.policylint.yml':
+        'extends: gitlab-handbook\ncolour: true\nclasses:\n  controlled-document:\n    rules:\n      required-sections: 5\n      required-sectons: error\n',
     });
     // Relative to the working directory, in file order, with the nearest known key for a misspelt one.
     const file = '.policylint.yml';
@@ -267,18 +277,21 @@ describe('configuration and usage errors exit 2 with a message naming the proble
 
   it('names the key path inside a rule option', () => {
     const { stderr } = fails({
-      '.policylint.yml': 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections:\n        - error\n        - levels: "two"\n',
+      '.policylint.yml':
+        'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections:\n        - error\n        - levels: "two"\n',
     });
     expect(stderr).toContain(`  .policylint.yml:7:11: classes.controlled-document.rules.required-sections[1].levels: expected array, found string "two"\n`);
   });
 
   it('reports invalid YAML with its line', () => {
     const { stderr } = fails({ '.policylint.yml': 'extends: gitlab-handbook\nclasses: [\n' });
-    expect(stderr).toMatch(/^policylint: Invalid YAML in \.policylint\.yml\n  \.policylint\.yml:3:1: /);
+    expect(stderr).toMatch(/^policylint: Invalid YAML in \.policylint\.yml\n {2}\.policylint\.yml:3:1: /);
   });
 
   it('rejects an unknown preset', () => {
-    expect(fails({ '.policylint.yml': 'extends: handbook\n' }).stderr).toBe('policylint: Unknown preset "handbook" in extends: built-in presets are gitlab-handbook\n');
+    expect(fails({ '.policylint.yml': 'extends: handbook\n' }).stderr).toBe(
+      'policylint: Unknown preset "handbook" in extends: built-in presets are gitlab-handbook\n',
+    );
   });
 
   it('asks for a config when there is none, and names a missing --config file', () => {
@@ -286,7 +299,11 @@ describe('configuration and usage errors exit 2 with a message naming the proble
     // The temp folder has no config above it (unless the machine's /tmp has one, which would be a broken setup).
     expect(existsSync(path.join(os.tmpdir(), '.policylint.yml'))).toBe(false);
     const none = runCli([], { cwd: root });
-    expect(none).toEqual({ code: 2, stdout: '', stderr: `policylint: No .policylint.yml found in ${root} or any parent directory. Create one with \`policylint init\`, or pass --config.\n` });
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `policylint: No .policylint.yml found in ${root} or any parent directory. Create one with \`policylint init\`, or pass --config.\n`,
+    });
     const missing = runCli(['--config', 'nope.yml'], { cwd: root });
     expect(missing).toEqual({ code: 2, stdout: '', stderr: 'policylint: Cannot read config nope.yml: no such file\n' });
     const directory = runCli(['--config', 'content'], { cwd: root });
@@ -298,7 +315,9 @@ describe('configuration and usage errors exit 2 with a message naming the proble
 
   it('rejects an unknown --format and a malformed or unknown --report while parsing the command line', () => {
     const config = { '.policylint.yml': 'extends: gitlab-handbook\n' };
-    expect(fails(config, ['--format', 'xml']).stderr).toBe(`error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are ${FORMATS}.\n${HELP_HINT}`);
+    expect(fails(config, ['--format', 'xml']).stderr).toBe(
+      `error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are ${FORMATS}.\n${HELP_HINT}`,
+    );
     expect(fails(config, ['--report', 'codequality']).stderr).toBe(
       `error: option '--report <format=file>' argument 'codequality' is invalid. Expected FORMAT=FILE, e.g. codequality=gl-code-quality-report.json.\n${HELP_HINT}`,
     );
@@ -319,7 +338,9 @@ describe('configuration and usage errors exit 2 with a message naming the proble
       [['mr', '--report', 'yaml=out.yaml', '--dry-run'], FORMATS],
     ] as const) {
       const { stderr } = fails(config, [...args]);
-      expect(stderr, args.join(' ')).toMatch(new RegExp(`^error: option '[^']+' argument 'yaml[^']*' is invalid\\. [^\\n]*${escape(allowed)}\\.\\n${escape(HELP_HINT)}$`));
+      expect(stderr, args.join(' ')).toMatch(
+        new RegExp(`^error: option '[^']+' argument 'yaml[^']*' is invalid\\. [^\\n]*${escape(allowed)}\\.\\n${escape(HELP_HINT)}$`),
+      );
     }
   });
 });
@@ -353,7 +374,10 @@ describe('warnings: --max-warnings and --quiet', () => {
   it('hides warnings with --quiet, keeping errors and the exit code', () => {
     const all = runCli(['--format', 'json'], { cwd: root });
     expect(all.code).toBe(1);
-    expect(where(JSON.parse(all.stdout) as JsonFinding[])).toEqual(['content/errored.md:2:1 error frontmatter', 'content/warned.md:2:1 warn required-sections']);
+    expect(where(JSON.parse(all.stdout) as JsonFinding[])).toEqual([
+      'content/errored.md:2:1 error frontmatter',
+      'content/warned.md:2:1 warn required-sections',
+    ]);
     const quiet = runCli(['--format', 'json', '--quiet'], { cwd: root });
     expect(quiet.code).toBe(1);
     expect(where(JSON.parse(quiet.stdout) as JsonFinding[])).toEqual(['content/errored.md:2:1 error frontmatter']);
@@ -369,7 +393,11 @@ describe('warnings: --max-warnings and --quiet', () => {
     expect(toFile).toEqual({ code: 1, stdout: '', stderr: failure });
     expect(readFileSync(path.join(root, 'quiet/out.txt'), 'utf8')).not.toMatch(/no problems/);
     // Machine formats stay what they are: an empty list is not a claim that nothing is wrong.
-    expect(runCli(['--quiet', '--max-warnings', '0', '--format', 'json', 'content/warned.md'], { cwd: root })).toEqual({ code: 1, stdout: '[]\n', stderr: failure });
+    expect(runCli(['--quiet', '--max-warnings', '0', '--format', 'json', 'content/warned.md'], { cwd: root })).toEqual({
+      code: 1,
+      stdout: '[]\n',
+      stderr: failure,
+    });
   });
 });
 
@@ -378,10 +406,19 @@ describe('other commands', () => {
     const root = basicRepo();
     const result = runCli(['--print-config', 'content/broken.md'], { cwd: root });
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout) as { path: string; configFile: string; class: string; selected: boolean; rules: Record<string, { severity: string; options: unknown }> };
+    const printed = JSON.parse(result.stdout) as {
+      path: string;
+      configFile: string;
+      class: string;
+      selected: boolean;
+      rules: Record<string, { severity: string; options: unknown }>;
+    };
     expect(printed).toMatchObject({ path: 'content/broken.md', configFile: path.join(root, '.policylint.yml'), class: 'controlled-document', selected: true });
     expect(printed.rules['required-sections']?.severity).toBe('error');
-    expect(printed.rules['required-sections']?.options).toMatchObject({ levels: [2], sections: expect.arrayContaining([expect.objectContaining({ name: 'Scope' })]) });
+    expect(printed.rules['required-sections']?.options).toMatchObject({
+      levels: [2],
+      sections: expect.arrayContaining([expect.objectContaining({ name: 'Scope' })]),
+    });
     for (const id of OFF) expect(printed.rules[id]?.severity).toBe('off');
     const page = JSON.parse(runCli(['--print-config', 'content/page.md'], { cwd: root }).stdout) as { class: string | null; selected: boolean };
     expect(page).toMatchObject({ class: null, selected: false });
@@ -392,10 +429,13 @@ describe('other commands', () => {
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout) as Array<{ ruleId: string; path: string; message: string }>;
     const rules = new Set(findings.map((f) => f.ruleId));
-    for (const rule of ['required-sections', 'frontmatter', 'exception-reference', 'links', 'codeowners-coverage', 'directives']) expect(rules, rule).toContain(rule);
+    for (const rule of ['required-sections', 'frontmatter', 'exception-reference', 'links', 'codeowners-coverage', 'directives'])
+      expect(rules, rule).toContain(rule);
     // The example handbook is a folder of this repository with a CODEOWNERS of its own.
     expect(findings.some((f) => f.path === '.gitlab/CODEOWNERS' && f.message.includes('matches no file'))).toBe(true);
-    expect(findings.some((f) => f.ruleId === 'codeowners-coverage' && f.message.includes('has no entry in [Controlled Documents] of .gitlab/CODEOWNERS'))).toBe(true);
+    expect(findings.some((f) => f.ruleId === 'codeowners-coverage' && f.message.includes('has no entry in [Controlled Documents] of .gitlab/CODEOWNERS'))).toBe(
+      true,
+    );
   });
 
   it('runs `mr` for a bare `policylint` in a merge-request pipeline, and a plain lint when given paths or a lint-only option', () => {
@@ -439,7 +479,7 @@ describe('other commands', () => {
     expect(existsSync(path.join(REPO_ROOT, 'docs/rules/file-error.md'))).toBe(true);
   });
 
-  it('agrees with the README\'s Rules table on every rule and its own default severity', () => {
+  it("agrees with the README's Rules table on every rule and its own default severity", () => {
     const listed = JSON.parse(runCli(['rules', '--format', 'json'], { cwd: os.tmpdir() }).stdout) as Array<{ id: string; defaultSeverity: string }>;
     const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const rows = new Map([...readme.matchAll(/^\| \[([a-z-]+)\]\(docs\/rules\/\1\.md\) \|[^|\n]*\| ([^|\n]*) \|$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -465,7 +505,11 @@ describe('other commands', () => {
   it('writes a starter config with init that then lints, and will not overwrite it without --force', () => {
     const root = makeTree({ 'content/policy.md': withoutScope('Policy') }, 'policylint-init-');
     const init = runCli(['init'], { cwd: root });
-    expect(init).toEqual({ code: 0, stdout: `Wrote ${path.join(root, '.policylint.yml')} (extends the gitlab-handbook preset). Run \`policylint\` to lint.\n`, stderr: '' });
+    expect(init).toEqual({
+      code: 0,
+      stdout: `Wrote ${path.join(root, '.policylint.yml')} (extends the gitlab-handbook preset). Run \`policylint\` to lint.\n`,
+      stderr: '',
+    });
     const lint = runCli(['--format', 'json'], { cwd: root });
     expect(lint.code).toBe(1);
     expect(where(JSON.parse(lint.stdout) as JsonFinding[])).toContain('content/policy.md:2:1 error required-sections');
@@ -485,7 +529,14 @@ describe('--changed in a real git repository', () => {
     execFileSync('git', args, {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+      },
     });
 
   beforeAll(() => {

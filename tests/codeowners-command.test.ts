@@ -89,12 +89,7 @@ describe('runCodeownersCommand', () => {
       owners: ['@joshlemos', '@jlongo_gitlab'],
       line: 89,
     });
-    expect(report[0].sections.map((section: { name: string }) => section.name)).toEqual([
-      'Controlled Documents',
-      'content-sites',
-      'handbook',
-      'security',
-    ]);
+    expect(report[0].sections.map((section: { name: string }) => section.name)).toEqual(['Controlled Documents', 'content-sites', 'handbook', 'security']);
     expect(report[1].sections.map((section: { name: string; line: number }) => [section.name, section.line])).toEqual([
       ['docs', 63],
       ['content-sites', 118],

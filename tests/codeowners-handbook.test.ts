@@ -24,11 +24,7 @@ const documentTable: Array<[document: string, controlledLine: number | null, oth
   ['security/security-and-technology-policies/audit-logging-policy.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/security-and-technology-policies/change-management-policy.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/security-and-technology-policies/penetration-testing-policy.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
-  [
-    'security/security-and-technology-policies/security-and-technology-policies-management.md',
-    null,
-    [CONTENT_SITES, HANDBOOK, SECURITY],
-  ],
+  ['security/security-and-technology-policies/security-and-technology-policies-management.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/controlled-document-procedure.md', 78, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/isms.md', 89, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/security-assurance/governance/sec-training.md', 106, [CONTENT_SITES, HANDBOOK, ASSURANCE]],
@@ -42,11 +38,7 @@ const documentTable: Array<[document: string, controlledLine: number | null, oth
   ['security/product-security/vulnerability-management/encryption-policy.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['security/product-security/vulnerability-management/_index.md', null, [CONTENT_SITES, HANDBOOK, SECURITY]],
   ['people-group/acceptable-use-policy.md', null, [CONTENT_SITES, HANDBOOK, ['People', '/content/handbook/people-group/']]],
-  [
-    'people-group/offboarding/offboarding_standards.md',
-    null,
-    [CONTENT_SITES, HANDBOOK, ['People', '/content/handbook/people-group/offboarding/']],
-  ],
+  ['people-group/offboarding/offboarding_standards.md', null, [CONTENT_SITES, HANDBOOK, ['People', '/content/handbook/people-group/offboarding/']]],
   [
     'support/workflows/personal_data_access_account_deletion.md',
     null,

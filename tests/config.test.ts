@@ -31,17 +31,23 @@ classes:
         - error
         - levels: two
 `);
-    expect(error.message).toMatch(/\.policylint\.yml:7:\d+: classes\.controlled-document\.rules\.required-sections\[1\]\.levels: expected array, found string "two"/);
+    expect(error.message).toMatch(
+      /\.policylint\.yml:7:\d+: classes\.controlled-document\.rules\.required-sections\[1\]\.levels: expected array, found string "two"/,
+    );
   });
 
   it('rejects unknown keys at any depth, naming them', () => {
     expect(errorOf('extend: gitlab-handbook\n').message).toMatch(/:1:1: \(top level\): unknown key "extend"/);
     expect(errorOf('classes:\n  a:\n    rules:\n      no-such-rule: error\n').message).toMatch(/:4:7: classes\.a\.rules: unknown key "no-such-rule"/);
-    expect(errorOf('classes:\n  a:\n    rules:\n      required-sections: [error, {sectons: []}]\n').message).toMatch(/classes\.a\.rules\.required-sections\[1\]: unknown key "sectons"/);
+    expect(errorOf('classes:\n  a:\n    rules:\n      required-sections: [error, {sectons: []}]\n').message).toMatch(
+      /classes\.a\.rules\.required-sections\[1\]: unknown key "sectons"/,
+    );
   });
 
   it('explains a wrong severity', () => {
-    expect(errorOf('classes:\n  a:\n    rules:\n      frontmatter: fatal\n').message).toMatch(/classes\.a\.rules\.frontmatter: expected "off", "warn", "error" or \[severity, options\], found string "fatal"/);
+    expect(errorOf('classes:\n  a:\n    rules:\n      frontmatter: fatal\n').message).toMatch(
+      /classes\.a\.rules\.frontmatter: expected "off", "warn", "error" or \[severity, options\], found string "fatal"/,
+    );
   });
 
   it('reports YAML syntax errors at their line', () => {
@@ -72,14 +78,20 @@ describe('extends', () => {
   });
 
   it('replaces the preset options when options are given, filling in rule defaults', () => {
-    const config = loadConfig(configFile('extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections: [error, {sections: [{name: Zweck}]}]\n'));
+    const config = loadConfig(
+      configFile('extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      required-sections: [error, {sections: [{name: Zweck}]}]\n'),
+    );
     // As --print-config shows them: compiled patterns as their source.
     const options = JSON.parse(JSON.stringify(config.classes[0]!.rules['required-sections']!.options));
     expect(options).toEqual({ sections: [{ name: 'Zweck', match: ['Zweck'], allowEmpty: false }], levels: [2], order: false });
   });
 
   it('lets a config add its own class beside the preset', () => {
-    const config = loadConfig(configFile('extends: gitlab-handbook\nclasses:\n  runbook:\n    paths: ["runbooks/**/*.md"]\n    rules:\n      required-sections: [error, {sections: [{name: Steps}]}]\n'));
+    const config = loadConfig(
+      configFile(
+        'extends: gitlab-handbook\nclasses:\n  runbook:\n    paths: ["runbooks/**/*.md"]\n    rules:\n      required-sections: [error, {sections: [{name: Steps}]}]\n',
+      ),
+    );
     expect(config.classes.map((c) => c.name)).toEqual(['controlled-document', 'runbook']);
   });
 });

@@ -7,6 +7,7 @@ import { controlledDocument, makeTree } from './support/cli.js';
 
 // Inline policylint-disable/enable comments through the engine: which findings they hide, and
 // that a mistyped keyword or rule id is reported instead of silently doing nothing (or too much).
+// What the directives rule itself reports, option by option, is in tests/rules/directives.test.ts.
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 
@@ -41,7 +42,7 @@ async function findingsFor(body: string, directives?: string): Promise<string[]>
   return result.findings.map((f) => `${f.line - firstLine + 1} ${f.severity} ${f.ruleId} ${f.message}`);
 }
 
-const broken = (name: string) => `links Link target "/handbook/${name}/" leads to no file in the repository`;
+const broken = (name: string) => `links Link target "/handbook/${name}/" leads to no page or file`;
 
 describe('policylint-disable-line', () => {
   it('suppresses only the findings on its own line', async () => {
@@ -55,14 +56,15 @@ describe('policylint-disable-line', () => {
   it('is no longer read as a disable of rules "-line" and links for the rest of the file', async () => {
     // The ESLint habit: the old parser took this for <!-- policylint-disable -line links -->.
     const body = ['<!-- policylint-disable-line links -- an ESLint habit -->', '', 'See [later](/handbook/later/).'].join('\n');
-    expect(await findingsFor(body)).toEqual([
-      '1 error directives policylint-disable-line links suppresses nothing',
-      `3 warn ${broken('later')}`,
-    ]);
+    expect(await findingsFor(body)).toEqual(['1 error directives policylint-disable-line links suppresses nothing', `3 warn ${broken('later')}`]);
   });
 
   it('covers every line of a comment that spans several', async () => {
-    const body = ['See [a](/handbook/a/). <!-- policylint-disable-line links --', 'pages move in !4321 --> and [b](/handbook/b/).', 'See [c](/handbook/c/).'].join('\n');
+    const body = [
+      'See [a](/handbook/a/). <!-- policylint-disable-line links --',
+      'pages move in !4321 --> and [b](/handbook/b/).',
+      'See [c](/handbook/c/).',
+    ].join('\n');
     expect(await findingsFor(body)).toEqual([`3 warn ${broken('c')}`]);
   });
 });
@@ -83,7 +85,8 @@ describe('rule id lists', () => {
       path: 'a.md',
       absPath: '/a.md',
       documentClass: 'policy',
-      source: '<!-- policylint-disable-line links,required-sections -- a -- b -->\n\n<!-- policylint-disable-- everything, for now -->\n\n<!-- policylint-enable-->\n',
+      source:
+        '<!-- policylint-disable-line links,required-sections -- a -- b -->\n\n<!-- policylint-disable-- everything, for now -->\n\n<!-- policylint-enable-->\n',
     });
     expect(doc.directives.map((d) => [d.kind, d.ruleIds, d.reason, d.line])).toEqual([
       ['disable-line', ['links', 'required-sections'], 'a -- b', 1],
@@ -121,10 +124,14 @@ describe('unknown rule ids', () => {
   });
 
   it('in an enable are reported, and close nothing', async () => {
-    const body = ['<!-- policylint-disable links -- moving pages -->', 'See [a](/handbook/a/).', '<!-- policylint-enable link -->', '', 'See [b](/handbook/b/).'].join('\n');
-    expect(await findingsFor(body)).toEqual([
-      '3 error directives Unknown rule id "link" in policylint-enable: did you mean "links"?',
-    ]);
+    const body = [
+      '<!-- policylint-disable links -- moving pages -->',
+      'See [a](/handbook/a/).',
+      '<!-- policylint-enable link -->',
+      '',
+      'See [b](/handbook/b/).',
+    ].join('\n');
+    expect(await findingsFor(body)).toEqual(['3 error directives Unknown rule id "link" in policylint-enable: did you mean "links"?']);
   });
 });
 
@@ -146,9 +153,7 @@ describe('unknown directive keywords', () => {
 
   it('are reported inside a disable of every rule: findings about comments are never suppressed', async () => {
     const body = ['<!-- policylint-disable -- legacy page -->', '', '<!-- policylint-enabel -->', '', 'See [a](/handbook/a/).'].join('\n');
-    expect(await findingsFor(body)).toEqual([
-      '3 error directives Unknown directive policylint-enabel: did you mean policylint-enable?',
-    ]);
+    expect(await findingsFor(body)).toEqual(['3 error directives Unknown directive policylint-enabel: did you mean policylint-enable?']);
   });
 });
 
@@ -186,32 +191,6 @@ describe('ranges', () => {
       '10 error directives policylint-disable-line links gives no reason',
       '10 error directives policylint-disable-line links suppresses nothing',
     ]);
-  });
-});
-
-describe('the directives rule, told by the engine', () => {
-  /** The directives rule's findings as `line severity messageId`, with lines counted from the start of `body`. */
-  async function directiveFindings(body: string, setting?: string): Promise<Array<{ at: string; details?: string }>> {
-    const { text, firstLine } = documentWith(body);
-    const result = await lint({ cwd: makeTree({ '.policylint.yml': config(setting), 'content/policy.md': text }), now: NOW });
-    return result.findings.filter((f) => f.ruleId === 'directives').map((f) => ({ at: `${f.line - firstLine + 1} ${f.severity} ${f.messageId}`, details: f.details }));
-  }
-  const body = ['<!-- policylint-disable-line frontmatter -- nothing to hide -->', '<!-- policylint-disable-next-line owner-approval link -- trust me -->', 'Text.'].join('\n');
-
-  it('reports unused comments and inert rule ids, with the detail apart from the message', async () => {
-    expect(await directiveFindings(body)).toEqual([
-      { at: '1 error unused', details: 'Nothing on the lines it covers is reported any more; remove the comment.' },
-      { at: '2 error unknownRuleGuess', details: 'It disables nothing; name rules as `policylint rules` lists them.' },
-      { at: '2 error controlRule', details: "The control's own rules cannot be switched off by a comment; remove it." },
-    ]);
-  });
-
-  it('reports inert rule ids as errors even when the rule is off, but no unused comment', async () => {
-    expect((await directiveFindings(body, '"off"')).map((f) => f.at)).toEqual(['2 error unknownRuleGuess', '2 error controlRule']);
-  });
-
-  it('leaves unused comments alone without reportUnused', async () => {
-    expect((await directiveFindings(body, '[warn, { reportUnused: false }]')).map((f) => f.at)).toEqual(['2 error unknownRuleGuess', '2 error controlRule']);
   });
 });
 

@@ -64,7 +64,11 @@ function codeBlocks(file: string): Block[] {
     const [, indent, fence, lang] = open;
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[end]!)) end++;
-    const before = lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '';
+    const before =
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.trim() !== '') ?? '';
     const body = lines.slice(i + 1, end).map((l) => (l.startsWith(indent!) ? l.slice(indent!.length) : l));
     blocks.push({ file, line: i + 2, lang: lang!, text: `${body.join('\n')}\n`, before: before.trim() });
     i = end;
@@ -93,7 +97,8 @@ export function isPolicylintConfig(block: Pick<Block, 'text' | 'before'>): boole
   for (const pair of top) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (CONFIG_ONLY_KEYS.has(key)) return true;
-    if ((key === 'include' || key === 'exclude') && isSeq(pair.value) && pair.value.items.every((item) => isScalar(item) && typeof item.value === 'string')) return true;
+    if ((key === 'include' || key === 'exclude') && isSeq(pair.value) && pair.value.items.every((item) => isScalar(item) && typeof item.value === 'string'))
+      return true;
   }
   return hasRuleIdKey(block.text);
 }
@@ -110,7 +115,15 @@ describe('configuration examples in README.md and docs/', () => {
     const where = (blocks: Block[]) => blocks.map((b) => `${b.file}:${b.line}`);
     expect(configs.length).toBeGreaterThanOrEqual(8);
     // Each of these pages shows at least one config.
-    for (const file of ['README.md', 'docs/configuration.md', 'docs/gitlab-ci.md', 'docs/rules/codeowners-coverage.md', 'docs/rules/exception-reference.md', 'docs/rules/required-sections.md', 'docs/rules/review-date.md']) {
+    for (const file of [
+      'README.md',
+      'docs/configuration.md',
+      'docs/gitlab-ci.md',
+      'docs/rules/codeowners-coverage.md',
+      'docs/rules/exception-reference.md',
+      'docs/rules/required-sections.md',
+      'docs/rules/review-date.md',
+    ]) {
       expect(where(configs.filter((b) => b.file === file)), file).not.toEqual([]);
     }
     const skipped = yamlBlocks.filter((b) => !isPolicylintConfig(b));
@@ -146,7 +159,14 @@ function block(file: string, heading: string, lang: string, index = 0): string {
   const text = readFileSync(path.join(REPO_ROOT, file), 'utf8');
   const start = text.indexOf(heading);
   if (start === -1) throw new Error(`${file} has no "${heading}"`);
-  const found = codeBlocks(file).filter((b) => b.lang === lang && text.split('\n').slice(0, b.line - 1).join('\n').length >= start);
+  const found = codeBlocks(file).filter(
+    (b) =>
+      b.lang === lang &&
+      text
+        .split('\n')
+        .slice(0, b.line - 1)
+        .join('\n').length >= start,
+  );
   if (!found[index]) throw new Error(`${file} has no ${lang} block after "${heading}"`);
   return found[index].text;
 }
@@ -193,7 +213,10 @@ describe('rule page examples', () => {
 
 /** The findings a ```text block prints, one string each, wrapped lines joined. */
 function printedFindings(text: string): string[] {
-  return text.trim().split(/\n(?=\S)/).map(unwrap);
+  return text
+    .trim()
+    .split(/\n(?=\S)/)
+    .map(unwrap);
 }
 
 type Shown = (f: Finding) => string;
@@ -259,16 +282,34 @@ const pageCases: PageCase[] = [
     show: (f) => `${f.line}:${f.column} ${f.severity} ${f.message} ${f.ruleId}`,
     passing: (page) => frontmatterTree(block(page, '## Examples', 'markdown', 1)),
   },
+  {
+    page: 'docs/rules/document-id.md',
+    ruleId: 'document-id',
+    failing: (page) => documentIdTree(page, block(page, '## Failing example', 'markdown', 1)),
+    printed: ['## Failing example'],
+    show: withDetails(atPath),
+    passing: (page) => documentIdTree(page, block(page, '## Passing example', 'markdown')),
+  },
 ];
 
 /** Pages whose examples the other tests in this file check, one test (or more) each. */
-const PAGES_TESTED_ON_THEIR_OWN = ['exception-reference', 'required-sections', 'codeowners-coverage', 'review-date', 'file-error', 'directives', 'owner-approval', 'governance-files'].map((id) => `docs/rules/${id}.md`);
+const PAGES_TESTED_ON_THEIR_OWN = [
+  'exception-reference',
+  'required-sections',
+  'codeowners-coverage',
+  'review-date',
+  'file-error',
+  'directives',
+  'owner-approval',
+  'governance-files',
+].map((id) => `docs/rules/${id}.md`);
 
 /** codeowners-coverage: the page's documents, an ordinary page, and the given CODEOWNERS. */
 function codeownersTree(codeowners: string): Record<string, string> {
   const controlled = (title: string) => `---\ncontrolled_document: true\ntitle: ${title}\n---\n\nText.\n`;
   return {
-    '.policylint.yml': 'classes:\n  policy:\n    paths: ["policies/**/*.md"]\n    when:\n      - frontMatter: { controlled_document: true }\n    rules:\n      codeowners-coverage: error\n',
+    '.policylint.yml':
+      'classes:\n  policy:\n    paths: ["policies/**/*.md"]\n    when:\n      - frontMatter: { controlled_document: true }\n    rules:\n      codeowners-coverage: error\n',
     '.gitlab/CODEOWNERS': codeowners,
     'policies/isms.md': controlled('ISMS'),
     'policies/acceptable-use.md': controlled('Acceptable Use Policy'),
@@ -286,6 +327,15 @@ function linksTree(document: string): Record<string, string> {
   };
 }
 
+/** document-id: the page's config, its first document, and the second as given. */
+function documentIdTree(page: string, second: string): Record<string, string> {
+  return {
+    '.policylint.yml': block(page, '## Failing example', 'yaml'),
+    'policies/acceptable-use.md': block(page, '## Failing example', 'markdown', 0),
+    'policies/access-control.md': second,
+  };
+}
+
 function reviewTree(document: string): Record<string, string> {
   return { '.policylint.yml': 'classes:\n  policy:\n    rules:\n      review-date: error\n', 'policies/access-control.md': document };
 }
@@ -293,7 +343,8 @@ function reviewTree(document: string): Record<string, string> {
 /** frontmatter, with the fields the page says the gitlab-handbook preset requires. */
 function frontmatterTree(document: string): Record<string, string> {
   return {
-    '.policylint.yml': 'classes:\n  policy:\n    rules:\n      frontmatter:\n        - error\n        - fields:\n            title: { required: true, type: string }\n            controlled_document: { type: boolean }\n',
+    '.policylint.yml':
+      'classes:\n  policy:\n    rules:\n      frontmatter:\n        - error\n        - fields:\n            title: { required: true, type: string }\n            controlled_document: { type: boolean }\n',
     'policy.md': document,
   };
 }
@@ -303,7 +354,6 @@ describe('rule page examples: failing and passing documents', () => {
     const pages = readdirSync(path.join(REPO_ROOT, 'docs/rules')).map((file) => `docs/rules/${file}`);
     expect(new Set([...pageCases.map((c) => c.page), ...PAGES_TESTED_ON_THEIR_OWN])).toEqual(new Set(pages));
   });
-
 
   it.each(pageCases.map((c) => [c.page, c] as const))('%s', async (page, c) => {
     const failing = await lintTree(c.failing(page), c.ruleId);
@@ -327,19 +377,27 @@ describe('rule page examples: findings on their own', () => {
     const page = 'docs/rules/review-date.md';
     const document = block(page, '## Failing example', 'markdown');
     const said = unwrap(readFileSync(path.join(REPO_ROOT, page), 'utf8'));
-    for (const [date, details] of [['7/10/2025', /ambiguous/], ['2026-12-01', /^Today is 2026-11-27\./]] as const) {
+    for (const [date, details] of [
+      ['7/10/2025', /ambiguous/],
+      ['2026-12-01', /^Today is 2026-11-27\./],
+    ] as const) {
       const findings = await lintTree(reviewTree(document.replace('2025-10-07', date)), 'review-date');
-      expect(findings.map((f) => f.details), date).toEqual([expect.stringMatching(details)]);
+      expect(
+        findings.map((f) => f.details),
+        date,
+      ).toEqual([expect.stringMatching(details)]);
       expect(said, date).toContain(`\`last_reviewed: ${date}\` fails as \`${findings[0]!.message}\``);
     }
   });
 
   it('file-error: each problem in the table gives the message shown', async () => {
     const page = 'docs/rules/file-error.md';
-    const rows = readFileSync(path.join(REPO_ROOT, page), 'utf8').split('\n').flatMap((line) => {
-      const row = /^\| (.+?) \| `([^`]+)`.* \|$/.exec(line);
-      return row ? [{ problem: row[1]!, template: row[2]! }] : [];
-    });
+    const rows = readFileSync(path.join(REPO_ROOT, page), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        const row = /^\| (.+?) \| `([^`]+)`.* \|$/.exec(line);
+        return row ? [{ problem: row[1]!, template: row[2]! }] : [];
+      });
     const outside = path.join(makeTree({ 'secret.md': '# Secret\n' }), 'secret.md');
     // One file per row of the table, in its order.
     const files: Record<string, string | Buffer> = {
@@ -363,19 +421,34 @@ describe('rule page examples: findings on their own', () => {
     for (const [index, file] of Object.keys(files).entries()) {
       const { problem, template } = rows[index]!;
       // `…` stands for any text, N, M and K for numbers.
-      const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.*').replace(/\b[NMK]\b/g, '\\d+')}$`);
-      expect(findings.filter((f) => f.path === file).map((f) => f.message), problem).toEqual([expect.stringMatching(pattern)]);
+      const pattern = new RegExp(
+        `^${template
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/…/g, '.*')
+          .replace(/\b[NMK]\b/g, '\\d+')}$`,
+      );
+      expect(
+        findings.filter((f) => f.path === file).map((f) => f.message),
+        problem,
+      ).toEqual([expect.stringMatching(pattern)]);
     }
     expect(findings.find((f) => f.path === 'latin1.md')?.line, 'the line of the bad byte').toBe(3);
   });
 
   it('directives: each comment gives the finding printed under it', async () => {
     const page = 'docs/rules/directives.md';
-    const comments = ['<!-- policylint-disable link -- page moves -->', '<!-- policylint-disable-lines links -->', '<!-- policylint-disable owner-approval -- approved offline -->'];
+    const comments = [
+      '<!-- policylint-disable link -- page moves -->',
+      '<!-- policylint-disable-lines links -->',
+      '<!-- policylint-disable owner-approval -- approved offline -->',
+    ];
     const config = 'classes:\n  policy:\n    rules:\n      directives: error\n      links: error\n';
     for (const [index, comment] of comments.entries()) {
       const findings = await lintTree({ '.policylint.yml': config, 'policy.md': `# Policy\n\n${comment}\nText.\n` }, 'directives');
-      expect(findings.map((f) => f.message), comment).toContain(unwrap(block(page, '## What it checks', 'text', index)));
+      expect(
+        findings.map((f) => f.message),
+        comment,
+      ).toContain(unwrap(block(page, '## What it checks', 'text', index)));
     }
   });
 });
@@ -413,7 +486,8 @@ function judgeMergeRequest(mr: MergeRequest) {
       lastChangedAt: new Map(mr.changes.flatMap((c) => [c.oldPath, c.newPath]).map((p) => [p, APPROVED_AT.change])),
       ineligible: new Map(),
       unresolvedOwners: new Map(),
-      membership: (owner, approverId) => ((mr.members ?? []).some((m) => m === `${owner.text}:${[...ids].find(([, n]) => n === approverId)?.[0]}`) ? 'yes' : 'no'),
+      membership: (owner, approverId) =>
+        (mr.members ?? []).some((m) => m === `${owner.text}:${[...ids].find(([, n]) => n === approverId)?.[0]}`) ? 'yes' : 'no',
     },
   };
   const configPaths = ['.policylint.yml'];
@@ -442,11 +516,16 @@ describe('rule page examples: merge request findings', () => {
       base: [file],
       head: [file],
       author: 'bob',
-      approvals: [{ username: 'bob', approvedAt: APPROVED_AT.after }, { username: 'carol', approvedAt: APPROVED_AT.before }],
+      approvals: [
+        { username: 'bob', approvedAt: APPROVED_AT.after },
+        { username: 'carol', approvedAt: APPROVED_AT.before },
+      ],
       members: ['@@maintainer:bob', '@acme/security:carol'],
     });
     expect(findings.map((f) => unwrap(`${f.ruleId} ${f.message} ${f.details}`))).toEqual([`owner-approval ${unwrap(block(page, '## Example', 'text'))}`]);
-    const row = readFileSync(path.join(REPO_ROOT, page), 'utf8').split('\n').find((line) => line.startsWith(`| ${file} |`));
+    const row = readFileSync(path.join(REPO_ROOT, page), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith(`| ${file} |`));
     const body = summaryBody({ listed: [], threaded: 0, documents: 1, commit: undefined, notes: [], approvals: verdicts });
     // The comment breaks mentions and references with zero-width spaces; the page shows the text.
     expect(body.replace(/\u200b/g, '').split('\n')).toContain(row);
@@ -460,20 +539,27 @@ describe('rule page examples: merge request findings', () => {
       changes: [edit(file)],
       base: [file],
     });
-    expect(findings.map((f) => unwrap(`${f.ruleId} ${f.message} ${f.details}`))).toEqual([`codeowners-coverage ${unwrap(block(page, '### Documents leaving the controlled set', 'text'))}`]);
+    expect(findings.map((f) => unwrap(`${f.ruleId} ${f.message} ${f.details}`))).toEqual([
+      `codeowners-coverage ${unwrap(block(page, '### Documents leaving the controlled set', 'text'))}`,
+    ]);
   });
 
-  it('governance-files: the suggested entries make the policy its owners\' to approve; without them nobody can', () => {
+  it("governance-files: the suggested entries make the policy its owners' to approve; without them nobody can", () => {
     const page = 'docs/rules/governance-files.md';
     const changes = ['.policylint.yml', 'CODEOWNERS', '.gitlab-ci.yml'].map(edit);
     const owned = judgeMergeRequest({ codeowners: block(page, '## What it checks', 'text', 0), changes });
     expect(owned.findings.map((f) => `${f.ruleId} ${f.message} | ${f.details}`).sort()).toEqual(
       changes
-        .map((c, i) => `governance-files ${c.newPath} changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy] | CODEOWNERS entry: CODEOWNERS:${i + 2} /${c.newPath}: @security-compliance.`)
+        .map(
+          (c, i) =>
+            `governance-files ${c.newPath} changes the policy (a governance file), so it needs 1 more code-owner approval from [Policy] | CODEOWNERS entry: CODEOWNERS:${i + 2} /${c.newPath}: @security-compliance.`,
+        )
         .sort(),
     );
     const orphan = judgeMergeRequest({ codeowners: '', changes });
-    expect(orphan.findings.map((f) => f.message)).toEqual(changes.map(() => expect.stringContaining("needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it")));
+    expect(orphan.findings.map((f) => f.message)).toEqual(
+      changes.map(() => expect.stringContaining("needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it")),
+    );
   });
 
   it('governance-files: the invalid config example has the wording and the problem policylint gives', () => {
@@ -500,7 +586,9 @@ describe('rule page examples: merge request findings', () => {
 
 describe('docs/reports.md examples', () => {
   const page = 'docs/reports.md';
-  const jsonBlocks = codeBlocks(page).filter((b) => b.lang === 'json').map((b) => JSON.parse(b.text) as unknown[]);
+  const jsonBlocks = codeBlocks(page)
+    .filter((b) => b.lang === 'json')
+    .map((b) => JSON.parse(b.text) as unknown[]);
 
   async function realReports() {
     const root = makeTree({
@@ -509,7 +597,10 @@ describe('docs/reports.md examples', () => {
     });
     const result = await lint({ cwd: root, now: NOW });
     const input = { findings: result.findings, rules: result.rules, filesLinted: result.filesLinted, toolVersion: '0.1.0', color: false };
-    return { json: JSON.parse(formatReport('json', input)) as JsonFinding[], codequality: JSON.parse(formatReport('codequality', input)) as CodeQualityIssue[] };
+    return {
+      json: JSON.parse(formatReport('json', input)) as JsonFinding[],
+      codequality: JSON.parse(formatReport('codequality', input)) as CodeQualityIssue[],
+    };
   }
 
   it('json: the keys, in order, and the values of a real run; rule ids are registered', async () => {
@@ -532,7 +623,11 @@ describe('docs/reports.md examples', () => {
   it('stylish and junit: every rule id shown is registered', () => {
     const text = readFileSync(path.join(REPO_ROOT, page), 'utf8');
     const stylish = block(page, '## `stylish`', 'text');
-    for (const id of stylish.split('\n').flatMap((l) => /\s{2}(\S+)$/.exec(l)?.slice(1) ?? []).filter((id) => !/^\d|problems?\)$/.test(id))) expect(RULE_IDS).toContain(id);
+    for (const id of stylish
+      .split('\n')
+      .flatMap((l) => /\s{2}(\S+)$/.exec(l)?.slice(1) ?? [])
+      .filter((id) => !/^\d|problems?\)$/.test(id)))
+      expect(RULE_IDS).toContain(id);
     for (const [, id] of text.matchAll(/classname="([^"]+)"/g)) expect(RULE_IDS).toContain(id);
   });
 });

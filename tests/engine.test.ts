@@ -118,18 +118,12 @@ describe('fingerprints', () => {
   it('stay the same when lines are inserted above a finding, and differ between findings', () => {
     const root = makeTree({ '.policylint.yml': CONFIG, 'content/prints.md': original });
     const before = lintJson(root);
-    expect(before.map((f) => `${f.line} ${f.message}`)).toEqual([
-      '2 Required section "Scope" is missing',
-      '16 Section "Policy" is empty',
-    ]);
+    expect(before.map((f) => `${f.line} ${f.message}`)).toEqual(['2 Required section "Scope" is missing', '16 Section "Policy" is empty']);
 
     writeFileSync(path.join(root, 'content/prints.md'), original.replace('---\n\n## Purpose', `---\n${'An introduction line.\n'.repeat(5)}\n## Purpose`));
     const after = lintJson(root);
     // The same findings, the body one moved down by the five inserted lines...
-    expect(after.map((f) => `${f.line} ${f.message}`)).toEqual([
-      '2 Required section "Scope" is missing',
-      '21 Section "Policy" is empty',
-    ]);
+    expect(after.map((f) => `${f.line} ${f.message}`)).toEqual(['2 Required section "Scope" is missing', '21 Section "Policy" is empty']);
     // ...with unchanged fingerprints, which are distinct and well-formed.
     expect(after.map((f) => f.fingerprint)).toEqual(before.map((f) => f.fingerprint));
     expect(new Set(before.map((f) => f.fingerprint)).size).toBe(2);

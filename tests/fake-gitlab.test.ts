@@ -22,7 +22,12 @@ const sha = (n: number) => String(n).padStart(2, '0').repeat(20);
 function seed(): SeedData {
   const filler = Array.from({ length: 44 }, (_, i) => ({ new_path: `docs/page-${String(i).padStart(2, '0')}.md`, diff: '@@ -1 +1 @@\n-a\n+b\n' }));
   // Newest first, as GitLab lists them: commit 25 is the head.
-  const commits = Array.from({ length: 25 }, (_, i) => ({ id: sha(25 - i), message: `Edit ${25 - i}`, author_name: 'Alice', author_email: 'alice@example.com' }));
+  const commits = Array.from({ length: 25 }, (_, i) => ({
+    id: sha(25 - i),
+    message: `Edit ${25 - i}`,
+    author_name: 'Alice',
+    author_email: 'alice@example.com',
+  }));
   const hotfixes = Array.from({ length: 22 }, (_, i) => ({ name: `hotfix/${String(i).padStart(2, '0')}` }));
   return {
     users: [
@@ -40,13 +45,23 @@ function seed(): SeedData {
       { token: 'ci-job-token', user_id: BOT, kind: 'job' },
     ],
     groups: [
-      { id: 10, full_path: 'acme', members: [{ user_id: ALICE, access_level: 50 }, { user_id: 3, access_level: 20 }] },
+      {
+        id: 10,
+        full_path: 'acme',
+        members: [
+          { user_id: ALICE, access_level: 50 },
+          { user_id: 3, access_level: 20 },
+        ],
+      },
       { id: 11, full_path: 'acme/security', members: [{ user_id: 4, access_level: 30 }] },
       {
         id: 12,
         full_path: 'acme/auditors',
         visibility: 'private',
-        members: [{ user_id: ERIN, access_level: 30 }, { user_id: FRANK, access_level: 30, membership_state: 'awaiting' }],
+        members: [
+          { user_id: ERIN, access_level: 30 },
+          { user_id: FRANK, access_level: 30, membership_state: 'awaiting' },
+        ],
       },
     ],
     projects: [
@@ -57,7 +72,10 @@ function seed(): SeedData {
           main: { '.gitlab/CODEOWNERS': '[Policies]\n/docs/ @alice\n' },
           feature: { '.gitlab/CODEOWNERS': '[Policies]\n/docs/ @bob\n' },
         },
-        members: [{ user_id: BOT, access_level: 30 }, { user_id: 3, access_level: 40 }],
+        members: [
+          { user_id: BOT, access_level: 30 },
+          { user_id: 3, access_level: 40 },
+        ],
         only_allow_merge_if_pipeline_succeeds: true,
         ci_config_path: '.gitlab/ci.yml@acme/ci-config',
         approval_settings: { merge_requests_disable_committers_approval: true },
@@ -271,9 +289,17 @@ describe('read endpoints', () => {
   it('looks projects up by path and merges inherited members at their highest access level', async () => {
     expect(await api.Projects.show(PROJECT)).toMatchObject({ id: 42, default_branch: 'main' });
     const direct = await api.ProjectMembers.all(42);
-    expect(direct.map((m) => [m.username, m.access_level])).toEqual([['policylint-bot', 30], ['bob', 40]]);
+    expect(direct.map((m) => [m.username, m.access_level])).toEqual([
+      ['policylint-bot', 30],
+      ['bob', 40],
+    ]);
     const all = await api.ProjectMembers.all(42, { includeInherited: true });
-    expect(all.map((m) => [m.username, m.access_level]).sort()).toEqual([['alice', 50], ['bob', 40], ['carol', 30], ['policylint-bot', 30]]);
+    expect(all.map((m) => [m.username, m.access_level]).sort()).toEqual([
+      ['alice', 50],
+      ['bob', 40],
+      ['carol', 30],
+      ['policylint-bot', 30],
+    ]);
     const missing = await rejection(api.MergeRequests.show(42, 999));
     expect(missing.message).toBe('404 Merge Request Not Found');
   });
@@ -281,7 +307,11 @@ describe('read endpoints', () => {
   it('resolves groups by path and their inherited members', async () => {
     expect(await api.Groups.show('acme/security')).toMatchObject({ id: 11, full_path: 'acme/security' });
     const members = await api.GroupMembers.all(11, { includeInherited: true });
-    expect(members.map((m) => [m.username, m.access_level])).toEqual([['alice', 50], ['bob', 20], ['carol', 30]]);
+    expect(members.map((m) => [m.username, m.access_level])).toEqual([
+      ['alice', 50],
+      ['bob', 20],
+      ['carol', 30],
+    ]);
   });
 
   it('moves diff_refs and versions forward on a push', async () => {
@@ -514,13 +544,23 @@ describe('merge request commits, pushes and approvals', () => {
     settings.selective_code_owner_removals = true;
     const reworded = { new_path: 'docs/policy.md', diff: POLICY_DIFF.replace('Access policy', 'Access control policy') };
 
-    const selective = fake.state.push(mr, { refs: { ...REFS, head_sha: 'n'.repeat(40) }, diffs: [reworded, terms], by: 3, commits: [{ id: 'f'.repeat(40), message: 'Reword' }] });
+    const selective = fake.state.push(mr, {
+      refs: { ...REFS, head_sha: 'n'.repeat(40) },
+      diffs: [reworded, terms],
+      by: 3,
+      commits: [{ id: 'f'.repeat(40), message: 'Reword' }],
+    });
     expect(selective.removedApproverIds).toEqual([ALICE]);
     expect(selective.approvalsResetNote?.body).toBe('reset approvals from @alice by pushing to the branch');
     expect(mr.approved_by.map((a) => a.user_id)).toEqual([3, CAROL]);
 
     settings.selective_code_owner_removals = false;
-    const kept = fake.state.push(mr, { refs: { ...REFS, head_sha: 'm'.repeat(40) }, diffs: [terms], by: 3, commits: [{ id: 'e'.repeat(40), message: 'Revert' }] });
+    const kept = fake.state.push(mr, {
+      refs: { ...REFS, head_sha: 'm'.repeat(40) },
+      diffs: [terms],
+      by: 3,
+      commits: [{ id: 'e'.repeat(40), message: 'Revert' }],
+    });
     expect(kept).toMatchObject({ removedApproverIds: [], approvalsResetNote: null });
     expect(kept.commitsNote.body).toMatch(/^added 1 commit\n\n<ul><li>eeeeeeee - Revert<\/li><\/ul>/);
   });
@@ -573,7 +613,10 @@ describe('faults', () => {
     fake.faults.timeout({ path: 'user' });
     const impatient = new Gitlab({ host: fake.url, token: 'bot-token', queryTimeout: 200 });
     await expect(impatient.Users.showCurrentUser()).rejects.toBeInstanceOf(GitbeakerTimeoutError);
-    expect(apiRequests('/user').map((r) => [r.fault, r.status])).toEqual([['reset', null], ['timeout', null]]);
+    expect(apiRequests('/user').map((r) => [r.fault, r.status])).toEqual([
+      ['reset', null],
+      ['timeout', null],
+    ]);
   });
 
   it('applies a POST whose response is lost, so a blind retry duplicates the note', async () => {

@@ -51,12 +51,25 @@ describe('gitlab-handbook preset on the real handbook corpus', () => {
       'security/security-and-technology-policies/access-management-policy.md': ['References'],
       'security/security-and-technology-policies/penetration-testing-policy.md': ['References'],
       'security/security-and-technology-policies/security-and-technology-policies-management.md': ['Exceptions', 'References'],
-      'security/security-assurance/security-compliance/sec-controls.md': ['Exceptions', 'Policy, Standard or Procedure', 'Purpose', 'Roles & Responsibilities', 'Scope'],
+      'security/security-assurance/security-compliance/sec-controls.md': [
+        'Exceptions',
+        'Policy, Standard or Procedure',
+        'Purpose',
+        'Roles & Responsibilities',
+        'Scope',
+      ],
       'security/security-assurance/security-risk/storm-program/critical-systems.md': ['Exceptions'],
       'security/product-security/vulnerability-management/encryption-policy.md': ['Purpose'],
       'security/product-security/vulnerability-management/_index.md': ['Purpose'],
       'support/workflows/personal_data_access_account_deletion.md': ['Policy, Standard or Procedure', 'Purpose'],
-      'legal/gitlab-code-of-business-conduct-and-ethics.md': ['Exceptions', 'Policy, Standard or Procedure', 'Purpose', 'References', 'Roles & Responsibilities', 'Scope'],
+      'legal/gitlab-code-of-business-conduct-and-ethics.md': [
+        'Exceptions',
+        'Policy, Standard or Procedure',
+        'Purpose',
+        'References',
+        'Roles & Responsibilities',
+        'Scope',
+      ],
     });
   });
 
@@ -73,7 +86,11 @@ describe('gitlab-handbook preset on the real handbook corpus', () => {
       ].sort(),
     );
     const missing = byDocument(result, 'required-sections', 'missing');
-    expect(Object.keys(missing).filter((doc) => missing[doc]!.includes('Required section "Exceptions" is missing')).sort()).toEqual(
+    expect(
+      Object.keys(missing)
+        .filter((doc) => missing[doc]!.includes('Required section "Exceptions" is missing'))
+        .sort(),
+    ).toEqual(
       [
         'security/security-and-technology-policies/security-and-technology-policies-management.md',
         'security/security-assurance/security-compliance/sec-controls.md',
@@ -102,7 +119,10 @@ describe('gitlab-handbook preset on the real handbook corpus', () => {
   });
 
   it('selects, with the preset as shipped, exactly the documents marked controlled', async () => {
-    const shipped = await lint({ cwd: corpusCopy('extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      links: "off"\n      review-date: "off"\n'), now: NOW });
+    const shipped = await lint({
+      cwd: corpusCopy('extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      links: "off"\n      review-date: "off"\n'),
+      now: NOW,
+    });
     expect(shipped.filesLinted).toHaveLength(20);
     expect(shipped.filesLinted).not.toContain(`${H}legal/gitlab-code-of-business-conduct-and-ethics.md`);
     expect(shipped.filesLinted).toContain(`${H}security/security-assurance/security-risk/storm-program/business-impact-analysis.md`);

@@ -43,7 +43,16 @@ const ENV: NodeJS.ProcessEnv = (() => {
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
   };
-  for (const key of ['FORCE_COLOR', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME', 'CI_DEFAULT_BRANCH', 'CI_PIPELINE_SOURCE', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[key];
+  for (const key of [
+    'FORCE_COLOR',
+    'CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
+    'CI_DEFAULT_BRANCH',
+    'CI_PIPELINE_SOURCE',
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+  ])
+    delete env[key];
   return env;
 })();
 

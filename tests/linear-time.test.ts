@@ -73,23 +73,35 @@ describe('the default tracked-exception patterns', () => {
     ['a path', 'svc-a.b-c/'],
     ['dashes', '-'],
   ])('find no issue reference in a word of %s without `#` in linear time', async (_, unit) => {
-    await expectLinearTime((size) => repeated(unit, size), (text) => expect(citesIssue!(text)).toBe(false));
+    await expectLinearTime(
+      (size) => repeated(unit, size),
+      (text) => expect(citesIssue!(text)).toBe(false),
+    );
   });
 
   it('find no issue URL in a word of `http://`s in linear time', async () => {
-    await expectLinearTime((size) => repeated('http://', size), (text) => expect(citesIssueUrl!(text)).toBe(false));
+    await expectLinearTime(
+      (size) => repeated('http://', size),
+      (text) => expect(citesIssueUrl!(text)).toBe(false),
+    );
   });
 });
 
 describe('heading normalisation', () => {
   it.each(['<', '<a '])('keeps a run of unclosed %j in linear time', async (unit) => {
-    await expectLinearTime((size) => repeated(unit, size), (text) => expect(normalizeHeading(text)).toBe(text.trim().toLowerCase()));
+    await expectLinearTime(
+      (size) => repeated(unit, size),
+      (text) => expect(normalizeHeading(text)).toBe(text.trim().toLowerCase()),
+    );
   });
 });
 
 describe('HTML blocks', () => {
   it.each(['<a href ', '<a href='])('find no link in a run of %j in linear time', async (unit) => {
-    await expectLinearTime((size) => `<div>\n${repeated(unit, size)}\n</div>\n`, (source) => expect(parse(source).links).toEqual([]));
+    await expectLinearTime(
+      (size) => `<div>\n${repeated(unit, size)}\n</div>\n`,
+      (source) => expect(parse(source).links).toEqual([]),
+    );
   });
 
   /** A `<div>` block of `size` characters: lines of `perLine` copies of `element`, each copy followed by a space. */
@@ -109,7 +121,10 @@ describe('HTML blocks', () => {
   });
 
   it('find no directive in an unclosed comment of many in linear time', async () => {
-    await expectLinearTime((size) => `<!--\n${repeated('<!-- policylint-disable links ', size)}\n`, (source) => expect(parse(source).directives).toEqual([]));
+    await expectLinearTime(
+      (size) => `<!--\n${repeated('<!-- policylint-disable links ', size)}\n`,
+      (source) => expect(parse(source).directives).toEqual([]),
+    );
   });
 
   it('place each of many directives in one block in linear time', async () => {
@@ -129,18 +144,24 @@ describe('heading anchors', () => {
   const id = (size: number) => `a${'-'.repeat(size)}b`;
 
   it('of a parsed heading with a long run of spaces are found in linear time', async () => {
-    await expectLinearTime((size) => ({ size, tree: parseMarkdown(heading(size)) }), ({ size, tree }) => expect(documentAnchors(tree)).toEqual(new Set([id(size)])));
+    await expectLinearTime(
+      (size) => ({ size, tree: parseMarkdown(heading(size)) }),
+      ({ size, tree }) => expect(documentAnchors(tree, heading(size))).toEqual(new Set([id(size)])),
+    );
   });
 
   it('of a scanned heading with a long run of spaces are found in linear time', async () => {
-    await expectLinearTime((size) => ({ size, source: heading(size) }), ({ size, source }) => expect(pageAnchors(source).anchors).toEqual(new Set([id(size)])));
+    await expectLinearTime(
+      (size) => ({ size, source: heading(size) }),
+      ({ size, source }) => expect(pageAnchors(source)).toEqual(new Set([id(size)])),
+    );
   });
 
   it('of many headings of the same text are numbered in linear time', async () => {
     await expectLinearTime(
       (size) => repeated('# a\n', size),
       (source) => {
-        const { anchors } = pageAnchors(source);
+        const anchors = pageAnchors(source)!;
         expect(anchors.has(`a-${anchors.size - 1}`)).toBe(true);
       },
     );
@@ -149,7 +170,10 @@ describe('heading anchors', () => {
 
 describe('link targets and front matter', () => {
   it('normalizes a target with a long run of slashes in linear time', async () => {
-    await expectLinearTime((size) => `a${'/'.repeat(size)}b`, (target) => expect(normalizeTarget(target)).toBe(target));
+    await expectLinearTime(
+      (size) => `a${'/'.repeat(size)}b`,
+      (target) => expect(normalizeTarget(target)).toBe(target),
+    );
   });
 
   it('reads a front matter value with a long run of spaces in linear time', async () => {
@@ -197,7 +221,9 @@ describe('linting', () => {
    * in prose: the Markdown parser's own time grows faster than linearly with, say, the unmatched `[`s of a paragraph.
    */
   function hostileDocument(size: number): string {
-    const paragraph = [repeated(sentence, size / 5), repeated('svc-a.b-c/', size / 10), repeated('http://', size / 10), `x${' '.repeat((size * 3) / 5)}x`].join(' ');
+    const paragraph = [repeated(sentence, size / 5), repeated('svc-a.b-c/', size / 10), repeated('http://', size / 10), `x${' '.repeat((size * 3) / 5)}x`].join(
+      ' ',
+    );
     return `---\ntitle: Hostile\ncontrolled_document: true\n---\n\n${paragraph}\n`;
   }
 

@@ -67,7 +67,9 @@ describe('patternSchema', () => {
   it('rejects plain text that reads as a regular expression where the option once took bare ones', () => {
     const former = patternSchema(plainText.exactValue, { formerBareRegexFlags: '' });
     for (const source of ['^POL-\\d+$', 'POL-\\d+', 'a|b', 'draft.*', 'end$']) {
-      expect(former.safeParse(source).error?.issues[0]?.message, source).toBe(`plain text here is not a regular expression any more; to keep this one, write /${source}/`);
+      expect(former.safeParse(source).error?.issues[0]?.message, source).toBe(
+        `plain text here is not a regular expression any more; to keep this one, write /${source}/`,
+      );
     }
     expect(former.parse('/^POL-\\d+$/').test('POL-12')).toBe(true);
     expect(former.parse('POL-1').test('POL-1')).toBe(true);

@@ -58,7 +58,14 @@ async function facts(overrides: Partial<EvidenceOptions> = {}): Promise<Approval
 }
 
 const mr = () => fake.state.mergeRequest(PROJECT_ID, IID)!;
-const document = (path: string): ApprovalSubject => ({ kind: 'document', path, ownerPaths: [path], line: 1, classes: ['controlled-document'], detail: undefined });
+const document = (path: string): ApprovalSubject => ({
+  kind: 'document',
+  path,
+  ownerPaths: [path],
+  line: 1,
+  classes: ['controlled-document'],
+  detail: undefined,
+});
 
 describe('approval evidence from GitLab', () => {
   it('tells eligible owners from members of the wrong role, non-members and blocked users', async () => {
@@ -104,7 +111,12 @@ describe('approval evidence from GitLab', () => {
     const firstVersion = mr().versions[0]!.created_at;
     repo.write(BACKUP, controlledDocument('Backup Policy', { extra: '\nMore.\n' }));
     const second = repo.commit('edit backup only');
-    const { version } = fake.state.push(mr(), { refs: { base_sha: repo.baseSha, start_sha: repo.baseSha, head_sha: second }, diffs: repo.apiDiffs(), by: ALICE, commits: [{ id: second, message: 'edit backup only' }] });
+    const { version } = fake.state.push(mr(), {
+      refs: { base_sha: repo.baseSha, start_sha: repo.baseSha, head_sha: second },
+      diffs: repo.apiDiffs(),
+      by: ALICE,
+      commits: [{ id: second, message: 'edit backup only' }],
+    });
     const fromGit = await facts();
     expect(Object.fromEntries(fromGit.lastChangedAt)).toEqual({ [ACCESS]: firstVersion, [BACKUP]: version.created_at });
 
@@ -128,7 +140,9 @@ describe('approval evidence from GitLab', () => {
     const found = await facts();
     const verdict = judgeSubject(document(ACCESS), OWNERS, { verified: true, facts: found }, { committersMayApprove: false }, []);
     expect(verdict.status).toBe('not-verified');
-    expect(verdict.requirements[0]!.unverified).toEqual(["@acme/security is not a group the token can see (a private group the token's user is not a member of, or deleted)"]);
+    expect(verdict.requirements[0]!.unverified).toEqual([
+      "@acme/security is not a group the token can see (a private group the token's user is not a member of, or deleted)",
+    ]);
   });
 });
 
@@ -159,7 +173,9 @@ describe('trusted inputs', () => {
 
   it('reads them through the API at that SHA when the clone lacks the commit, and fails closed without either', async () => {
     const missing = 'e'.repeat(40);
-    fake.state.projects[0]!.files = { [missing]: { '.policylint.yml': 'extends: gitlab-handbook\n', 'docs/CODEOWNERS': '* @bob\n', [ACCESS]: '---\ntitle: x\n---\n' } };
+    fake.state.projects[0]!.files = {
+      [missing]: { '.policylint.yml': 'extends: gitlab-handbook\n', 'docs/CODEOWNERS': '* @bob\n', [ACCESS]: '---\ntitle: x\n---\n' },
+    };
     const viaApi = await resolveTrustedInputs(options({ api, policySha: missing, baseSha: missing }));
     expect(viaApi.source).toBe('main at eeeeeeee (read from the API)');
     expect(viaApi.codeowners?.path).toBe('docs/CODEOWNERS');

@@ -96,7 +96,10 @@ describe('policylint mr', () => {
   });
 
   it('fails with exit 3 on a publishing error when the target branch sets mergeRequest.failOnPublishError', async () => {
-    await replaceRepo({ config: 'extends: gitlab-handbook\nmergeRequest:\n  failOnPublishError: true\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n' });
+    await replaceRepo({
+      config:
+        'extends: gitlab-handbook\nmergeRequest:\n  failOnPublishError: true\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n',
+    });
     fake.faults.status(500, { method: 'POST', times: Infinity });
     expect((await run()).code).toBe(MR_EXIT.publishFailed);
   });
@@ -122,7 +125,9 @@ describe('policylint mr', () => {
   });
 
   it('names the missing variable and flag in a one-line usage error', async () => {
-    await expect(run({ env: ciEnv({ CI_MERGE_REQUEST_IID: undefined }) })).rejects.toThrow(/^mr needs the merge request IID: set CI_MERGE_REQUEST_IID or pass --mr$/);
+    await expect(run({ env: ciEnv({ CI_MERGE_REQUEST_IID: undefined }) })).rejects.toThrow(
+      /^mr needs the merge request IID: set CI_MERGE_REQUEST_IID or pass --mr$/,
+    );
     await expect(run({ env: ciEnv({ CI_SERVER_URL: 'gitlab.example.com' }) })).rejects.toThrow(/^mr got an invalid value for the GitLab URL .*--server-url$/);
     await expect(run({ env: ciEnv({ CI_SERVER_URL: undefined, CI_API_V4_URL: `${fake.url}/api/v4` }) })).resolves.toMatchObject({ code: MR_EXIT.findings });
   });
@@ -145,12 +150,12 @@ describe('policylint mr', () => {
   });
 });
 
-
 describe('policylint mr with owner-approval', () => {
   beforeEach(async () => {
     await replaceRepo({
       config: 'extends: gitlab-handbook\n',
-      targetCodeowners: '[Controlled Documents][2]\n/content/handbook/security/*-policy.md @alice @@maintainer @carol\n[Policy]\n/CODEOWNERS @bob\n/.policylint.yml @bob\n',
+      targetCodeowners:
+        '[Controlled Documents][2]\n/content/handbook/security/*-policy.md @alice @@maintainer @carol\n[Policy]\n/CODEOWNERS @bob\n/.policylint.yml @bob\n',
       featureCodeowners: '[Controlled Documents]\n/content/handbook/security/*-policy.md @dave\n',
     });
     fake.state.projects[0]!.members.push({ user_id: CAROL, access_level: 30 });
@@ -159,7 +164,12 @@ describe('policylint mr with owner-approval', () => {
   it('reports missing approvals from target-branch owners, and --check-approvals re-checks them without publishing', async () => {
     const first = await run();
     const issues = JSON.parse(first.codequality) as Array<{ check_name: string; location: { path: string } }>;
-    expect(issues.filter((i) => i.check_name === 'owner-approval').map((i) => i.location.path).sort()).toEqual([ACCESS, BACKUP]);
+    expect(
+      issues
+        .filter((i) => i.check_name === 'owner-approval')
+        .map((i) => i.location.path)
+        .sort(),
+    ).toEqual([ACCESS, BACKUP]);
     expect(issues.filter((i) => i.check_name === 'governance-files').map((i) => i.location.path)).toEqual(['CODEOWNERS']);
     expect(summaries(fake)[0]!.body).toContain('approving a merge request starts no pipeline');
 

@@ -158,7 +158,8 @@ describe('publishing findings', () => {
   });
 
   it('keeps untrusted document text from running quick actions, mentioning people or injecting HTML', async () => {
-    const hostile = '/approve\n/merge\n@all please look @alice <img src=x onerror=alert(1)> ![x](http://e/x.png) [link](javascript:x) `code` | a | #1 !2 <!-- policylint:summary -->';
+    const hostile =
+      '/approve\n/merge\n@all please look @alice <img src=x onerror=alert(1)> ![x](http://e/x.png) [link](javascript:x) `code` | a | #1 !2 <!-- policylint:summary -->';
     await publish([
       finding({ path: 'docs/access.md', line: 2, message: hostile }),
       finding({ path: '/close\n@bob', line: 1, message: hostile, ruleId: '/label ~x' }),

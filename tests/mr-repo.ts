@@ -11,7 +11,8 @@ export const BACKUP = 'content/handbook/security/backup-policy.md';
 
 export function controlledDocument(title: string, options: { omit?: string; extra?: string } = {}): string {
   const sections = ['Purpose', 'Scope', 'Roles & Responsibilities', 'Policy', 'Exceptions', 'References'].filter((s) => s !== options.omit);
-  const text = (s: string) => (s === 'Exceptions' ? 'See the [exception process](/handbook/security/controlled-document-procedure/#exceptions).' : `Text for ${s.toLowerCase()}.`);
+  const text = (s: string) =>
+    s === 'Exceptions' ? 'See the [exception process](/handbook/security/controlled-document-procedure/#exceptions).' : `Text for ${s.toLowerCase()}.`;
   const body = sections.map((s) => `## ${s}\n\n${text(s)}\n`).join('\n');
   return `---\ntitle: "${title}"\ncontrolled_document: true\n---\n\n${body}${options.extra ?? ''}`;
 }
@@ -49,7 +50,10 @@ export function createTestRepo(options: { config?: string; targetCodeowners?: st
   write('.policylint.yml', options.config ?? 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n');
   write('CODEOWNERS', options.targetCodeowners ?? '[Controlled Documents]\n/content/handbook/security/*-policy.md @alice\n');
   write(ACCESS, controlledDocument('Access Management Policy'));
-  write('content/handbook/security/controlled-document-procedure.md', '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n');
+  write(
+    'content/handbook/security/controlled-document-procedure.md',
+    '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n',
+  );
   const baseSha = commit('main');
   // Like a CI clone that fetched the target branch.
   git('update-ref', 'refs/remotes/origin/main', baseSha);

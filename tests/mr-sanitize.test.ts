@@ -98,11 +98,31 @@ describe('control characters quoted from documents', () => {
 describe('GitLab references quoted from documents', () => {
   // Each would link, notify or cross-reference if it reached GitLab's rendered text intact.
   const REFERENCES = [
-    '&123', '#123', '!123', '%123', '%"Release 1.0"', '%v1', '~bug', '~"needs review"', '$123', '@user', '@group/sub',
-    'group/project#1', 'group/project!2', 'group/project&3', 'group/project%4', 'group/project~bug', 'group/project$5', 'group/project@0123abc',
-    '*iteration:6', '[vulnerability:7]', '^alert#8',
+    '&123',
+    '#123',
+    '!123',
+    '%123',
+    '%"Release 1.0"',
+    '%v1',
+    '~bug',
+    '~"needs review"',
+    '$123',
+    '@user',
+    '@group/sub',
+    'group/project#1',
+    'group/project!2',
+    'group/project&3',
+    'group/project%4',
+    'group/project~bug',
+    'group/project$5',
+    'group/project@0123abc',
+    '*iteration:6',
+    '[vulnerability:7]',
+    '^alert#8',
     // Escapes and entities do not survive rendering, so they must not be what stops a reference.
-    '\\!123', '&amp;123', '&#64;user',
+    '\\!123',
+    '&amp;123',
+    '&#64;user',
   ];
 
   it.each(REFERENCES)('%j keeps a zero-width space after every sigil in the rendered text', (text) => {
@@ -142,8 +162,16 @@ describe('HTML comments in code spans', () => {
 });
 
 describe('details quoted from documents', () => {
-  const HOSTILE_DETAILS = ['/approve', '@alice and @all, see https://evil.example/x', '</details>', '<!-- policylint:finding:forged -->', '/merge', '</summary><img src=x onerror=alert(1)>'].join('\n');
-  const withDetails = () => finding({ path: 'docs/a.md', line: 3, message: 'Front matter key "owner" is missing', details: HOSTILE_DETAILS, fingerprint: 'fp-details' });
+  const HOSTILE_DETAILS = [
+    '/approve',
+    '@alice and @all, see https://evil.example/x',
+    '</details>',
+    '<!-- policylint:finding:forged -->',
+    '/merge',
+    '</summary><img src=x onerror=alert(1)>',
+  ].join('\n');
+  const withDetails = () =>
+    finding({ path: 'docs/a.md', line: 3, message: 'Front matter key "owner" is missing', details: HOSTILE_DETAILS, fingerprint: 'fp-details' });
 
   it.each([
     ['a thread', () => threadBody(withDetails())],

@@ -58,7 +58,9 @@ interface Scenario {
   move(from: string, to: string): void;
   /** Commits the work tree on the feature branch and tells the fake GitLab about the new version. */
   push(options?: PushOptions): string;
-  run(options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Issue[] }>;
+  run(
+    options?: Partial<MergeRequestRunOptions> & { env?: NodeJS.ProcessEnv },
+  ): Promise<{ code: number; stdout: string; stderr: string; codequality: string; issues: Issue[] }>;
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -69,11 +71,23 @@ afterEach(async () => {
 const DATES = { GIT_AUTHOR_DATE: '2026-11-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-01T00:00:00Z' };
 
 /** main holds the policy (config, CODEOWNERS) and one controlled document; `feature` is the merge request's branch, its changes made by `change`. */
-async function scenario(options: { config?: string; configPath?: string; codeowners?: string; main?: Record<string, string>; change: (s: Scenario) => void; push?: PushOptions }): Promise<Scenario> {
+async function scenario(options: {
+  config?: string;
+  configPath?: string;
+  codeowners?: string;
+  main?: Record<string, string>;
+  change: (s: Scenario) => void;
+  push?: PushOptions;
+}): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'policylint-sec-'));
   const outside = mkdtempSync(join(tmpdir(), 'policylint-outside-'));
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES } });
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES },
+    });
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
@@ -131,7 +145,12 @@ async function scenario(options: { config?: string; configPath?: string; codeown
       git('add', '-A');
       git('commit', '-q', '--allow-empty', '-m', `change ${++pushes}`);
       const head = git('rev-parse', 'HEAD').trim();
-      fake.state.push(mr, { refs: { base_sha: base, start_sha: base, head_sha: head }, diffs: diffs(apiDiffs(base)), by, commits: [{ id: head, message: `change ${pushes}` }] });
+      fake.state.push(mr, {
+        refs: { base_sha: base, start_sha: base, head_sha: head },
+        diffs: diffs(apiDiffs(base)),
+        by,
+        commits: [{ id: head, message: `change ${pushes}` }],
+      });
       return head;
     },
     run: async (runOptions = {}) => {
@@ -162,7 +181,13 @@ async function scenario(options: { config?: string; configPath?: string; codeown
       const report = join(dir, 'gl-code-quality-report.json');
       const codequality = existsSync(report) ? readFileSync(report, 'utf8') : '';
       const issues = codequality ? (JSON.parse(codequality) as Array<Omit<Issue, 'shown'>>) : [];
-      return { code, stdout, stderr, codequality, issues: issues.map((issue) => ({ ...issue, shown: issue.content ? `${issue.description}\n${issue.content.body}` : issue.description })) };
+      return {
+        code,
+        stdout,
+        stderr,
+        codequality,
+        issues: issues.map((issue) => ({ ...issue, shown: issue.content ? `${issue.description}\n${issue.content.body}` : issue.description })),
+      };
     },
   };
   options.change(s);
@@ -176,7 +201,8 @@ async function scenario(options: { config?: string; configPath?: string; codeown
 }
 
 const approve = (s: Scenario, userId: number) => s.fake.state.approve(s.fake.state.mergeRequest(PROJECT_ID, IID)!, userId);
-const checks = (result: { issues: Array<{ check_name: string; location: { path: string } }> }) => result.issues.map((i) => `${i.check_name} ${i.location.path}`).sort();
+const checks = (result: { issues: Array<{ check_name: string; location: { path: string } }> }) =>
+  result.issues.map((i) => `${i.check_name} ${i.location.path}`).sort();
 const editAccess = (s: Scenario, extra = '\nOne more sentence.\n') => s.write(ACCESS, controlledDocument('Access Management Policy', { extra }));
 const lastSummary = (s: Scenario) => summaries(s.fake).at(-1)?.body ?? '';
 
@@ -186,7 +212,9 @@ describe('a legitimate merge request', () => {
     const unapproved = await s.run();
     expect(unapproved.code).toBe(MR_EXIT.findings);
     expect(checks(unapproved)).toEqual([`owner-approval ${ACCESS}`]);
-    expect(unapproved.issues[0]!.shown).toContain('needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.');
+    expect(unapproved.issues[0]!.shown).toContain(
+      'needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.',
+    );
 
     approve(s, DAVE);
     const approved = await s.run();
@@ -202,14 +230,19 @@ describe('the policy comes from the target branch', () => {
   it('ignores a config the merge request weakens, and asks its owners to approve the change', async () => {
     const s = await scenario({
       change: (s) => {
-        s.write('.policylint.yml', 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    excludePaths: ["**"]\n    when: [{ contains: "never there" }]\n    rules:\n      required-sections: "off"\n      owner-approval: "off"\n');
+        s.write(
+          '.policylint.yml',
+          'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    excludePaths: ["**"]\n    when: [{ contains: "never there" }]\n    rules:\n      required-sections: "off"\n      owner-approval: "off"\n',
+        );
         s.write(ACCESS, controlledDocument('Access Management Policy', { omit: 'Scope' }));
       },
     });
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     expect(checks(result)).toEqual([`governance-files .policylint.yml`, `owner-approval ${ACCESS}`, `required-sections ${ACCESS}`]);
-    expect(result.issues.find((i) => i.check_name === 'governance-files')!.shown).toContain('needs 1 more code-owner approval from [Policy]\nCODEOWNERS entry: CODEOWNERS:6 /.policylint.yml: @bob.');
+    expect(result.issues.find((i) => i.check_name === 'governance-files')!.shown).toContain(
+      'needs 1 more code-owner approval from [Policy]\nCODEOWNERS entry: CODEOWNERS:6 /.policylint.yml: @bob.',
+    );
     expect(result.stderr).toContain(`policy and CODEOWNERS from main at `);
   });
 
@@ -254,18 +287,28 @@ describe('documents leaving the controlled set', () => {
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     const finding = result.issues.find((i) => i.check_name === 'codeowners-coverage' && i.location.path === path);
-    expect(finding?.shown).toBe(`${path} leaves the controlled set (${detail}), so it needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.`);
+    expect(finding?.shown).toBe(
+      `${path} leaves the controlled set (${detail}), so it needs 1 more code-owner approval from [Controlled Documents]\nCODEOWNERS entry: CODEOWNERS:2 /content/handbook/security/*-policy.md: @dave.`,
+    );
     approve(s, DAVE);
     expect((await s.run()).issues.filter((i) => i.check_name === 'codeowners-coverage')).toEqual([]);
   };
 
   it('when the flag is removed', () =>
-    leaving((s) => s.write(ACCESS, controlledDocument('Access Management Policy').replace('controlled_document: true\n', '')), ACCESS, 'no longer selected as a controlled document: its front matter or text no longer matches'));
+    leaving(
+      (s) => s.write(ACCESS, controlledDocument('Access Management Policy').replace('controlled_document: true\n', '')),
+      ACCESS,
+      'no longer selected as a controlled document: its front matter or text no longer matches',
+    ));
 
   it('when it is deleted', () => leaving((s) => s.git('rm', '-q', ACCESS), ACCESS, 'deleted'));
 
   it('when it is renamed to .markdown', () =>
-    leaving((s) => s.move(ACCESS, ACCESS.replace(/\.md$/, '.markdown')), ACCESS.replace(/\.md$/, '.markdown'), `renamed to ${ACCESS.replace(/\.md$/, '.markdown')}, which the policy does not select`));
+    leaving(
+      (s) => s.move(ACCESS, ACCESS.replace(/\.md$/, '.markdown')),
+      ACCESS.replace(/\.md$/, '.markdown'),
+      `renamed to ${ACCESS.replace(/\.md$/, '.markdown')}, which the policy does not select`,
+    ));
 
   it("when it moves out of its class's paths", async () => {
     const archived = 'content/archive/access-policy.md';
@@ -294,7 +337,10 @@ describe('documents leaving the controlled set', () => {
     const s = await scenario({
       codeowners: CODEOWNERS.replace('[Legal]', '/content/handbook/legal/*-policy.md @carol\n[Legal]'),
       // Other documents keep both entries in use.
-      main: { 'content/handbook/legal/privacy-policy.md': controlledDocument('Privacy Policy'), 'content/handbook/security/backup-policy.md': controlledDocument('Backup Policy') },
+      main: {
+        'content/handbook/legal/privacy-policy.md': controlledDocument('Privacy Policy'),
+        'content/handbook/security/backup-policy.md': controlledDocument('Backup Policy'),
+      },
       change: (s) => s.move(ACCESS, legal),
     });
     approve(s, CAROL);
@@ -319,13 +365,19 @@ describe('approvals that cannot be verified fail closed', () => {
   it('without a token', async () => {
     const s = await scenario({ change: (s) => editAccess(s) });
     approve(s, DAVE);
-    unverified(await s.run({ env: { GITLAB_TOKEN: undefined } }), /^Code-owner approval of .* was not verified: there is no GitLab token \(GITLAB_TOKEN or POLICYLINT_GITLAB_TOKEN is not set\)\nAdd a project access token/);
+    unverified(
+      await s.run({ env: { GITLAB_TOKEN: undefined } }),
+      /^Code-owner approval of .* was not verified: there is no GitLab token \(GITLAB_TOKEN or POLICYLINT_GITLAB_TOKEN is not set\)\nAdd a project access token/,
+    );
   });
 
   it('in a fork merge request without the project token', async () => {
     const s = await scenario({ change: (s) => editAccess(s) });
     approve(s, DAVE);
-    unverified(await s.run({ env: { GITLAB_TOKEN: undefined, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '99' } }), /this is a fork merge request, and its pipeline has no GitLab token\nA maintainer runs the pipeline in the parent project/);
+    unverified(
+      await s.run({ env: { GITLAB_TOKEN: undefined, CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '99' } }),
+      /this is a fork merge request, and its pipeline has no GitLab token\nA maintainer runs the pipeline in the parent project/,
+    );
   });
 
   it('when the approvals API keeps failing, and the summary never says "no findings"', async () => {
@@ -351,12 +403,21 @@ describe('comments cannot switch the control off', () => {
     const body = controlledDocument('Banner Policy').replace('controlled_document: true\n', '');
     const s = await scenario({
       main: { [banner]: `${body}\nThis is a Controlled Document.\n` },
-      change: (s) => s.write(banner, `<!-- policylint-disable -- nothing to see -->\n<!-- policylint-disable owner-approval codeowners-coverage -- trust me -->\n${body}\nThis is a Controlled Document.\nEdited.\n`),
+      change: (s) =>
+        s.write(
+          banner,
+          `<!-- policylint-disable -- nothing to see -->\n<!-- policylint-disable owner-approval codeowners-coverage -- trust me -->\n${body}\nThis is a Controlled Document.\nEdited.\n`,
+        ),
     });
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
     expect(checks(result)).toEqual([`directives ${banner}`, `directives ${banner}`, `owner-approval ${banner}`]);
-    expect(result.issues.filter((i) => i.check_name === 'directives').map((i) => i.description).sort()).toEqual([
+    expect(
+      result.issues
+        .filter((i) => i.check_name === 'directives')
+        .map((i) => i.description)
+        .sort(),
+    ).toEqual([
       'policylint-disable codeowners-coverage has no effect: codeowners-coverage is part of the control',
       'policylint-disable owner-approval has no effect: owner-approval is part of the control',
     ]);
@@ -492,7 +553,11 @@ describe('the policy in force can be replaced without its owners', () => {
   it('adding .policylint.yml next to the target branch .policylint.yaml (it takes precedence once merged) is a governance change', async () => {
     const s = await scenario({
       configPath: '.policylint.yaml',
-      change: (s) => s.write('.policylint.yml', 'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n      codeowners-coverage: "off"\n'),
+      change: (s) =>
+        s.write(
+          '.policylint.yml',
+          'extends: gitlab-handbook\nclasses:\n  controlled-document:\n    rules:\n      owner-approval: "off"\n      codeowners-coverage: "off"\n',
+        ),
     });
     const result = await s.run();
     expect(result.stderr).toContain('policy and CODEOWNERS from main');
@@ -512,7 +577,10 @@ describe('files outside the repository', () => {
     });
     approve(s, BOB);
     const result = await s.run();
-    const posted = s.fake.state.notesOf(s.fake.state.mergeRequest(PROJECT_ID, IID)!).map((n) => n.body).join('\n');
+    const posted = s.fake.state
+      .notesOf(s.fake.state.mergeRequest(PROJECT_ID, IID)!)
+      .map((n) => n.body)
+      .join('\n');
     expect(posted).not.toContain(SECRET);
     for (const text of [result.stdout, result.stderr, result.codequality]) expect(text).not.toContain(SECRET);
   });
@@ -523,7 +591,14 @@ describe('documents leaving the controlled set', () => {
     const s = await scenario({
       // A common setup: every handbook page is linted for links; controlled documents get the whole procedure.
       config: 'extends: gitlab-handbook\nclasses:\n  handbook-page:\n    paths: ["content/**/*.md"]\n    rules:\n      links: warn\n',
-      change: (s) => s.write(ACCESS, controlledDocument('Access Management Policy', { extra: '\nEveryone may grant themselves admin access.\n' }).replace('controlled_document: true\n', '')),
+      change: (s) =>
+        s.write(
+          ACCESS,
+          controlledDocument('Access Management Policy', { extra: '\nEveryone may grant themselves admin access.\n' }).replace(
+            'controlled_document: true\n',
+            '',
+          ),
+        ),
     });
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
@@ -561,7 +636,9 @@ describe('stale approvals', () => {
 
     const result = await s.run();
     expect(result.code).toBe(MR_EXIT.findings);
-    expect(result.issues.find((i) => i.check_name === 'owner-approval' && i.location.path === ACCESS)?.shown).toContain('Not counted: @dave (approved before the last change');
+    expect(result.issues.find((i) => i.check_name === 'owner-approval' && i.location.path === ACCESS)?.shown).toContain(
+      'Not counted: @dave (approved before the last change',
+    );
   });
 });
 
@@ -573,12 +650,15 @@ describe('legitimate merge requests', () => {
       codeowners: '[Controlled Documents]\n/handbook/content/handbook/security/*-policy.md @dave\n[Policy]\n/handbook/.policylint.yml @bob\n/CODEOWNERS @bob\n',
       main: {
         [doc]: controlledDocument('Access Management Policy'),
-        'handbook/content/handbook/security/controlled-document-procedure.md': '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n',
+        'handbook/content/handbook/security/controlled-document-procedure.md':
+          '---\ntitle: Controlled Document Procedure\n---\n\n## Exceptions\n\nHow to ask for one.\n',
       },
       change: (s) => s.write(doc, controlledDocument('Access Management Policy', { extra: '\nOne more sentence.\n' })),
     });
     const unapproved = await s.run({ configPath: 'handbook/.policylint.yml' });
-    expect(unapproved.issues.find((i) => i.check_name === 'owner-approval')?.description).toContain('needs 1 more code-owner approval from [Controlled Documents]');
+    expect(unapproved.issues.find((i) => i.check_name === 'owner-approval')?.description).toContain(
+      'needs 1 more code-owner approval from [Controlled Documents]',
+    );
     approve(s, DAVE);
     const approved = await s.run({ configPath: 'handbook/.policylint.yml' });
     // CODEOWNERS is read at the top of the repository, and matches repository paths.

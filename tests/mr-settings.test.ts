@@ -23,11 +23,17 @@ afterEach(async () => {
 /** A project set up as docs/gitlab-ci.md "Making the control hold" says. */
 function holdTheControl(): void {
   const project = fake.state.project(PROJECT_ID)!;
-  Object.assign(project.approval_settings, { merge_requests_author_approval: false, merge_requests_disable_committers_approval: true, reset_approvals_on_push: true });
+  Object.assign(project.approval_settings, {
+    merge_requests_author_approval: false,
+    merge_requests_disable_committers_approval: true,
+    reset_approvals_on_push: true,
+  });
   project.only_allow_merge_if_pipeline_succeeds = true;
   project.allow_merge_on_skipped_pipeline = false;
   project.ci_config_path = '.gitlab-ci.yml@acme/ci-config';
-  project.protected_branches = [{ id: 101, name: 'ma*', code_owner_approval_required: true, allow_force_push: false, push_access_levels: [], merge_access_levels: [] }];
+  project.protected_branches = [
+    { id: 101, name: 'ma*', code_owner_approval_required: true, allow_force_push: false, push_access_levels: [], merge_access_levels: [] },
+  ];
 }
 
 const states = async () => Object.fromEntries((await checkProjectSettings(client(fake), String(PROJECT_ID), 'main')).map((c) => [c.setting, c.ok]));
@@ -90,7 +96,12 @@ describe('policylint mr and the settings', () => {
     holdTheControl();
     const on = await run(true);
     expect(on.code).toBe(MR_EXIT.ok);
-    expect(on.stdout.split('\n').filter(Boolean).every((line) => line.startsWith('ok'))).toBe(true);
+    expect(
+      on.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('ok')),
+    ).toBe(true);
   });
 
   it('lists the settings that are off in the summary, once, as warnings that do not fail the job', async () => {

@@ -43,15 +43,19 @@ async function startServer(handler: RequestListener): Promise<{ url: string; por
   return { url: `http://127.0.0.1:${port}`, port, requests };
 }
 
-const json = (body: unknown): RequestListener => (_, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (body: unknown): RequestListener =>
+  (_, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
 
-const redirectTo = (location: (path: string) => string, status = 302): RequestListener => (req, res) => {
-  res.writeHead(status, { location: location(req.url ?? '') });
-  res.end();
-};
+const redirectTo =
+  (location: (path: string) => string, status = 302): RequestListener =>
+  (req, res) => {
+    res.writeHead(status, { location: location(req.url ?? '') });
+    res.end();
+  };
 
 const currentUser = (host: string) => createGitLabClient({ host, token: TOKEN, retry: fastRetry() }).Users.showCurrentUser();
 
@@ -75,7 +79,9 @@ describe('redirects', () => {
   });
 
   it('counts the same host under another name, or another scheme, as another host', async () => {
-    const gitlab = await startServer(redirectTo((path) => (path === '/api/v4/user' ? `http://localhost:${gitlab.port}${path}` : `https://127.0.0.1:${gitlab.port}${path}`)));
+    const gitlab = await startServer(
+      redirectTo((path) => (path === '/api/v4/user' ? `http://localhost:${gitlab.port}${path}` : `https://127.0.0.1:${gitlab.port}${path}`)),
+    );
     const client = createGitLabClient({ host: gitlab.url, token: TOKEN, retry: fastRetry() });
     await expect(client.Users.showCurrentUser()).rejects.toThrow(`redirected to another host (http://localhost:${gitlab.port})`);
     await expect(client.Users.show(1)).rejects.toThrow(`redirected to another host (https://127.0.0.1:${gitlab.port})`);
@@ -83,7 +89,9 @@ describe('redirects', () => {
   });
 
   it('follows redirects within the GitLab host with the token, a bounded number of times', async () => {
-    const moved = await startServer((req, res) => (req.url === '/api/v4/user' ? redirectTo(() => '/api/v4/user/moved', 301)(req, res) : json({ id: 1, username: 'bot' })(req, res)));
+    const moved = await startServer((req, res) =>
+      req.url === '/api/v4/user' ? redirectTo(() => '/api/v4/user/moved', 301)(req, res) : json({ id: 1, username: 'bot' })(req, res),
+    );
     await expect(currentUser(moved.url)).resolves.toMatchObject({ username: 'bot' });
     expect(moved.requests).toEqual([
       { path: '/api/v4/user', token: TOKEN },
@@ -103,7 +111,7 @@ describe('the GitLab server in CI', () => {
   const MR_ENV = { CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' };
   const read = (flags: MergeRequestFlags, env: NodeJS.ProcessEnv) => () => readMergeRequestSettings(flags, { ...MR_ENV, ...env });
 
-  it('must be on CI_SERVER_URL\'s host when running in GitLab CI, and may be anywhere outside it', () => {
+  it("must be on CI_SERVER_URL's host when running in GitLab CI, and may be anywhere outside it", () => {
     for (const ci of [{ GITLAB_CI: 'true' }, { CI: 'true' }]) {
       const env = { ...ci, CI_SERVER_URL: 'https://gitlab.example.com' };
       for (const [serverUrl, other] of [
@@ -126,7 +134,13 @@ describe('the GitLab server in CI', () => {
 });
 
 describe('--token-env', () => {
-  const env = { CI_SERVER_URL: 'https://gitlab.example.com', CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', MY_TOKEN: TOKEN };
+  const env = {
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    CI_PROJECT_ID: '42',
+    CI_MERGE_REQUEST_IID: '7',
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+    MY_TOKEN: TOKEN,
+  };
 
   it('takes a variable name, and refuses anything else without echoing it', () => {
     expect(readMergeRequestSettings({ tokenEnv: 'MY_TOKEN' }, env)).toMatchObject({ token: TOKEN, tokenSource: 'MY_TOKEN' });
@@ -140,7 +154,9 @@ describe('--token-env', () => {
 
 describe('token-shaped strings', () => {
   const SHAPES = [
-    ...['glpat', 'gloas', 'gldt', 'glrt', 'glcbt', 'glptt', 'glft', 'glimt', 'glagent', 'glsoat', 'glffct', 'gltst', 'glsa'].map((prefix) => `${prefix}-abcdefghij_KLMNOPQR-st`),
+    ...['glpat', 'gloas', 'gldt', 'glrt', 'glcbt', 'glptt', 'glft', 'glimt', 'glagent', 'glsoat', 'glffct', 'gltst', 'glsa'].map(
+      (prefix) => `${prefix}-abcdefghij_KLMNOPQR-st`,
+    ),
     'glpat-0123456789abcdefghijklmnopq.01.0w1b2c3d4',
     'glcbt-64_abcdefghijklmnopqrstu',
     'GR1348941abcdefghijklmnopqrst',

@@ -17,7 +17,9 @@ function viaLibrary(raw: string): { data: unknown; keyLines: Map<string, number>
   const doc = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) return 'error';
   const keyLines = new Map<string, number>();
-  if (isMap(doc.contents)) for (const item of doc.contents.items) if (isScalar(item.key) && item.key.range) keyLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line + 1);
+  if (isMap(doc.contents))
+    for (const item of doc.contents.items)
+      if (isScalar(item.key) && item.key.range) keyLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line + 1);
   const data = doc.toJS() ?? {};
   return { data, keyLines };
 }
@@ -25,7 +27,7 @@ function viaLibrary(raw: string): { data: unknown; keyLines: Map<string, number>
 describe('front matter fast path', () => {
   const simple = [
     'title: Access Control Policy\ncontrolled_document: true',
-    'title: "Quoted: with colon # and hash"\ndescription: \'it\'\'s single\'',
+    "title: \"Quoted: with colon # and hash\"\ndescription: 'it''s single'",
     'title: 情報セキュリティポリシー\nweight: 10\nplus: +3\nzero: 007\nflag: False\nnothing: ~\nempty:\nlast: NULL',
     'aliases:\n- /handbook/a/\n- "/handbook/b/"\ntags:\n  - one\n  - two\n\n# comment\ntitle: x',
     'url: https://example.com/a#b\nlang: C#\npath: C:\\dir\\file\nrange: 1_000\ndate: 2025-10-07\nversion: v1.2',
@@ -75,17 +77,23 @@ describe('front matter fast path', () => {
     const doc = '---\ntitle: T\ncontrolled_document: true\n---\n# T\n';
     const fm = parseFrontMatter(doc);
     expect(fm.data).toEqual({ title: 'T', controlled_document: true });
-    expect([...fm.keyLines]).toEqual([['title', 2], ['controlled_document', 3]]);
+    expect([...fm.keyLines]).toEqual([
+      ['title', 2],
+      ['controlled_document', 3],
+    ]);
     const bad = parseFrontMatter('---\ntitle: "unterminated\n---\n');
     expect(bad.error?.message).toMatch(/Invalid YAML/);
   });
 });
 
 describe('selection before decoding', () => {
-  const documentClass = (when: DocumentClass['when']): DocumentClass => ({ name: 'c', paths: ['**/*.md'], excludePaths: [], when, rules: {} }) as unknown as DocumentClass;
+  const documentClass = (when: DocumentClass['when']): DocumentClass =>
+    ({ name: 'c', paths: ['**/*.md'], excludePaths: [], when, rules: {} }) as unknown as DocumentClass;
 
   it('rules files out on their bytes only when the text could not match', () => {
-    const matcher = compileClass(documentClass([{ frontMatter: { controlled_document: true } }, { contains: compilePattern('Controlled Document', plainText.exactSubstring) }]));
+    const matcher = compileClass(
+      documentClass([{ frontMatter: { controlled_document: true } }, { contains: compilePattern('Controlled Document', plainText.exactSubstring) }]),
+    );
     expect(matcher.mayMatchBytes(Buffer.from('---\ntitle: x\n---\nplain'))).toBe(false);
     expect(matcher.mayMatchBytes(Buffer.from('---\ncontrolled_document: false\n---\n'))).toBe(true);
     expect(matcher.mayMatchBytes(Buffer.from('これは Controlled Document です'))).toBe(true);
@@ -104,7 +112,11 @@ describe('selection before decoding', () => {
     expect(ok.ok && decodeUtf8(ok.data)).toBe('# Titre é\n');
     expect(readBytes(file('big.md', 'x'.repeat(2000)), 1024)).toMatchObject({ ok: false, message: expect.stringMatching(/over the 1 KiB limit/) });
     expect(readBytes(file('nul.md', Buffer.from([0x23, 0, 0x41])), 1024)).toMatchObject({ ok: false, message: expect.stringMatching(/Binary/) });
-    expect(readBytes(file('latin1.md', Buffer.from('ok\nbad \xe9\n', 'latin1')), 1024)).toMatchObject({ ok: false, line: 2, message: expect.stringMatching(/offset 8/) });
+    expect(readBytes(file('latin1.md', Buffer.from('ok\nbad \xe9\n', 'latin1')), 1024)).toMatchObject({
+      ok: false,
+      line: 2,
+      message: expect.stringMatching(/offset 8/),
+    });
     expect(readBytes(dir, 1024)).toMatchObject({ ok: false, message: 'Cannot read file: is a directory' });
     expect(readBytes(path.join(dir, 'missing.md'), 1024)).toMatchObject({ ok: false, message: expect.stringMatching(/no such file/) });
   });

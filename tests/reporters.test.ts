@@ -131,7 +131,7 @@ describe('stylish', () => {
     const output = formatReport('stylish', INPUT);
     expect(output).not.toContain('\u001b');
     expect(output).not.toContain('\u0000');
-    expect(output).toContain('it\'s second line 😀 nul\uFFFD esc\uFFFD[31m lone\uFFFD end  front-matter/required');
+    expect(output).toContain("it's second line 😀 nul\uFFFD esc\uFFFD[31m lone\uFFFD end  front-matter/required");
     expect(output).toContain('✖ 3 problems (1 error, 2 warnings)');
   });
 
@@ -143,12 +143,17 @@ describe('stylish', () => {
   });
 
   it('shows details under the message, wrapped to the terminal width and indented to the message column', () => {
-    const details = 'Accepted spellings: owner, Owner, document_owner, documentOwner, policy_owner.\nPaths tried:\n  - handbook/security/a-very-long-folder-name/and-an-even-longer-file-name-that-cannot-wrap.md see docs\n\nAdd the key.';
+    const details =
+      'Accepted spellings: owner, Owner, document_owner, documentOwner, policy_owner.\nPaths tried:\n  - handbook/security/a-very-long-folder-name/and-an-even-longer-file-name-that-cannot-wrap.md see docs\n\nAdd the key.';
     const findings = [
       finding({ ruleId: 'frontmatter', path: 'a.md', line: 3, message: 'Front matter key "owner" is missing', details }),
       finding({ ruleId: 'review-date', severity: 'warn', path: 'a.md', line: 12, message: 'Review overdue' }),
     ];
-    expect(formatReport('stylish', { ...INPUT, findings, width: 60 }).split('\n').slice(1, 12)).toEqual([
+    expect(
+      formatReport('stylish', { ...INPUT, findings, width: 60 })
+        .split('\n')
+        .slice(1, 12),
+    ).toEqual([
       '   3:1  error    Front matter key "owner" is missing  frontmatter',
       '                 Accepted spellings: owner, Owner,',
       '                 document_owner, documentOwner,',
@@ -166,8 +171,21 @@ describe('stylish', () => {
     expect(formatReport('stylish', { ...INPUT, findings }).split('\n')[2]).toBe('                 Accepted spellings: owner, Owner, document_owner,');
   });
 
+  it('wraps details by terminal columns, a wide character counting two', () => {
+    const details = '見直し 見直し 見直し 見直し 見直し 見直し 見直し 見直し';
+    const output = formatReport('stylish', { ...INPUT, findings: [finding({ ruleId: 'r', path: 'a.md', line: 1, message: 'm', details })], width: 14 + 40 });
+    // 40 columns of details: five 6-column words and their spaces take 34, a sixth would need 41.
+    expect(output.split('\n').slice(2, 4)).toEqual([
+      `${' '.repeat(14)}${Array(5).fill('見直し').join(' ')}`,
+      `${' '.repeat(14)}${Array(3).fill('見直し').join(' ')}`,
+    ]);
+  });
+
   it('neutralises control characters in details and never lets them start a row of their own', () => {
-    const output = formatReport('stylish', { ...INPUT, findings: [finding({ ruleId: 'r', path: 'a.md', line: 1, message: 'm', details: 'one\u001b[2Jtwo\r\n3:1  error  forged' })] });
+    const output = formatReport('stylish', {
+      ...INPUT,
+      findings: [finding({ ruleId: 'r', path: 'a.md', line: 1, message: 'm', details: 'one\u001b[2Jtwo\r\n3:1  error  forged' })],
+    });
     expect(output).not.toContain('\u001b');
     expect(output.split('\n').slice(1, 4)).toEqual(['  1:1  error  m  r', '              one\uFFFD[2Jtwo', '              3:1 error forged']);
   });
@@ -213,12 +231,24 @@ describe('compact', () => {
 describe('json', () => {
   it('writes every finding with the documented keys in a fixed order', () => {
     const output = formatReport('json', INPUT);
-    expect(output).toMatch(/^\[\n  \{\n    "ruleId"/);
+    expect(output).toMatch(/^\[\n {2}\{\n {4}"ruleId"/);
     const parsed = JSON.parse(output) as JsonFinding[];
     expect(parsed).toHaveLength(3);
     for (const item of parsed) {
       expect(Object.keys(item)).toEqual([
-        'ruleId', 'messageId', 'severity', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'details', 'fingerprint', 'documentTitle', 'docsUrl',
+        'ruleId',
+        'messageId',
+        'severity',
+        'path',
+        'line',
+        'column',
+        'endLine',
+        'endColumn',
+        'message',
+        'details',
+        'fingerprint',
+        'documentTitle',
+        'docsUrl',
       ]);
     }
     expect(parsed[0]).toEqual({
@@ -280,8 +310,7 @@ describe('junit', () => {
     return create(xml).root().node as unknown as Element;
   }
   const childrenNamed = (element: Element, name: string) => Array.from(element.children).filter((child) => child.tagName === name);
-  const attributes = (element: Element | undefined, ...names: string[]) =>
-    Object.fromEntries(names.map((name) => [name, element?.getAttribute(name)]));
+  const attributes = (element: Element | undefined, ...names: string[]) => Object.fromEntries(names.map((name) => [name, element?.getAttribute(name)]));
 
   it('has one suite per rule, a failing case per finding and a passing case per clean document', () => {
     const root = parseJunit(formatReport('junit', INPUT));
@@ -334,7 +363,11 @@ describe('junit', () => {
     );
     const suites = childrenNamed(root, 'testsuite');
     const overdue = suites.find((suite) => suite.getAttribute('name') === 'review/overdue')!;
-    expect(childrenNamed(overdue, 'testcase').slice(0, 2).map((testcase) => testcase.getAttribute('name'))).toEqual(['a.md:1:1', 'a.md:1:1 #2']);
+    expect(
+      childrenNamed(overdue, 'testcase')
+        .slice(0, 2)
+        .map((testcase) => testcase.getAttribute('name')),
+    ).toEqual(['a.md:1:1', 'a.md:1:1 #2']);
     expect(suites.at(-1)?.getAttribute('name')).toBe('codeowners/entry');
   });
 

@@ -12,7 +12,16 @@ const entries: CalendarEntry[] = [
     owners: ['@ciso', '@cfo'],
     daysLeft: -51,
   },
-  { path: 'policies/privacy.md', title: '=HYPERLINK("http://x")', lastReviewed: '2025-12-10', source: 'git', due: '2026-12-10', status: 'due-soon', owners: [], daysLeft: 13 },
+  {
+    path: 'policies/privacy.md',
+    title: '=HYPERLINK("http://x")',
+    lastReviewed: '2025-12-10',
+    source: 'git',
+    due: '2026-12-10',
+    status: 'due-soon',
+    owners: [],
+    daysLeft: 13,
+  },
   { path: 'policies/a\\b.md', title: '-1+1', lastReviewed: '2026-01-15', source: 'git', due: '2027-01-15', status: 'ok', owners: ['@legal'], daysLeft: 49 },
   { path: 'policies/draft.md', title: null, lastReviewed: null, source: null, due: null, status: 'unknown', owners: [], daysLeft: null },
 ];
@@ -20,7 +29,15 @@ const entries: CalendarEntry[] = [
 describe('formatCalendar', () => {
   it('writes JSON with exactly the documented fields', () => {
     expect(JSON.parse(formatCalendar(entries.slice(0, 1), 'json'))).toEqual([
-      { path: 'policies/isms.md', title: 'ISMS, "core" | scope', lastReviewed: '2025-10-07', source: 'frontmatter', due: '2026-10-07', status: 'overdue', owners: ['@ciso', '@cfo'] },
+      {
+        path: 'policies/isms.md',
+        title: 'ISMS, "core" | scope',
+        lastReviewed: '2025-10-07',
+        source: 'frontmatter',
+        due: '2026-10-07',
+        status: 'overdue',
+        owners: ['@ciso', '@cfo'],
+      },
     ]);
   });
 

@@ -85,7 +85,15 @@ describe('policylint reviews (built CLI)', () => {
         owners: ['@ciso', '@security-team'],
       },
       // Not committed yet: the change adding it is its first review.
-      { path: 'content/handbook/people/draft.md', title: 'Draft', lastReviewed: '2026-11-27', source: 'this change', due: '2027-11-27', status: 'ok', owners: [] },
+      {
+        path: 'content/handbook/people/draft.md',
+        title: 'Draft',
+        lastReviewed: '2026-11-27',
+        source: 'this change',
+        due: '2027-11-27',
+        status: 'ok',
+        owners: [],
+      },
     ]);
     const logs = logging.calls().filter((call) => / log /.test(` ${call} `));
     expect(logs).toHaveLength(1);
@@ -112,7 +120,11 @@ describe('policylint reviews (built CLI)', () => {
   });
 
   it('exits 2 on a configuration error, 0 however late the reviews are', () => {
-    expect(reviews(['--config', 'missing.yml', '--now', '2026-11-27'])).toMatchObject({ status: 2, stdout: '', stderr: expect.stringContaining('missing.yml') });
+    expect(reviews(['--config', 'missing.yml', '--now', '2026-11-27'])).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: expect.stringContaining('missing.yml'),
+    });
     const text = reviews(['--now', '2030-01-01']);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toContain('4 documents: 3 overdue, 0 due soon, 1 ok, 0 unknown');
@@ -120,7 +132,8 @@ describe('policylint reviews (built CLI)', () => {
 });
 
 describe('runReviewsCommand', () => {
-  const run = (flags: Partial<ReviewsCommandInput>) => runReviewsCommand({ cwd: repo.root, paths: [], format: 'json', now: '2026-11-27', stdout: () => {}, ...flags });
+  const run = (flags: Partial<ReviewsCommandInput>) =>
+    runReviewsCommand({ cwd: repo.root, paths: [], format: 'json', now: '2026-11-27', stdout: () => {}, ...flags });
 
   it('rejects usage mistakes as configuration errors (exit 2) before reading anything', async () => {
     await expect(run({ dueWithin: 'soon' })).rejects.toThrow(new ConfigError('Invalid --due-within value "soon": use a whole number of days'));

@@ -39,7 +39,9 @@ describe('parseDate', () => {
     expect(day('next Tuesday')).toBe(
       'error: "next Tuesday" is not a date; accepted: YYYY-MM-DD, optionally with a time (2025-10-07, 2025-10-07T19:17:00Z), or a day, month name and year (7 October 2025, 07 Oct 2025 19:17, October 7, 2025)',
     );
-    expect(day('7 October 2025', 'iso')).toBe('error: "7 October 2025" is not a date; accepted: YYYY-MM-DD, optionally with a time (2025-10-07, 2025-10-07T19:17:00Z)');
+    expect(day('7 October 2025', 'iso')).toBe(
+      'error: "7 October 2025" is not a date; accepted: YYYY-MM-DD, optionally with a time (2025-10-07, 2025-10-07T19:17:00Z)',
+    );
     expect(day('13/13/2025', 'dmy')).toMatch(/^error: "13\/13\/2025" is not a calendar date; accepted: .*or day\/month\/year \(7\/10\/2025\)$/);
   });
 
@@ -54,11 +56,17 @@ describe('parseDate', () => {
 });
 
 describe('readFrontMatterDate', () => {
-  const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
+  const doc = (frontMatter: string) =>
+    parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
 
   it('reads the first configured field that is set, at its line, with its format', () => {
     const fields = ['last_reviewed', { field: 'reviewed', format: 'dmy' as const }];
-    expect(readFrontMatterDate(doc('reviewed: 7/10/2025\n'), fields)).toEqual({ kind: 'found', field: 'reviewed', line: 3, date: new Date('2025-10-07T00:00:00Z') });
+    expect(readFrontMatterDate(doc('reviewed: 7/10/2025\n'), fields)).toEqual({
+      kind: 'found',
+      field: 'reviewed',
+      line: 3,
+      date: new Date('2025-10-07T00:00:00Z'),
+    });
     expect(readFrontMatterDate(doc('last_reviewed: 2025-01-02\nreviewed: 7/10/2025\n'), fields)).toMatchObject({ field: 'last_reviewed', line: 3 });
     expect(readFrontMatterDate(doc('last_reviewed:\nreviewed: 7/10/2025\n'), fields)).toMatchObject({ field: 'reviewed', line: 4 });
   });

@@ -14,8 +14,7 @@ function summary(entry: PathHistory | undefined): string | undefined {
   return `${entry.last.committedOn.toISOString().slice(0, 10)}${entry.last.shallowBoundary ? ' (boundary)' : ''} ${entry.last.subject}`;
 }
 
-const summarize = (history: ReviewHistory | null) =>
-  history && Object.fromEntries([...history.paths].map(([file, entry]) => [file, summary(entry)]));
+const summarize = (history: ReviewHistory | null) => history && Object.fromEntries([...history.paths].map(([file, entry]) => [file, summary(entry)]));
 
 const PATHS = ['a.md', 'b.md', 'ignored.md', 'new name.md', 'old name.md', 'with space.md', 'ünïcødé.md', 'draft.md'];
 

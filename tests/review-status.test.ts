@@ -4,7 +4,8 @@ import { type ReviewOptions, reviewStatus } from '../src/reviews/status.js';
 
 const OPTIONS: ReviewOptions = { maxAgeDays: 365, warnDays: 30, fields: ['last_reviewed'], source: 'auto' };
 
-const doc = (frontMatter: string) => parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
+const doc = (frontMatter: string) =>
+  parseDocumentModel({ path: 'p.md', absPath: '/p.md', source: `---\ntitle: P\n${frontMatter}---\n# P\n`, documentClass: 'policy' });
 
 const statusOn = (now: string, options: Partial<ReviewOptions> = {}, lastReviewed = '2025-11-27') => {
   const review = reviewStatus(doc(`last_reviewed: ${lastReviewed}\n`), { ...OPTIONS, ...options }, new Date(now), null);
@@ -43,7 +44,11 @@ describe('reviewStatus boundaries', () => {
 
   it('needs the field with source frontmatter, and ignores it with source git', () => {
     const missing = reviewStatus(doc('owner: x\n'), { ...OPTIONS, source: 'frontmatter', fields: ['last_reviewed', 'reviewed'] }, new Date('2026-01-01'), null);
-    expect(missing).toMatchObject({ status: 'unknown', line: 2, problem: { kind: 'missingDate', details: 'Set `last_reviewed` or `reviewed` in the front matter to the date of the last review.' } });
+    expect(missing).toMatchObject({
+      status: 'unknown',
+      line: 2,
+      problem: { kind: 'missingDate', details: 'Set `last_reviewed` or `reviewed` in the front matter to the date of the last review.' },
+    });
     const gitOnly = reviewStatus(doc('last_reviewed: 2025-11-27\n'), { ...OPTIONS, source: 'git' }, new Date('2026-01-01'), null);
     expect(gitOnly).toMatchObject({ status: 'unknown', problem: { kind: 'notAGitRepository' } });
   });

@@ -33,7 +33,7 @@ const SECRET_DOCUMENT = controlledDocument(SECRET, `\n\n## ${SECRET}\n\n${SECRET
 
 /** Files outside any repository: what a link committed in a merge request would point at. */
 function outside(): string {
-  return makeTree({ 'secret.md': SECRET_DOCUMENT, 'passwd': `root:x:0:0:${SECRET}:/root:/bin/bash\n`, 'dir/secret.md': SECRET_DOCUMENT }, 'policylint-outside-');
+  return makeTree({ 'secret.md': SECRET_DOCUMENT, passwd: `root:x:0:0:${SECRET}:/root:/bin/bash\n`, 'dir/secret.md': SECRET_DOCUMENT }, 'policylint-outside-');
 }
 
 function repo(files: Record<string, string> = {}): string {
@@ -57,7 +57,11 @@ describe('documents', () => {
     symlinkSync(root, viaLink);
 
     // `files` names them as a merge request's changed paths do (discovery itself does not enter linked folders).
-    const result = await lint({ cwd: viaLink, files: ['content/alias.md', 'content/inside/nested.md', 'content/leak.md', 'content/linked/secret.md', 'content/real.md'], now: NOW });
+    const result = await lint({
+      cwd: viaLink,
+      files: ['content/alias.md', 'content/inside/nested.md', 'content/leak.md', 'content/linked/secret.md', 'content/real.md'],
+      now: NOW,
+    });
 
     const fileErrors = result.findings.filter((f) => f.ruleId === 'file-error').map((f) => `${f.path}: ${f.message}`);
     expect(fileErrors).toEqual([
@@ -87,11 +91,11 @@ describe('documents', () => {
 describe('linked pages', () => {
   it('reads no page through a link leading outside: /dev/zero does not hang, a secret is never quoted', async () => {
     const secrets = outside();
-    const root = repo({ 'content/doc.md': controlledDocument('Doc', '\n\nSee [zero](../pages/zero.md#x) and [secret](../pages/secret.md#purpose).') });
-    mkdirSync(path.join(root, 'pages'));
-    symlinkSync('/dev/zero', path.join(root, 'pages/zero.md'));
+    const root = repo({ 'content/doc.md': controlledDocument('Doc', '\n\nSee [zero](/pages/zero/#x) and [secret](/pages/secret/#purpose).') });
+    mkdirSync(path.join(root, 'content/pages'));
+    symlinkSync('/dev/zero', path.join(root, 'content/pages/zero.md'));
     // It has a "Purpose" heading: read, the link would pass.
-    symlinkSync(path.join(secrets, 'secret.md'), path.join(root, 'pages/secret.md'));
+    symlinkSync(path.join(secrets, 'secret.md'), path.join(root, 'content/pages/secret.md'));
     // A checkout, as in a pipeline: git lists the links as pages.
     execFileSync('git', ['init', '-q'], { cwd: root });
     const started = Date.now();
@@ -101,18 +105,22 @@ describe('linked pages', () => {
     expect(result.findings.filter((f) => f.message.includes('pages/'))).toEqual([]);
     expect(JSON.stringify(result)).not.toContain(SECRET);
     const project = createProjectContext({ root, now: NOW });
-    expect(project.readText('pages/secret.md')).toEqual({ ok: false, message: 'Symbolic link pointing outside the repository: not read' });
-    expect(project.readText('pages/zero.md')).toEqual({ ok: false, message: 'Symbolic link pointing outside the repository: not read' });
+    expect(project.readText('content/pages/secret.md')).toEqual({ ok: false, message: 'Symbolic link pointing outside the repository: not read' });
+    expect(project.readText('content/pages/zero.md')).toEqual({ ok: false, message: 'Symbolic link pointing outside the repository: not read' });
   }, 20_000);
 });
 
 describe('work-tree CODEOWNERS', () => {
   it.each([
     ['CODEOWNERS', 'a file outside', (secrets: string, root: string) => symlinkSync(path.join(secrets, 'passwd'), path.join(root, 'CODEOWNERS'))],
-    ['.gitlab/CODEOWNERS', 'a folder outside', (secrets: string, root: string) => {
-      writeFileSync(path.join(secrets, 'dir/CODEOWNERS'), `* @${SECRET}\n`);
-      symlinkSync(path.join(secrets, 'dir'), path.join(root, '.gitlab'));
-    }],
+    [
+      '.gitlab/CODEOWNERS',
+      'a folder outside',
+      (secrets: string, root: string) => {
+        writeFileSync(path.join(secrets, 'dir/CODEOWNERS'), `* @${SECRET}\n`);
+        symlinkSync(path.join(secrets, 'dir'), path.join(root, '.gitlab'));
+      },
+    ],
   ])('is not read when %s is a link to %s, and says so', (where, _kind, link) => {
     const root = repo();
     link(outside(), root);
@@ -120,7 +128,13 @@ describe('work-tree CODEOWNERS', () => {
     expect(file.path).toBe(where);
     expect(file.sections.flatMap((section) => section.entries)).toEqual([]);
     expect(file.problems).toEqual([
-      { kind: 'unreadable-file', line: 1, column: 1, subject: where, message: 'CODEOWNERS was not read (symbolic link pointing outside the repository); treated as empty' },
+      {
+        kind: 'unreadable-file',
+        line: 1,
+        column: 1,
+        subject: where,
+        message: 'CODEOWNERS was not read (symbolic link pointing outside the repository); treated as empty',
+      },
     ]);
     expect(JSON.stringify(file)).not.toContain(SECRET);
   });
@@ -134,7 +148,9 @@ describe('work-tree CODEOWNERS', () => {
 
     const fifo = repo();
     mkfifo(path.join(fifo, 'CODEOWNERS'));
-    expect(loadCodeowners(fifo)!.problems).toEqual([expect.objectContaining({ kind: 'unreadable-file', message: 'CODEOWNERS was not read (not a regular file); treated as empty' })]);
+    expect(loadCodeowners(fifo)!.problems).toEqual([
+      expect.objectContaining({ kind: 'unreadable-file', message: 'CODEOWNERS was not read (not a regular file); treated as empty' }),
+    ]);
   });
 });
 
@@ -142,7 +158,9 @@ describe('config file', () => {
   it('refuses a FIFO and a config over 1 MiB, and follows a link to a real one', () => {
     const root = repo();
     mkfifo(path.join(root, 'fifo.yml'));
-    expect(() => loadConfig(path.join(root, 'fifo.yml'))).toThrow(new ConfigError(`Cannot read config ${path.relative(process.cwd(), path.join(root, 'fifo.yml'))}: not a regular file`));
+    expect(() => loadConfig(path.join(root, 'fifo.yml'))).toThrow(
+      new ConfigError(`Cannot read config ${path.relative(process.cwd(), path.join(root, 'fifo.yml'))}: not a regular file`),
+    );
     writeFileSync(path.join(root, 'huge.yml'), `extends: gitlab-handbook\n${'# padding\n'.repeat(120_000)}`);
     expect(() => loadConfig(path.join(root, 'huge.yml'))).toThrow(/over the 1 MiB limit for a config file/);
     symlinkSync('.policylint.yml', path.join(root, 'linked.yml'));
@@ -161,7 +179,14 @@ describe('reports', () => {
     const victim = path.join(outside(), 'passwd');
     const before = readFileSync(victim, 'utf8');
     symlinkSync(victim, path.join(root, 'gl-code-quality-report.json'));
-    await writeReports(result, [{ format: 'codequality', file: 'gl-code-quality-report.json' }, { format: 'junit', file: 'out/junit.xml' }], { cwd: root });
+    await writeReports(
+      result,
+      [
+        { format: 'codequality', file: 'gl-code-quality-report.json' },
+        { format: 'junit', file: 'out/junit.xml' },
+      ],
+      { cwd: root },
+    );
     expect(readFileSync(victim, 'utf8')).toBe(before);
     expect(lstatSync(path.join(root, 'gl-code-quality-report.json')).isFile()).toBe(true);
     expect(JSON.parse(readFileSync(path.join(root, 'gl-code-quality-report.json'), 'utf8'))).toHaveLength(result.findings.length);
@@ -179,7 +204,9 @@ describe('reports', () => {
     );
     mkdirSync(path.join(root, 'real'));
     symlinkSync(elsewhere, path.join(root, 'real/nested'));
-    await expect(writeReports(result, [{ format: 'json', file: 'real/nested/deeper/report.json' }], { cwd: root })).rejects.toThrow(/real\/nested is a symbolic link/);
+    await expect(writeReports(result, [{ format: 'json', file: 'real/nested/deeper/report.json' }], { cwd: root })).rejects.toThrow(
+      /real\/nested is a symbolic link/,
+    );
     expect(readdirSync(elsewhere)).toEqual(before);
 
     // A directory where the report goes: the rename fails, and the temporary file goes with it.
@@ -192,7 +219,10 @@ describe('reports', () => {
 describe('the size limit message', () => {
   it('gives exact bytes when the file and the limit would round to the same size', () => {
     const root = makeTree({ 'a.md': 'x'.repeat(100_001), 'b.md': 'x'.repeat(300_000) });
-    expect(readBytes(path.join(root, 'a.md'), 100_000)).toEqual({ ok: false, message: 'File is 100001 bytes, over the 100000-byte limit (maxFileBytes): not linted' });
+    expect(readBytes(path.join(root, 'a.md'), 100_000)).toEqual({
+      ok: false,
+      message: 'File is 100001 bytes, over the 100000-byte limit (maxFileBytes): not linted',
+    });
     expect(readBytes(path.join(root, 'b.md'), 100_000)).toEqual({ ok: false, message: 'File is 293 KiB, over the 98 KiB limit (maxFileBytes): not linted' });
   });
 });

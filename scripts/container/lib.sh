@@ -1,7 +1,6 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/container/*.sh (sourced, not executed).
-# Facts behind the podman settings: /work/shared/research/container.md on the build
-# machines; summarised in docs/container.md.
+# Why the podman settings are what they are: docs/container.md (the stand-in base).
 
 # Run as root directly, or through passwordless sudo when available.
 as_root() {

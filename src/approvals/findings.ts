@@ -7,6 +7,7 @@ import ownerApproval from '../../rules/owner-approval.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { docsUrl, draftFinding, type DraftFinding } from '../engine/findings.js';
 import type { AnyRule, MessageData, Severity } from '../engine/types.js';
+import { plural } from '../util/text.js';
 import type { Requirement, SubjectVerdict } from './judge.js';
 import type { ApprovalMessageId } from './messages.js';
 import type { ApprovalSubject, SubjectKind } from './types.js';
@@ -27,7 +28,9 @@ const SETTINGS_OF: Record<SubjectKind, readonly AnyRule[]> = { document: [ownerA
 export function severityFor(subject: ApprovalSubject, config: ResolvedConfig): Severity | undefined {
   const rule = RULE_OF[subject.kind];
   if (rule.meta.alwaysOn) return rule.meta.defaultSeverity;
-  const severities = subject.classes.flatMap((name) => SETTINGS_OF[subject.kind].map((setting) => config.classes.find((c) => c.name === name)?.rules[setting.meta.id]?.severity));
+  const severities = subject.classes.flatMap((name) =>
+    SETTINGS_OF[subject.kind].map((setting) => config.classes.find((c) => c.name === name)?.rules[setting.meta.id]?.severity),
+  );
   return severities.includes('error') ? 'error' : severities.includes('warn') ? 'warn' : undefined;
 }
 
@@ -35,10 +38,6 @@ export function severityFor(subject: ApprovalSubject, config: ResolvedConfig): S
 function describeEntry(requirement: Requirement): string {
   const owners = requirement.owners.map((owner) => owner.text).join(', ');
   return `${requirement.codeownersPath}:${requirement.line} ${requirement.pattern}: ${owners}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The subject as its messages name it; see APPROVAL_MESSAGES. */
@@ -76,7 +75,13 @@ function reports(verdict: SubjectVerdict, configPath: string | undefined): Appro
       return [];
     case 'no-owners':
       if (subject.kind === 'document') return []; // codeowners-coverage reports a document nobody owns
-      return [{ messageId: 'noOwners', data: { ...named, config }, details: `Add a CODEOWNERS entry for ${config} on the target branch, so that the owners of the policy decide.` }];
+      return [
+        {
+          messageId: 'noOwners',
+          data: { ...named, config },
+          details: `Add a CODEOWNERS entry for ${config} on the target branch, so that the owners of the policy decide.`,
+        },
+      ];
     case 'not-verified':
       if (verdict.notVerified) {
         const { reason, fix } = verdict.notVerified;

@@ -69,7 +69,8 @@ function standsFor(owners: readonly Owner[], approval: Approval, facts: Approval
   let unverified: string | undefined;
   for (const owner of owners) {
     let answer: Membership;
-    if (owner.kind === 'email') answer = 'no'; // resolving an email to a user needs administrator rights
+    if (owner.kind === 'email')
+      answer = 'no'; // resolving an email to a user needs administrator rights
     else if (owner.kind === 'user' && owner.text.slice(1).toLowerCase() === approval.username.toLowerCase()) answer = 'yes';
     else answer = facts.membership(owner, approval.userId);
     if (answer === 'yes') return 'yes';
@@ -88,7 +89,13 @@ function latest(times: Iterable<string | undefined>): number | undefined {
 }
 
 /** Why an owner's approval does not count, or undefined when it does. */
-function disqualification(approval: Approval, facts: ApprovalFacts, policy: ApprovalPolicy, changedAt: number | undefined, path: string): string | { unverified: string } | undefined {
+function disqualification(
+  approval: Approval,
+  facts: ApprovalFacts,
+  policy: ApprovalPolicy,
+  changedAt: number | undefined,
+  path: string,
+): string | { unverified: string } | undefined {
   if (facts.author?.id === approval.userId) return 'author of the merge request';
   if (!policy.committersMayApprove && facts.committerIds.has(approval.userId)) return 'pushed or authored commits of the merge request';
   if (approval.approvedAt === undefined || Number.isNaN(Date.parse(approval.approvedAt))) {
@@ -126,7 +133,11 @@ function judgeRequirement(requirement: Requirement, facts: ApprovalFacts, policy
  * paths; for files leaving the controlled set and governance files that no entry owns, those
  * owning the config.
  */
-export function requirementsOf(subject: ApprovalSubject, codeowners: CodeownersFile | null, configOwnerPaths: readonly string[]): { requirements: Requirement[]; ownersOfConfig: boolean } {
+export function requirementsOf(
+  subject: ApprovalSubject,
+  codeowners: CodeownersFile | null,
+  configOwnerPaths: readonly string[],
+): { requirements: Requirement[]; ownersOfConfig: boolean } {
   const own = entriesFor(codeowners, subject.ownerPaths);
   if (own.length > 0 || subject.kind === 'document') return { requirements: own, ownersOfConfig: false };
   const ofConfig = entriesFor(codeowners, configOwnerPaths);

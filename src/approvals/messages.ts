@@ -21,15 +21,24 @@ export const APPROVAL_MESSAGES = {
   /** `{{change}}`: the path the document had on the base; `{{how}}`: deleted, renamed, no longer selected. */
   leaves: {
     approvalMissing: { text: `{{change}} leaves the controlled set ({{how}}), so it needs ${NEEDS}`, identity: ['change', 'how', 'section'] },
-    approvalNotVerified: { text: `{{change}} leaves the controlled set ({{how}}), so it needs ${NEEDS}${UNVERIFIABLE}`, identity: ['change', 'how', 'section'] },
-    notVerified: { text: "{{change}} leaves the controlled set ({{how}}), and its code owners' approval was not verified: {{reason}}", identity: ['change', 'how'] },
+    approvalNotVerified: {
+      text: `{{change}} leaves the controlled set ({{how}}), so it needs ${NEEDS}${UNVERIFIABLE}`,
+      identity: ['change', 'how', 'section'],
+    },
+    notVerified: {
+      text: "{{change}} leaves the controlled set ({{how}}), and its code owners' approval was not verified: {{reason}}",
+      identity: ['change', 'how'],
+    },
     noOwners: `{{change}} leaves the controlled set ({{how}}), so it ${NOBODY}`,
   },
   /** `{{change}}`: the governance file's path, and how it was renamed or deleted. */
   governance: {
     approvalMissing: { text: `{{change}} changes the policy (a governance file), so it needs ${NEEDS}`, identity: ['change', 'section'] },
     approvalNotVerified: { text: `{{change}} changes the policy (a governance file), so it needs ${NEEDS}${UNVERIFIABLE}`, identity: ['change', 'section'] },
-    notVerified: { text: "{{change}} changes the policy (a governance file), and its code owners' approval was not verified: {{reason}}", identity: ['change'] },
+    notVerified: {
+      text: "{{change}} changes the policy (a governance file), and its code owners' approval was not verified: {{reason}}",
+      identity: ['change'],
+    },
     noOwners: `{{change}} changes the policy (a governance file), so it ${NOBODY}`,
   },
 } as const satisfies Record<SubjectKind, Partial<Record<ApprovalMessageId, MessageSpec>>>;

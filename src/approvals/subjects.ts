@@ -2,6 +2,7 @@
 // controlled on the base OR on the head, so one that leaves the controlled set is still seen.
 import picomatch from 'picomatch';
 import { CODEOWNERS_PATHS } from '../codeowners/load.js';
+import { byPath, compareCodeUnits } from '../util/paths.js';
 import type { ApprovalSubject } from './types.js';
 
 export interface FileChange {
@@ -62,8 +63,15 @@ export function approvalSubjects(input: SubjectInput): ApprovalSubject[] {
       subjects.push({ kind: 'leaves', path: shownPath, ownerPaths, line: 1, classes: [baseClass], detail: leavingDetail(change) });
     }
     if (isGovernance(change.oldPath) || isGovernance(change.newPath)) {
-      subjects.push({ kind: 'governance', path: shownPath, ownerPaths, line: 1, classes: [], detail: renamed ? `renamed from ${change.oldPath}` : change.status === 'deleted' ? 'deleted' : undefined });
+      subjects.push({
+        kind: 'governance',
+        path: shownPath,
+        ownerPaths,
+        line: 1,
+        classes: [],
+        detail: renamed ? `renamed from ${change.oldPath}` : change.status === 'deleted' ? 'deleted' : undefined,
+      });
     }
   }
-  return subjects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind.localeCompare(b.kind)));
+  return subjects.sort((a, b) => byPath(a, b) || compareCodeUnits(a.kind, b.kind));
 }

@@ -10,6 +10,7 @@ export function collectReportTarget(value: string, previous: readonly ReportTarg
   const eq = value.indexOf('=');
   if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('Expected FORMAT=FILE, e.g. codequality=gl-code-quality-report.json.');
   const format = value.slice(0, eq);
-  if (!(FORMATS as readonly string[]).includes(format)) throw new InvalidArgumentError(`Unknown format "${format}": allowed formats are ${FORMATS.join(', ')}.`);
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new InvalidArgumentError(`Unknown format "${format}": allowed formats are ${FORMATS.join(', ')}.`);
   return [...previous, { format: format as FormatName, file: value.slice(eq + 1) }];
 }

@@ -1,13 +1,6 @@
 import { compileFnmatch } from './fnmatch.js';
 import { parseOwners } from './owners.js';
-import type {
-  CodeownersEntry,
-  CodeownersFile,
-  CodeownersProblem,
-  CodeownersSection,
-  Owner,
-  SectionMatch,
-} from './types.js';
+import type { CodeownersEntry, CodeownersFile, CodeownersProblem, CodeownersSection, Owner, SectionMatch } from './types.js';
 
 /** GitLab's name for the section of entries written before any header. */
 export const DEFAULT_SECTION = 'codeowners';
@@ -135,13 +128,7 @@ export function parseCodeowners(text: string, path: string): CodeownersFile {
       };
       if (name.trim() === '') problem('invalid-section-header', lineNumber, indent + 1, header[0].trim(), 'Section header has no name');
       if (currentHeader.optional && currentHeader.approvals > 0) {
-        problem(
-          'invalid-approval-count',
-          lineNumber,
-          indent + 1,
-          name,
-          `Optional section [${name}] cannot require ${currentHeader.approvals} approvals`,
-        );
+        problem('invalid-approval-count', lineNumber, indent + 1, name, `Optional section [${name}] cannot require ${currentHeader.approvals} approvals`);
       }
       const ownersOffset = indent + header[0].length - ownersText.length;
       for (const token of parsed.malformed) {
@@ -211,8 +198,7 @@ export function parseCodeowners(text: string, path: string): CodeownersFile {
     section.optional = section.entries.length > 0 ? !hasRequiredEntry : headers.every((header) => header.optional);
     return section;
   });
-  const match = (filePath: string): SectionMatch[] =>
-    sections.flatMap((section) => matchSection(section, filePath) ?? []);
+  const match = (filePath: string): SectionMatch[] => sections.flatMap((section) => matchSection(section, filePath) ?? []);
 
   return { path, sections, problems, match };
 }

@@ -1,3 +1,4 @@
+import { plural } from '../util/text.js';
 import type { CodeownersFile } from './types.js';
 
 /** One section's answer for a path, in the shape `policylint codeowners --format json` prints. */
@@ -35,7 +36,7 @@ function describeSection(section: SectionApproval): string {
       ? section.optional
         ? 'optional'
         : 'no valid owner, not enforced'
-      : `${section.approvalsRequired} approval${section.approvalsRequired === 1 ? '' : 's'} required`;
+      : `${plural(section.approvalsRequired, 'approval')} required`;
   const owners = section.owners.length > 0 ? section.owners.join(' ') : '(no owners)';
   return `  ${header} line ${section.line}: ${need}: ${owners}`;
 }
@@ -44,9 +45,7 @@ function describeSection(section: SectionApproval): string {
 export function formatCodeownersText(report: readonly PathApproval[], codeownersPath: string): string {
   return report
     .map(({ path, sections }) =>
-      sections.length === 0
-        ? `${path}\n  no entry in ${codeownersPath}: no code owner approval needed`
-        : [path, ...sections.map(describeSection)].join('\n'),
+      sections.length === 0 ? `${path}\n  no entry in ${codeownersPath}: no code owner approval needed` : [path, ...sections.map(describeSection)].join('\n'),
     )
     .join('\n\n');
 }

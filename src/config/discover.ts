@@ -21,6 +21,7 @@ export function findConfigFile(start: string): string | undefined {
 export function resolveConfigFile(options: { cwd: string; configPath?: string }): string {
   if (options.configPath) return path.resolve(options.cwd, options.configPath);
   const found = findConfigFile(options.cwd);
-  if (!found) throw new ConfigError(`No .policylint.yml found in ${options.cwd} or any parent directory. Create one with \`policylint init\`, or pass --config.`);
+  if (!found)
+    throw new ConfigError(`No .policylint.yml found in ${options.cwd} or any parent directory. Create one with \`policylint init\`, or pass --config.`);
   return found;
 }

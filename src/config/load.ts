@@ -10,7 +10,6 @@ import { PRESETS } from './presets/index.js';
 import { buildConfigSchema, type ConfigFile } from './schema.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from './types.js';
 
-
 const DEFAULTS = {
   include: ['**/*.md'],
   exclude: ['**/node_modules/**'],
@@ -112,7 +111,11 @@ function flattenIssues(issues: readonly Issue[], raw: unknown): Array<{ path: Pr
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Between equally deep branches, one whose keys all exist (a `contains` with a bad pattern, not a `frontMatter` missing).
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || unknownKeyCount(a) - unknownKeyCount(b))[0]!;
-      if (depth(best) > 0) return flattenIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), raw);
+      if (depth(best) > 0)
+        return flattenIssues(
+          best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          raw,
+        );
     }
     // An unknown key is best pointed at by its own line, not its parent's.
     const locate = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
@@ -277,7 +280,9 @@ function mergeRules(className: string, layers: Layer[], user: UserSource): Recor
         );
         if (dropped.length > 0) {
           const keyPath = ['classes', className, 'rules', id, 1];
-          const lists = dropped.map(([key, value]) => `"${key}" (${Array.isArray(value) ? `${value.length} ${value.length === 1 ? 'entry' : 'entries'}` : 'a mapping'})`).join(', ');
+          const lists = dropped
+            .map(([key, value]) => `"${key}" (${Array.isArray(value) ? `${value.length} ${value.length === 1 ? 'entry' : 'entries'}` : 'a mapping'})`)
+            .join(', ');
           warn(
             `${user.where(keyPath).text}: ${formatPath(keyPath.slice(0, -1))}: your options replace the ${earlier.preset} preset's for this rule (as in ESLint, options are not merged), so its ${lists} no longer ${dropped.length > 1 ? 'apply' : 'applies'}; ` +
               `copy the preset's value into your options (\`policylint --print-config FILE\` shows it), or give only a severity to keep the preset's options`,
@@ -356,5 +361,6 @@ function resolveConfig(config: ConfigFile, root: string, file: string | undefine
       committersMayApprove: last((l) => l.mergeRequest?.committersMayApprove, DEFAULTS.committersMayApprove),
       unverifiedApprovals: last((l) => l.mergeRequest?.unverifiedApprovals, DEFAULTS.unverifiedApprovals),
     },
+    reviews: { issueTemplate: last((l) => l.reviews?.issueTemplate, undefined) },
   };
 }

@@ -36,6 +36,11 @@ export interface MergeRequestSettings {
   unverifiedApprovals: 'error' | 'warn';
 }
 
+export interface ReviewSettings {
+  /** The review checklist file of review issues, relative to `root`; undefined: the built-in checklist. */
+  issueTemplate: string | undefined;
+}
+
 export interface ResolvedConfig {
   /** Absolute path of the config file, or undefined when running on defaults. */
   file: string | undefined;
@@ -48,4 +53,5 @@ export interface ResolvedConfig {
   maxFileBytes: number;
   classes: DocumentClass[];
   mergeRequest: MergeRequestSettings;
+  reviews: ReviewSettings;
 }

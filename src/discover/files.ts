@@ -4,18 +4,7 @@ import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/types.js';
-
-const MARKDOWN_GLOB = '**/*.{md,markdown}';
-
-export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
-
-/** Whether a relative path (POSIX or native) leaves its root: `../x` does, a folder named `..x` does not. */
-export function isOutsideRoot(relativePath: string): boolean {
-  const posix = toPosix(relativePath);
-  return posix === '..' || posix.startsWith('../') || path.isAbsolute(relativePath);
-}
+import { isOutsideRoot, MARKDOWN_GLOB, toPosix } from '../util/paths.js';
 
 /** A symbolic link, seen as a plain file: listed when its name matches, never walked into. */
 function linkAsFile(entry: Dirent): Dirent {

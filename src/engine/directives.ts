@@ -41,7 +41,13 @@ function effective(directive: Directive, known: ReadonlySet<string>, exempt: Rea
  * Applies a document's disable/enable comments to its findings and returns the comments that suppressed nothing.
  * `known` holds the rule ids a comment may name; `exempt` those whose findings no comment hides.
  */
-function applyDirectives(directives: readonly Directive[], findings: readonly DraftFinding[], lastLine: number, exempt: ReadonlySet<string>, known: ReadonlySet<string>): Applied {
+function applyDirectives(
+  directives: readonly Directive[],
+  findings: readonly DraftFinding[],
+  lastLine: number,
+  exempt: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+): Applied {
   const ranges: Range[] = [];
   const open: Range[] = [];
   const acting = directives.flatMap((d) => effective(d, known, exempt) ?? []);
@@ -56,7 +62,9 @@ function applyDirectives(directives: readonly Directive[], findings: readonly Dr
       open.push(range);
     } else {
       // An enable closes every open disable that names one of its rules (or all, for a bare enable).
-      for (const range of open.filter((r) => directive.ruleIds.length === 0 || r.directive.ruleIds.some((id) => directive.ruleIds.includes(id)) || r.directive.ruleIds.length === 0)) {
+      for (const range of open.filter(
+        (r) => directive.ruleIds.length === 0 || r.directive.ruleIds.some((id) => directive.ruleIds.includes(id)) || r.directive.ruleIds.length === 0,
+      )) {
         range.to = directive.line;
         open.splice(open.indexOf(range), 1);
       }
@@ -76,9 +84,12 @@ function applyDirectives(directives: readonly Directive[], findings: readonly Dr
   return { kept, unused: ranges.filter((r) => !r.used).map((r) => r.directive) };
 }
 
-
 /** Findings no comment can hide: the control's own rules, file errors, and the directives rule that polices comments. */
-const NEVER_SUPPRESSED: ReadonlySet<string> = new Set(['directives', FILE_ERROR_RULE, ...ruleRegistry.filter((rule) => rule.meta.control).map((rule) => rule.meta.id)]);
+const NEVER_SUPPRESSED: ReadonlySet<string> = new Set([
+  'directives',
+  FILE_ERROR_RULE,
+  ...ruleRegistry.filter((rule) => rule.meta.control).map((rule) => rule.meta.id),
+]);
 /** The rule ids a comment may name, exactly as registered. */
 const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ruleRegistry.map((rule) => rule.meta.id), FILE_ERROR_RULE]);
 /** The rules that police comments through `checkDirectives`. */
@@ -103,7 +114,12 @@ function inertRuleIds(directives: readonly Directive[]): DirectiveOutcome['inert
  * control rule or an unknown id switches nothing off (an unknown id never falls back to "every
  * rule"), and a reviewer must see the attempt whatever the settings.
  */
-export function applyAllDirectives(config: ResolvedConfig, project: ProjectContext, documents: readonly KeptDocument[], drafts: DraftFinding[]): DraftFinding[] {
+export function applyAllDirectives(
+  config: ResolvedConfig,
+  project: ProjectContext,
+  documents: readonly KeptDocument[],
+  drafts: DraftFinding[],
+): DraftFinding[] {
   const withDirectives = documents.filter((doc) => doc.directives.length > 0);
   // Most documents have no directives: their findings pass through untouched, and a large run makes no copies.
   if (withDirectives.length === 0) return drafts;

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { unsafeToParse } from '../model/guards.js';
 import { countLines } from '../model/lines.js';
 import { parseDocumentModel } from '../model/parse.js';
-import type { DocumentModel } from '../model/types.js';
+import type { DocumentModel, FrontMatter } from '../model/types.js';
 import type { RuleSummary } from '../reporters/index.js';
 import type { ClassMatcher } from '../select/classes.js';
 import { selectFile } from '../select/selection.js';
@@ -42,6 +42,13 @@ export interface DocumentStreamOptions {
   boundHeapAfter?: number;
 }
 
+/** A sharded run parses only its own documents; the others are selected all the same, for project-wide rules. */
+export interface ShardSplit {
+  parses(file: string): boolean;
+  /** A selected document another shard parses, as selection read it (see `unparsedDocument`). */
+  onOtherShard(doc: ReleasedDocument): void;
+}
+
 /**
  * Reads, selects and parses the candidates one at a time, in path order, handing each selected
  * document to `onDocument` before the next file is read, so a run never holds more than one
@@ -53,6 +60,7 @@ export async function forEachDocument(
   options: DocumentStreamOptions,
   fileFindings: DraftFinding[],
   onDocument: (doc: DocumentModel) => void | Promise<void>,
+  split?: ShardSplit,
 ): Promise<void> {
   let done = 0;
   let parsed = 0;
@@ -74,6 +82,11 @@ export async function forEachDocument(
     const unsafe = unsafeToParse(source);
     if (unsafe) {
       fileFindings.push(fileError(file, 'unsafe', unsafe.message, unsafe.line));
+      continue;
+    }
+    // After the guard, so that a page no shard can parse is a document in none of them.
+    if (split && !split.parses(file)) {
+      split.onOtherShard(unparsedDocument(file, documentClass.name, frontMatter));
       continue;
     }
     let doc: DocumentModel;
@@ -125,6 +138,22 @@ export function releaseDocument(doc: DocumentModel): KeptDocument {
     frontMatter: kept.frontMatter,
     directives: kept.directives,
     lineCount: countLines(doc.source),
+  };
+}
+
+/**
+ * A document of another shard as project-wide rules see it: only what selection read, the front
+ * matter. Its title, title line and directives need the parse that shard does; the findings that
+ * read them are on this document, which only its own shard keeps.
+ */
+function unparsedDocument(path: string, documentClass: string, frontMatter: FrontMatter): ReleasedDocument {
+  return {
+    path,
+    documentClass,
+    title: undefined,
+    titleLine: frontMatter.keyLines.get('title') ?? 1,
+    frontMatter: structuredClone(frontMatter),
+    directives: [],
   };
 }
 

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import { compareCodeUnits } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import type { Finding, MessageData, MessageSpec, Report, Severity } from './types.js';
 
 /** Where rule docs are published: the docs of the release that produced the finding, as markdownlint links them. */
 const DOCS_BASE_URL = 'https://gitlab.com/policylint/policylint/-/blob/';
 
-/** The one place a rule's docs link is built: its page, docs/rules/<id>.md, at this version's tag. */
+/** The one place a rule's docs link is built: its page, docs/rules/<id>.md, at this version's tag (release tags are MAJOR.MINOR.PATCH, no `v`). */
 export function docsUrl(ruleId: string, version: string = VERSION): string {
-  return `${DOCS_BASE_URL}v${version}/docs/rules/${ruleId}.md`;
+  return `${DOCS_BASE_URL}${version}/docs/rules/${ruleId}.md`;
 }
 
 /** A rule (or engine pseudo-rule such as file-error) as findings name it. */
@@ -77,11 +78,7 @@ type Ordered = Pick<Finding, 'path' | 'line' | 'column' | 'ruleId' | 'message'>;
 /** A run's finding order: by file, position, rule and message. */
 export function compareFindings(a: Ordered, b: Ordered): number {
   return (
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+    compareCodeUnits(a.path, b.path) || a.line - b.line || a.column - b.column || compareCodeUnits(a.ruleId, b.ruleId) || compareCodeUnits(a.message, b.message)
   );
 }
 

@@ -38,7 +38,10 @@ const CRASH_MESSAGES = { internalError: { text: 'Rule {{ruleId}} failed: {{error
 
 export function crashFinding(ruleId: string, file: string, error: unknown): DraftFinding {
   const reason = (error as Error).message ?? String(error);
-  return draftFinding({ ruleId, severity: 'error', path: file, messages: CRASH_MESSAGES }, { messageId: 'internalError', data: { ruleId, error: reason }, line: 1 });
+  return draftFinding(
+    { ruleId, severity: 'error', path: file, messages: CRASH_MESSAGES },
+    { messageId: 'internalError', data: { ruleId, error: reason }, line: 1 },
+  );
 }
 
 /** The per-document rules (`check`) of the document's class, in the class's rule order. */
@@ -65,7 +68,12 @@ function detachDraft(draft: DraftFinding): DraftFinding {
 }
 
 /** Once per class with members: the project-wide rules (`checkProject`); returns every rule that ran. */
-export async function runProjectRules(config: ResolvedConfig, project: ProjectContext, documents: readonly ReleasedDocument[], drafts: DraftFinding[]): Promise<Map<string, AnyRule>> {
+export async function runProjectRules(
+  config: ResolvedConfig,
+  project: ProjectContext,
+  documents: readonly ReleasedDocument[],
+  drafts: DraftFinding[],
+): Promise<Map<string, AnyRule>> {
   const ran = new Map<string, AnyRule>();
   for (const documentClass of config.classes) {
     const members = documents.filter((doc) => doc.documentClass === documentClass.name);

@@ -6,6 +6,8 @@ import { createProjectContext } from '../project/context.js';
 import type { ProjectContext } from '../project/types.js';
 import type { RuleSummary } from '../reporters/index.js';
 import { selectCandidates, type Candidates, type SelectionOptions } from '../select/selection.js';
+import { inShard, type Shard } from '../select/shard.js';
+import { byPath, compareCodeUnits } from '../util/paths.js';
 import { applyAllDirectives } from './directives.js';
 import { forEachDocument, releaseDocument, type DocumentStreamOptions, type KeptDocument } from './documents.js';
 import { finalizeFindings, type DraftFinding } from './findings.js';
@@ -17,6 +19,8 @@ export interface RunOptions extends SelectionOptions, DocumentStreamOptions {
   /** An already resolved config (a merge request's, read from its target branch); `configPath` is then ignored. */
   config?: ResolvedConfig;
   now: Date;
+  /** Lint only this shard's files (see `lint`). */
+  shard?: Shard;
 }
 
 export interface PreparedRun {
@@ -45,8 +49,8 @@ interface RunSetup {
 
 async function setUpRun(options: RunOptions): Promise<RunSetup> {
   const config = options.config ?? loadConfig(resolveConfigFile(options));
-  const { pathMatches, scope, classify } = await selectCandidates(config, options);
-  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify, scope });
+  const { pathMatches, scope, classify, wholeProject, selectAll } = await selectCandidates(config, options);
+  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify, scope, wholeProject, selectAll });
   return { config, project, pathMatches };
 }
 
@@ -60,35 +64,51 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   return { config: setup.config, project: setup.project, documents, fileFindings };
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-
 /**
  * Parses each document once and runs its per-document rules straight away, then lets go of its
  * syntax tree before the next file: linting a whole handbook stays within the memory of a few
  * documents instead of holding every tree (over 1 GB for the 4,561-page handbook-ja corpus).
  * Project-wide rules and inline directives follow, on what was kept of each document.
+ *
+ * With a shard, every file belongs to one shard by its path, and a shard reports only the findings
+ * on its own files. It parses only its own documents, but selects every candidate, so that
+ * project-wide rules see every document as an unsharded run does (a document of another shard
+ * by its front matter alone). Each shard runs them and keeps their findings on its own files:
+ * a document's directives then meet all of its findings in one shard, which alone can tell a
+ * disable comment that suppressed a project-wide finding from an unused one. The shards'
+ * findings together are exactly those of an unsharded run.
  */
 export async function lint(options: RunOptions): Promise<LintResult> {
   const { config, project, pathMatches } = await setUpRun(options);
   // links and codeowners-coverage want the repository's file list (git ls-files) on most runs:
   // asking now lets git work on the other core while this thread reads files. A failure surfaces where a rule awaits it.
   if (pathMatches.length > 0) project.listFiles().catch(() => undefined);
+  const { shard } = options;
+  const ownFile = (file: string) => shard === undefined || inShard(shard, file);
   const drafts: DraftFinding[] = [];
   const documents: KeptDocument[] = [];
+  const otherShards: ReleasedDocument[] = [];
   const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));
-  await forEachDocument(config, pathMatches, options, drafts, async (doc) => {
-    await runDocumentRules(doc, plans.get(doc.documentClass) ?? [], project, drafts);
-    documents.push(releaseDocument(doc));
-  });
+  const split = shard && { parses: ownFile, onOtherShard: (doc: ReleasedDocument) => void otherShards.push(doc) };
+  await forEachDocument(
+    config,
+    pathMatches,
+    options,
+    drafts,
+    async (doc) => {
+      await runDocumentRules(doc, plans.get(doc.documentClass) ?? [], project, drafts);
+      documents.push(releaseDocument(doc));
+    },
+    split,
+  );
   documents.sort(byPath);
-  const ran = await runProjectRules(config, project, documents, drafts);
+  const ran = await runProjectRules(config, project, [...documents, ...otherShards].sort(byPath), drafts);
+  const own = shard === undefined ? drafts : drafts.filter((draft) => ownFile(draft.path));
   return {
-    findings: finalizeFindings(applyAllDirectives(config, project, documents, drafts)),
+    findings: finalizeFindings(applyAllDirectives(config, project, documents, own)),
     documents,
     filesLinted: documents.map((doc) => doc.path),
-    rules: [...ran.values()].map(summarizeRule).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    rules: [...ran.values()].map(summarizeRule).sort((a, b) => compareCodeUnits(a.id, b.id)),
     config,
   };
 }

@@ -83,7 +83,12 @@ export interface DocumentCheckContext<Options, MessageId extends string = string
 export interface ProjectCheckContext<Options, MessageId extends string = string> {
   options: Options;
   project: ProjectContext;
-  /** The class this rule runs for, and its documents in this run (a run may lint only some of the class's files). */
+  /**
+   * The class this rule runs for, and its documents in this run (a run may lint only some of the class's files).
+   * In a sharded run (`--shard`) the other shards' documents are here too, with only their front matter
+   * (no title or directives, title line 1 unless the front matter has a title); only findings on
+   * this shard's files are kept, so a finding on a document may only read that document's title and title line.
+   */
   documentClass: string;
   documents: readonly ReleasedDocument[];
   report(report: Report<MessageId>): void;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { isOutsideRoot, toPosix } from '../discover/files.js';
+import { isOutsideRoot, toPosix } from '../util/paths.js';
 import { git, GitError } from './exec.js';
 
 /** The branch a change will merge into: the MR's target in CI, else the default branch, else origin/main. */
@@ -26,7 +26,9 @@ export async function changedFiles(root: string, gitRoot: string, base: string):
     mergeBase = (await git(root, ['merge-base', base, 'HEAD'])).trim();
   } catch (error) {
     const detail = error instanceof GitError ? error.message : String(error);
-    throw new ConfigError(`--changed: cannot find the merge base of ${base} and HEAD (${detail}). Fetch the branch (git fetch origin) or name another with --base.`);
+    throw new ConfigError(
+      `--changed: cannot find the merge base of ${base} and HEAD (${detail}). Fetch the branch (git fetch origin) or name another with --base.`,
+    );
   }
   const [present, deleted, untracked] = await Promise.all([
     git(gitRoot, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', mergeBase]),
@@ -34,7 +36,10 @@ export async function changedFiles(root: string, gitRoot: string, base: string):
     git(gitRoot, ['-c', 'core.quotePath=false', 'ls-files', '-z', '--others', '--exclude-standard']),
   ]);
   const fromRoot = (...lists: string[]) => {
-    const relative = lists.flatMap((list) => list.split('\0')).filter(Boolean).map((file) => toPosix(path.relative(root, path.join(gitRoot, file))));
+    const relative = lists
+      .flatMap((list) => list.split('\0'))
+      .filter(Boolean)
+      .map((file) => toPosix(path.relative(root, path.join(gitRoot, file))));
     return [...new Set(relative.filter((file) => !isOutsideRoot(file)))].sort();
   };
   return { present: fromRoot(present, untracked), touched: fromRoot(present, untracked, deleted) };

@@ -13,7 +13,15 @@ import { git, GitError } from './exec.js';
  * caller sets, which pin git commands to the user's repository and index. They are read while
  * the snapshot is built, then must not reach git commands run inside the snapshot.
  */
-const REPOSITORY_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_IMPLICIT_WORK_TREE', 'GIT_INTERNAL_SUPER_PREFIX'];
+const REPOSITORY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_PREFIX',
+  'GIT_COMMON_DIR',
+  'GIT_IMPLICIT_WORK_TREE',
+  'GIT_INTERNAL_SUPER_PREFIX',
+];
 
 export interface Snapshot {
   /** Top of the temporary work tree. */
@@ -55,7 +63,9 @@ async function resolveCommit(gitRoot: string, ref: string, flag: string): Promis
   try {
     return (await git(gitRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
   } catch (error) {
-    throw new ConfigError(`${flag}: ${ref} is not a commit in this repository${error instanceof GitError && error.exitCode === 1 ? '' : ` (${describe(error)})`}. Fetch it, or name another.`);
+    throw new ConfigError(
+      `${flag}: ${ref} is not a commit in this repository${error instanceof GitError && error.exitCode === 1 ? '' : ` (${describe(error)})`}. Fetch it, or name another.`,
+    );
   }
 }
 

@@ -52,7 +52,8 @@ interface DiffEntry {
 export function fixForApiError(error: unknown): string {
   const status = error instanceof GitLabApiError ? error.status : undefined;
   if (status === 401) return 'The token was refused: it is invalid, revoked or expired; renew it (CI/CD variable GITLAB_TOKEN) and retry the job.';
-  if (status === 403) return 'The token may not read this: give it the read_api (or api) scope and at least the Reporter role in the project, then retry the job.';
+  if (status === 403)
+    return 'The token may not read this: give it the read_api (or api) scope and at least the Reporter role in the project, then retry the job.';
   if (status === 404) return "GitLab answered 404 Not Found: check CI_MERGE_REQUEST_PROJECT_ID and that the token's user is a member of the project.";
   return 'GitLab did not answer in time or failed; retry the job.';
 }
@@ -81,7 +82,9 @@ async function readApprovals(options: EvidenceOptions): Promise<Approval[]> {
   const state = await options.api.MergeRequestApprovals.showConfiguration(options.projectId, { mergerequestIId: options.iid });
   const approvedBy = (state.approved_by ?? []) as Array<{ user?: { id?: number; username?: string }; approved_at?: string | null }>;
   return approvedBy.flatMap((entry) =>
-    entry.user?.id !== undefined && entry.user.username ? [{ userId: entry.user.id, username: entry.user.username, approvedAt: entry.approved_at ?? undefined }] : [],
+    entry.user?.id !== undefined && entry.user.username
+      ? [{ userId: entry.user.id, username: entry.user.username, approvedAt: entry.approved_at ?? undefined }]
+      : [],
   );
 }
 
@@ -134,7 +137,11 @@ async function signaturesFromApi(options: EvidenceOptions, versions: readonly Ve
     for (const path of options.paths) {
       const entry = diffs.find((d) => d.new_path === path || d.old_path === path);
       // A collapsed diff hides the content: count it as a change (it cannot be shown the same).
-      const signature = !entry ? null : entry.collapsed || entry.too_large ? `unknown ${unique++}` : JSON.stringify([entry.old_path, entry.new_path, entry.deleted_file ?? false, entry.diff]);
+      const signature = !entry
+        ? null
+        : entry.collapsed || entry.too_large
+          ? `unknown ${unique++}`
+          : JSON.stringify([entry.old_path, entry.new_path, entry.deleted_file ?? false, entry.diff]);
       byPath.get(path)!.push(signature);
     }
   }
@@ -166,12 +173,24 @@ const NOREPLY_EMAIL = /^(\d+)-[^@]+@users\.noreply\./i;
 /** Users who pushed to the merge request (GitLab's "added N commits" notes name the pusher) or whose commit email identifies them. */
 async function committers(options: EvidenceOptions, approvals: readonly Approval[]): Promise<Set<number>> {
   const ids = new Set<number>();
-  const notes = (await options.api.MergeRequestNotes.all(options.projectId, options.iid, { perPage: 100 })) as Array<{ system?: boolean; body?: string; author?: { id?: number } }>;
+  const notes = (await options.api.MergeRequestNotes.all(options.projectId, options.iid, { perPage: 100 })) as Array<{
+    system?: boolean;
+    body?: string;
+    author?: { id?: number };
+  }>;
   for (const note of notes) {
     if (note.system && /^added \d+ (?:new )?commits?\b/.test(note.body ?? '') && note.author?.id !== undefined) ids.add(note.author.id);
   }
-  const commits = (await options.api.MergeRequests.allCommits(options.projectId, options.iid, { perPage: 100 })) as Array<{ author_email?: string; committer_email?: string }>;
-  const emails = new Set(commits.flatMap((c) => [c.author_email, c.committer_email]).filter((e): e is string => !!e).map((e) => e.toLowerCase()));
+  const commits = (await options.api.MergeRequests.allCommits(options.projectId, options.iid, { perPage: 100 })) as Array<{
+    author_email?: string;
+    committer_email?: string;
+  }>;
+  const emails = new Set(
+    commits
+      .flatMap((c) => [c.author_email, c.committer_email])
+      .filter((e): e is string => !!e)
+      .map((e) => e.toLowerCase()),
+  );
   for (const email of emails) {
     const noreply = NOREPLY_EMAIL.exec(email);
     if (noreply) ids.add(Number(noreply[1]));
@@ -202,7 +221,8 @@ async function ineligibleApprovers(options: EvidenceOptions, approvals: readonly
   return ineligible;
 }
 
-type OwnerKind = { kind: 'user' } | { kind: 'group' } | { kind: 'role'; level: number } | { kind: 'unresolved'; why: string } | { kind: 'unverified'; why: string };
+type OwnerKind =
+  { kind: 'user' } | { kind: 'group' } | { kind: 'role'; level: number } | { kind: 'unresolved'; why: string } | { kind: 'unverified'; why: string };
 
 /**
  * What an owner reference names. `@name` may be a user or a top-level group; `@a/b` is a group,
@@ -221,7 +241,8 @@ async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
   } catch (error) {
     if (!isNotFound(error)) return { kind: 'unverified', why: `${owner.text}: the group could not be read (${describeError(error, [])})` };
   }
-  if (owner.kind === 'group') return { kind: 'unverified', why: `${owner.text} is not a group the token can see (a private group the token's user is not a member of, or deleted)` };
+  if (owner.kind === 'group')
+    return { kind: 'unverified', why: `${owner.text} is not a group the token can see (a private group the token's user is not a member of, or deleted)` };
   const users = (await api.Users.all({ username: name })) as Array<{ username: string }>;
   if (users.some((u) => u.username.toLowerCase() === name.toLowerCase())) return { kind: 'user' };
   return { kind: 'unresolved', why: 'names no user and no group the token can see' };

@@ -2,8 +2,8 @@
 import { posix } from 'node:path';
 import { CODEOWNERS_PATHS, loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
-import { isOutsideRoot } from '../discover/files.js';
 import { git } from '../git/exec.js';
+import { isOutsideRoot, MARKDOWN_PATHSPECS, toPosix } from '../util/paths.js';
 import type { GitLabApi } from './client.js';
 import type { ChangedFile } from './diff.js';
 
@@ -45,7 +45,7 @@ export interface GitRange {
 export async function changedFilesFromGit(range: GitRange): Promise<ChangedFile[]> {
   const fields = (await git(range.gitRoot, ['diff', '--name-status', '-z', '-M', `${range.base}...${range.head}`])).split('\0');
   const files: ChangedFile[] = [];
-  for (let index = 0; index < fields.length - 1; ) {
+  for (let index = 0; index < fields.length - 1;) {
     const status = fields[index++]!;
     const oldPath = fields[index++]!;
     const newPath = status.startsWith('R') ? fields[index++]! : oldPath;
@@ -122,7 +122,7 @@ export async function selectFilesToLint(input: SelectionInput): Promise<LintSele
   const reasons: string[] = [];
   if (paths.some((path) => (CODEOWNERS_PATHS as readonly string[]).includes(path))) {
     const workTree = loadCodeowners(input.gitRoot);
-    const tracked = (await git(input.gitRoot, ['ls-files', '-z', '--', '*.md', '*.markdown'])).split('\0').filter(Boolean);
+    const tracked = (await git(input.gitRoot, ['ls-files', '-z', '--', ...MARKDOWN_PATHSPECS])).split('\0').filter(Boolean);
     const affected = tracked.filter((path) => ownershipKey(input.targetCodeowners, path) !== ownershipKey(workTree, path));
     for (const path of affected) files.add(path);
     reasons.push(`CODEOWNERS changed: also linting ${affected.length} document(s) whose owners change`);
@@ -132,6 +132,6 @@ export async function selectFilesToLint(input: SelectionInput): Promise<LintSele
 
 /** A git-root-relative path as seen from the config's directory, or undefined when outside it (`..x/` is inside). */
 export function relativeTo(root: string, gitRoot: string, path: string): string | undefined {
-  const rel = posix.relative(root.split('\\').join('/'), posix.join(gitRoot.split('\\').join('/'), path));
+  const rel = posix.relative(toPosix(root), posix.join(toPosix(gitRoot), path));
   return isOutsideRoot(rel) ? undefined : rel;
 }

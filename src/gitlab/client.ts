@@ -151,7 +151,8 @@ async function fetchWithinOrigin(url: URL, init: RequestInit, signal: AbortSigna
     if (location === null) return response;
     await response.body?.cancel();
     const next = new URL(location, target);
-    if (next.origin !== url.origin) return refusedRedirect(response.status, `redirected to another host (${next.protocol}//${next.host}); not following it with the token`);
+    if (next.origin !== url.origin)
+      return refusedRedirect(response.status, `redirected to another host (${next.protocol}//${next.host}); not following it with the token`);
     if (redirects === MAX_REDIRECTS) return refusedRedirect(response.status, `redirected more than ${MAX_REDIRECTS} times`);
     target = next;
   }

@@ -41,7 +41,10 @@ async function read<T>(run: () => Promise<unknown>): Promise<Read<T>> {
     return { ok: true, value: (await run()) as T };
   } catch (error) {
     const status = error instanceof GitLabApiError ? error.status : null;
-    const why = status === 403 || status === 404 ? `not readable with this token (${status}: needs the Maintainer role, or the feature is not in this GitLab tier)` : describeError(error, []);
+    const why =
+      status === 403 || status === 404
+        ? `not readable with this token (${status}: needs the Maintainer role, or the feature is not in this GitLab tier)`
+        : describeError(error, []);
     return { ok: false, why };
   }
 }
@@ -54,14 +57,22 @@ function flag(value: boolean | undefined, wanted: boolean, setting: string, when
 /** GitLab protected-branch names may hold `*` wildcards matching any characters. */
 function protects(pattern: string, branch: string): boolean {
   if (!pattern.includes('*')) return pattern === branch;
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(branch);
 }
 
 function approvalChecks(settings: Read<ProjectApprovalSettings>): SettingCheck[] {
   const unknown = settings.ok ? `GitLab did not report it (${APPROVAL_SETTINGS}; GitLab Premium)` : `could not be read: ${settings.why}`;
   const value = settings.ok ? settings.value : {};
-  const reset = value.reset_approvals_on_push === undefined && value.selective_code_owner_removals === undefined ? undefined : value.reset_approvals_on_push === true || value.selective_code_owner_removals === true;
+  const reset =
+    value.reset_approvals_on_push === undefined && value.selective_code_owner_removals === undefined
+      ? undefined
+      : value.reset_approvals_on_push === true || value.selective_code_owner_removals === true;
   return [
     flag(
       value.merge_requests_author_approval,
@@ -91,11 +102,21 @@ function codeOwnerCheck(branches: Read<ProtectedBranch[]>, targetBranch: string)
   const setting = `Require approval from code owners on ${targetBranch}`;
   if (!branches.ok) return { setting, ok: undefined, detail: `protected branches could not be read: ${branches.why}` };
   const matching = branches.value.filter((b) => protects(b.name, targetBranch));
-  if (matching.length === 0) return { setting, ok: false, detail: `${targetBranch} is not a protected branch, so GitLab does not require code-owner approval to merge into it (Settings → Repository → Protected branches)` };
+  if (matching.length === 0)
+    return {
+      setting,
+      ok: false,
+      detail: `${targetBranch} is not a protected branch, so GitLab does not require code-owner approval to merge into it (Settings → Repository → Protected branches)`,
+    };
   const required = matching.map((b) => b.code_owner_approval_required);
   if (required.some((r) => r === true)) return { setting, ok: true, detail: '' };
-  if (required.every((r) => r === undefined)) return { setting, ok: undefined, detail: 'GitLab did not report it (Settings → Repository → Protected branches; GitLab Premium)' };
-  return { setting, ok: false, detail: `GitLab lets ${targetBranch} be merged into without code-owner approval (Settings → Repository → Protected branches → Code owner approval)` };
+  if (required.every((r) => r === undefined))
+    return { setting, ok: undefined, detail: 'GitLab did not report it (Settings → Repository → Protected branches; GitLab Premium)' };
+  return {
+    setting,
+    ok: false,
+    detail: `GitLab lets ${targetBranch} be merged into without code-owner approval (Settings → Repository → Protected branches → Code owner approval)`,
+  };
 }
 
 function projectChecks(project: Read<ProjectSettings>): SettingCheck[] {
@@ -115,8 +136,20 @@ function projectChecks(project: Read<ProjectSettings>): SettingCheck[] {
               'the pipeline runs the CI configuration of the merge request itself, which can change or drop the policylint job; keep it in another project (Settings → CI/CD → General pipelines → CI/CD configuration file: path@group/project), or run policylint from a pipeline execution policy',
           };
   return [
-    flag(value.only_allow_merge_if_pipeline_succeeds, true, 'Pipelines must succeed', 'a merge request can be merged while policylint fails (Settings → Merge requests → Merge checks)', unknown),
-    flag(value.allow_merge_on_skipped_pipeline, false, 'Skipped pipelines are considered successful', 'a pushed `[skip ci]` lets a merge request through without policylint (Settings → Merge requests → Merge checks)', unknown),
+    flag(
+      value.only_allow_merge_if_pipeline_succeeds,
+      true,
+      'Pipelines must succeed',
+      'a merge request can be merged while policylint fails (Settings → Merge requests → Merge checks)',
+      unknown,
+    ),
+    flag(
+      value.allow_merge_on_skipped_pipeline,
+      false,
+      'Skipped pipelines are considered successful',
+      'a pushed `[skip ci]` lets a merge request through without policylint (Settings → Merge requests → Merge checks)',
+      unknown,
+    ),
     ciCheck,
   ];
 }

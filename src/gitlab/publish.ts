@@ -108,7 +108,7 @@ function placements(changes: readonly ChangedFile[]): Map<string, { file: Change
  * Runs a POST at most once in effect: when it fails after it may have reached GitLab, looks for
  * its result (by marker) before trying once more.
  */
-async function createOnce(create: () => Promise<unknown>, alreadyThere: () => Promise<boolean>): Promise<void> {
+export async function createOnce(create: () => Promise<unknown>, alreadyThere: () => Promise<boolean>): Promise<void> {
   try {
     await create();
   } catch (error) {
@@ -237,7 +237,8 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
   const [summary, ...duplicates] = ours.summaries;
   if (summary) {
     if (summary.body !== body) await act('update the summary comment', () => api.MergeRequestNotes.edit(projectId, iid, summary.noteId, { body }));
-    for (const duplicate of duplicates) await act('remove a duplicate summary comment', () => ignoreNotFound(() => api.MergeRequestNotes.remove(projectId, iid, duplicate.noteId)));
+    for (const duplicate of duplicates)
+      await act('remove a duplicate summary comment', () => ignoreNotFound(() => api.MergeRequestNotes.remove(projectId, iid, duplicate.noteId)));
   } else {
     await act('post the summary comment', () =>
       createOnce(

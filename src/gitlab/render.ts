@@ -2,6 +2,8 @@
 // the hidden markers let later runs find their own comments.
 import type { Requirement, SubjectVerdict } from '../approvals/judge.js';
 import type { Finding } from '../engine/types.js';
+import { compareCodeUnits } from '../util/paths.js';
+import { plural } from '../util/text.js';
 import { codeSpan, defuseLineStarts, neutralise } from './sanitize.js';
 
 export const SUMMARY_MARKER = '<!-- policylint:summary -->';
@@ -99,7 +101,11 @@ function approversCell(requirement: Requirement): string {
 
 function statusCell(verdict: SubjectVerdict): string {
   const missing = verdict.requirements.reduce((n, r) => n + Math.max(0, r.needed - r.counted), 0);
-  return verdict.status === 'missing' ? `**${missing} approval${missing === 1 ? '' : 's'} missing**` : verdict.status === 'approved' ? STATUS_TEXT.approved : `**${STATUS_TEXT[verdict.status]}**`;
+  return verdict.status === 'missing'
+    ? `**${plural(missing, 'approval')} missing**`
+    : verdict.status === 'approved'
+      ? STATUS_TEXT.approved
+      : `**${STATUS_TEXT[verdict.status]}**`;
 }
 
 /** One row per change that needs code-owner approval: what, whose approval, who approved and whether it counts, status. */
@@ -108,15 +114,13 @@ function approvalTable(verdicts: readonly SubjectVerdict[]): string[] {
   const lines = ['| Change | Needs approval from (CODEOWNERS of the target branch) | Approved by | Status |', '| --- | --- | --- | --- |'];
   for (const verdict of verdicts.slice(0, MAX_TABLE_ROWS)) {
     const needs = verdict.requirements.length === 0 ? 'no CODEOWNERS entry' : verdict.requirements.map(requirementCell).join('<br>');
-    const approvers = verdict.notVerified ? neutralise(`not verified: ${verdict.notVerified.reason}`) : verdict.requirements.map(approversCell).join('<br>') || '–';
+    const approvers = verdict.notVerified
+      ? neutralise(`not verified: ${verdict.notVerified.reason}`)
+      : verdict.requirements.map(approversCell).join('<br>') || '–';
     lines.push(`| ${subjectCell(verdict)} | ${needs} | ${approvers} | ${statusCell(verdict)} |`);
   }
   if (verdicts.length > MAX_TABLE_ROWS) lines.push('', `…and ${verdicts.length - MAX_TABLE_ROWS} more changes, not shown: see the job's reports.`);
   return lines;
-}
-
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A finding as an item of the summary's list, with its details folded inside the item. */
@@ -128,7 +132,12 @@ function findingItem(finding: Finding): string {
 const SEVERITY_ORDER = { error: 0, warn: 1 } as const;
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.fingerprint.localeCompare(b.fingerprint);
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compareCodeUnits(a.path, b.path) ||
+    a.line - b.line ||
+    compareCodeUnits(a.fingerprint, b.fingerprint)
+  );
 }
 
 /**
@@ -143,14 +152,23 @@ export function summaryBody(input: SummaryInput): string {
   const head: string[] = [SUMMARY_MARKER];
   const unverified = (input.approvals ?? []).some((v) => v.status === 'not-verified');
   if (total === 0 && unverified) {
-    head.push(`### policylint: approvals not verified`, '', `Checked ${count(input.documents, 'document')}${at}; the code-owner approvals below could not be verified.`);
+    head.push(
+      `### policylint: approvals not verified`,
+      '',
+      `Checked ${plural(input.documents, 'document')}${at}; the code-owner approvals below could not be verified.`,
+    );
   } else if (total === 0) {
-    head.push(`### policylint: no findings`, '', input.documents === 1 ? `The checked document passes${at}.` : `All ${count(input.documents, 'checked document')} pass${at}.`);
+    head.push(
+      `### policylint: no findings`,
+      '',
+      input.documents === 1 ? `The checked document passes${at}.` : `All ${plural(input.documents, 'checked document')} pass${at}.`,
+    );
   } else {
-    head.push(`### policylint: ${count(total, 'finding')}`, '');
-    const parts = [`Checked ${count(input.documents, 'document')}${at}.`];
-    if (input.threaded > 0) parts.push(`${count(input.threaded, 'finding')} ${input.threaded === 1 ? 'is' : 'are'} shown as threads on the diff.`);
-    if (input.listed.length > 0) parts.push(`${input.listed.length} listed below (${count(errors, 'error')}, ${count(input.listed.length - errors, 'warning')}).`);
+    head.push(`### policylint: ${plural(total, 'finding')}`, '');
+    const parts = [`Checked ${plural(input.documents, 'document')}${at}.`];
+    if (input.threaded > 0) parts.push(`${plural(input.threaded, 'finding')} ${input.threaded === 1 ? 'is' : 'are'} shown as threads on the diff.`);
+    if (input.listed.length > 0)
+      parts.push(`${input.listed.length} listed below (${plural(errors, 'error')}, ${plural(input.listed.length - errors, 'warning')}).`);
     head.push(parts.join(' '));
   }
   const table = approvalTable(input.approvals ?? []);

@@ -20,6 +20,7 @@ import { lint, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
 import { findGitRoot, git } from '../git/exec.js';
 import type { FormatName } from '../reporters/index.js';
+import { compareCodeUnits } from '../util/paths.js';
 import { fixForApiError, gatherApprovalEvidence } from './approvals.js';
 import { changedFilesFromApi, changedFilesFromGit, completeChanges, fillHunksFromGit, relativeTo, selectFilesToLint, type GitRange } from './changes.js';
 import { createGitLabClient, type GitLabApi, type RetryPolicy } from './client.js';
@@ -114,12 +115,24 @@ async function revParse(gitRoot: string, ref: string): Promise<string | undefine
  * The commit the policy is read from (the target branch as the merge request's latest version
  * saw it, else the diff base) and the diff base. Never HEAD: that is the merge request.
  */
-async function trustedCommits(gitRoot: string, settings: MergeRequestSettings, state: MergeRequestState | undefined): Promise<{ policySha: string; baseSha: string }> {
+async function trustedCommits(
+  gitRoot: string,
+  settings: MergeRequestSettings,
+  state: MergeRequestState | undefined,
+): Promise<{ policySha: string; baseSha: string }> {
   const target = `refs/remotes/origin/${settings.targetBranch}`;
-  const baseSha = state?.baseSha ?? settings.baseSha ?? (await git(gitRoot, ['merge-base', target, settings.headSha ?? 'HEAD']).then((out) => out.trim(), () => undefined));
+  const baseSha =
+    state?.baseSha ??
+    settings.baseSha ??
+    (await git(gitRoot, ['merge-base', target, settings.headSha ?? 'HEAD']).then(
+      (out) => out.trim(),
+      () => undefined,
+    ));
   const policySha = state?.startSha ?? settings.baseSha ?? (await revParse(gitRoot, target));
   if (!policySha || !baseSha) {
-    throw new TrustError(`cannot tell which commit ${settings.targetBranch} is at: set CI_MERGE_REQUEST_DIFF_BASE_SHA (or pass --base-sha), or fetch origin/${settings.targetBranch}`);
+    throw new TrustError(
+      `cannot tell which commit ${settings.targetBranch} is at: set CI_MERGE_REQUEST_DIFF_BASE_SHA (or pass --base-sha), or fetch origin/${settings.targetBranch}`,
+    );
   }
   return { policySha, baseSha };
 }
@@ -143,11 +156,16 @@ async function readChanges(api: GitLabApi | null, settings: MergeRequestSettings
       : undefined,
   ]);
   if (fromGit) return fromApi ? completeChanges(fromApi, fromGit) : fromGit;
-  if (!api || !fromApi) throw new TrustError(`cannot tell what the merge request changes: git cannot diff it and GitLab cannot be asked; fetch the history (GIT_DEPTH: "0")`);
+  if (!api || !fromApi)
+    throw new TrustError(`cannot tell what the merge request changes: git cannot diff it and GitLab cannot be asked; fetch the history (GIT_DEPTH: "0")`);
   const versions = (await api.MergeRequests.allDiffVersions(settings.projectId, settings.iid)) as unknown as Array<{ state?: string; created_at: string }>;
   const newest = [...versions].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
-  if (!newest) throw new TrustError('GitLab has not computed the merge request\'s diff yet and git cannot diff it: retry the job, and fetch the history (GIT_DEPTH: "0")');
-  if (newest.state === 'overflow') throw new TrustError('the merge request is over GitLab\'s diff limits, so GitLab does not list every changed file, and git cannot diff it: fetch the history (GIT_DEPTH: "0")');
+  if (!newest)
+    throw new TrustError('GitLab has not computed the merge request\'s diff yet and git cannot diff it: retry the job, and fetch the history (GIT_DEPTH: "0")');
+  if (newest.state === 'overflow')
+    throw new TrustError(
+      'the merge request is over GitLab\'s diff limits, so GitLab does not list every changed file, and git cannot diff it: fetch the history (GIT_DEPTH: "0")',
+    );
   return fromApi;
 }
 
@@ -167,7 +185,13 @@ async function withHunks(changes: ChangedFile[], findings: readonly Finding[], r
 }
 
 /** Lints the head's changed files under the trusted config; finding paths become repository-relative, as GitLab wants them. */
-async function lintHead(trusted: TrustedInputs, changes: readonly ChangedFile[], gitRoot: string, options: MergeRequestRunOptions, say: (line: string) => void): Promise<LintResult> {
+async function lintHead(
+  trusted: TrustedInputs,
+  changes: readonly ChangedFile[],
+  gitRoot: string,
+  options: MergeRequestRunOptions,
+  say: (line: string) => void,
+): Promise<LintResult> {
   const selection = await selectFilesToLint({ gitRoot, changes, targetCodeowners: trusted.codeowners });
   if (!options.checkApprovals) for (const reason of selection.reasons) say(`policylint mr: ${reason}`);
   const files = selection.files.map((file) => relativeTo(trusted.config.root, gitRoot, file)).filter((file): file is string => file !== undefined);
@@ -197,7 +221,12 @@ function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFil
   const invalid = (path: string, line: number, problem: string) =>
     draftFinding(
       { ruleId: id, severity: 'error', path, messages, docsUrl: docsUrl(id) },
-      { line, messageId: 'invalidConfig', data: { problem }, details: "Once merged it would stop policylint. This merge request is checked under the target branch's config." },
+      {
+        line,
+        messageId: 'invalidConfig',
+        data: { problem },
+        details: "Once merged it would stop policylint. This merge request is checked under the target branch's config.",
+      },
     );
   return changes
     .filter((change) => change.status !== 'deleted' && lookup.has(change.newPath))
@@ -227,7 +256,12 @@ interface CompareContext {
   unavailable: { reason: string; fix: string } | undefined;
 }
 
-async function compare(trusted: TrustedInputs, changes: readonly ChangedFile[], head: LintResult, context: CompareContext): Promise<{ verdicts: SubjectVerdict[]; drafts: DraftFinding[] }> {
+async function compare(
+  trusted: TrustedInputs,
+  changes: readonly ChangedFile[],
+  head: LintResult,
+  context: CompareContext,
+): Promise<{ verdicts: SubjectVerdict[]; drafts: DraftFinding[] }> {
   const headClasses = new Map(head.documents.map((doc) => [repositoryPath(trusted, doc.path), doc]));
   const unreadable = new Set(head.findings.filter((f) => f.ruleId === FILE_ERROR_RULE).map((f) => f.path));
   const subjects = approvalSubjects({
@@ -268,7 +302,7 @@ function combine(head: LintResult, drafts: readonly DraftFinding[]): LintResult 
   const findings: Finding[] = [...head.findings, ...finalizeFindings(drafts)].sort(compareFindings);
   const rules = new Map(head.rules.map((rule) => [rule.id, rule]));
   for (const rule of APPROVAL_RULES) rules.set(rule.meta.id, summarizeRule(rule));
-  return { ...head, findings, rules: [...rules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+  return { ...head, findings, rules: [...rules.values()].sort((a, b) => compareCodeUnits(a.id, b.id)) };
 }
 
 const APPROVAL_RULE_IDS = new Set(APPROVAL_RULES.map((rule) => rule.meta.id));
@@ -330,7 +364,16 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
     range = { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' };
     changes = await readChanges(api, settings, range, say);
     const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
-    trusted = await resolveTrustedInputs({ gitRoot, cwd: options.cwd, configFlag: options.configPath, api, projectId: settings.projectId, targetBranch: settings.targetBranch, ...commits, basePaths });
+    trusted = await resolveTrustedInputs({
+      gitRoot,
+      cwd: options.cwd,
+      configFlag: options.configPath,
+      api,
+      projectId: settings.projectId,
+      targetBranch: settings.targetBranch,
+      ...commits,
+      basePaths,
+    });
   } catch (error) {
     if (!(error instanceof TrustError)) throw error;
     say(`policylint mr: nothing was checked: cannot read the policy in force: ${error.message}`);
@@ -371,7 +414,9 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
       options.stdout(`${published.summaryBody}\n`);
     } else {
       const { created, resolved, open } = published.threads;
-      say(`policylint mr: published to !${settings.iid}: ${open} open thread(s) (${created} new, ${resolved} resolved), ${published.listedInSummary} finding(s) in the summary`);
+      say(
+        `policylint mr: published to !${settings.iid}: ${open} open thread(s) (${created} new, ${resolved} resolved), ${published.listedInSummary} finding(s) in the summary`,
+      );
     }
   } catch (error) {
     say(`policylint mr: warning: could not publish to the merge request: ${describeError(error, secrets)}. The findings are in the job's reports.`);
@@ -385,4 +430,3 @@ function approvalNotes(findings: readonly Finding[], verdicts: readonly SubjectV
   const source = `Required approvals follow the policy and CODEOWNERS of ${neutralise(trusted.source)}; the author's approval, approvals given before a change's last push, and approvals of people who are not eligible code owners do not count.`;
   return [`${source} ${APPROVAL_RECHECK_NOTE}`];
 }
-

@@ -9,6 +9,7 @@ const MAX_QUOTED_CHARS = 1000;
  * C0 controls other than whitespace (which becomes spaces), DEL, C1 controls, and the bidi
  * controls that make a quote read differently from what it holds (Trojan Source).
  */
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 /**
  * Sigils of GitLab references: user `@`, issue `#`, merge request `!`, epic `&`, milestone `%`,
@@ -43,6 +44,14 @@ export function neutralise(text: string): string {
     .replace(/[\\`*_[\]|!{}]/g, (char) => `\\${char}`);
   // A caller may still put the text at the start of a line.
   return escaped.startsWith('/') ? `${ZERO_WIDTH_SPACE}${escaped}` : escaped;
+}
+
+/**
+ * Untrusted text as a plain one-line title (GitLab renders titles as text, with references):
+ * no control characters, no line break, nothing cross-referenced or autolinked.
+ */
+export function inertTitle(text: string): string {
+  return breakAutolinks(oneLine(text)).replace(REFERENCE_SIGILS, `$&${ZERO_WIDTH_SPACE}`);
 }
 
 /**

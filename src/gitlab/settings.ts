@@ -50,10 +50,10 @@ const SOURCES: Record<keyof z.input<typeof schema>, [label: string, how: string]
   sourceProjectId: ['the source project', 'set CI_MERGE_REQUEST_SOURCE_PROJECT_ID or pass --source-project'],
 };
 
-const nonEmpty = (...values: Array<string | undefined>) => values.find((v) => v !== undefined && v.trim() !== '');
+export const nonEmpty = (...values: Array<string | undefined>) => values.find((v) => v !== undefined && v.trim() !== '');
 
 /** gitbeaker wants the instance URL: `https://host/api/v4` as host would request `/api/v4/api/v4/...`. */
-function serverFromApiUrl(apiUrl: string | undefined): string | undefined {
+export function serverFromApiUrl(apiUrl: string | undefined): string | undefined {
   return apiUrl?.replace(/\/api\/v4\/?$/, '');
 }
 
@@ -64,19 +64,29 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * In GitLab CI the token belongs to the instance running the job: it is sent to no other host,
  * whatever --server-url says (CI_SERVER_URL, when present, wins over CI_API_V4_URL).
  */
-function checkServerInCi(serverUrl: string, env: NodeJS.ProcessEnv): void {
+export function checkServerInCi(serverUrl: string, env: NodeJS.ProcessEnv, command = 'mr'): void {
   const ciServerUrl = nonEmpty(env.CI_SERVER_URL);
   if (ciServerUrl === undefined || nonEmpty(env.GITLAB_CI, env.CI) === undefined) return;
   const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
   if (origin(serverUrl) !== origin(ciServerUrl)) {
-    throw new ConfigError(`mr got --server-url on ${origin(serverUrl)}, but this CI job's GitLab is ${origin(ciServerUrl)} (CI_SERVER_URL): in GitLab CI the token is sent to no other host`);
+    throw new ConfigError(
+      `${command} got --server-url on ${origin(serverUrl)}, but this CI job's GitLab is ${origin(ciServerUrl)} (CI_SERVER_URL): in GitLab CI the token is sent to no other host`,
+    );
   }
 }
 
-export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.ProcessEnv): MergeRequestSettings {
-  if (flags.tokenEnv !== undefined && !VARIABLE_NAME.test(flags.tokenEnv)) {
+/** The API token: from --token-env's variable, else GITLAB_TOKEN, else POLICYLINT_GITLAB_TOKEN; never from a flag. */
+export function readToken(tokenEnv: string | undefined, env: NodeJS.ProcessEnv): { token: string | undefined; tokenSource: string } {
+  if (tokenEnv !== undefined && !VARIABLE_NAME.test(tokenEnv)) {
     throw new ConfigError('--token-env takes the name of an environment variable, not a token');
   }
+  const tokenNames = tokenEnv ? [tokenEnv] : ['GITLAB_TOKEN', 'POLICYLINT_GITLAB_TOKEN'];
+  const tokenName = tokenNames.find((name) => nonEmpty(env[name]) !== undefined);
+  return { token: tokenName ? env[tokenName]!.trim() : undefined, tokenSource: tokenName ?? tokenNames.join(' or ') };
+}
+
+export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.ProcessEnv): MergeRequestSettings {
+  const token = readToken(flags.tokenEnv, env);
   const parsed = schema.safeParse({
     serverUrl: nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL)),
     // The MR lives in the target project; CI_PROJECT_ID is the fork for fork MRs run in the fork.
@@ -95,12 +105,5 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
     throw new ConfigError(`mr ${problem}: ${how}`);
   }
   checkServerInCi(parsed.data.serverUrl, env);
-  const tokenNames = flags.tokenEnv ? [flags.tokenEnv] : ['GITLAB_TOKEN', 'POLICYLINT_GITLAB_TOKEN'];
-  const tokenName = tokenNames.find((name) => nonEmpty(env[name]) !== undefined);
-  return {
-    ...parsed.data,
-    serverUrl: parsed.data.serverUrl.replace(/\/+$/, ''),
-    token: tokenName ? env[tokenName]!.trim() : undefined,
-    tokenSource: tokenName ?? tokenNames.join(' or '),
-  };
+  return { ...parsed.data, serverUrl: parsed.data.serverUrl.replace(/\/+$/, ''), ...token };
 }

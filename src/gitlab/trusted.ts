@@ -8,7 +8,7 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfigText } from '../config/load.js';
 import { CONFIG_FILE_NAMES } from '../config/names.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { isOutsideRoot } from '../discover/files.js';
+import { isOutsideRoot, toPosix } from '../util/paths.js';
 import { readBlobsAt } from '../git/objects.js';
 import { classOfContent, compileClass } from '../select/classes.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
@@ -50,10 +50,12 @@ export interface TrustOptions {
   basePaths: readonly string[];
 }
 
-const toPosix = (p: string) => p.split(path.sep).join('/');
-
 /** Files at a commit from git's objects; when the clone does not have the commit, from the repository files API at that SHA. */
-async function readAtCommit(options: TrustOptions, sha: string, paths: readonly string[]): Promise<{ files: Map<string, Buffer | null>; via: 'git' | 'the API' }> {
+async function readAtCommit(
+  options: TrustOptions,
+  sha: string,
+  paths: readonly string[],
+): Promise<{ files: Map<string, Buffer | null>; via: 'git' | 'the API' }> {
   const local = await readBlobsAt(options.gitRoot, sha, paths);
   if (local.commitFound) {
     const files = local.blobs;
@@ -61,7 +63,10 @@ async function readAtCommit(options: TrustOptions, sha: string, paths: readonly 
     return { files, via: 'git' };
   }
   const api = options.api;
-  if (!api) throw new TrustError(`commit ${sha.slice(0, 8)} is not in this clone (fetch it, or use GIT_DEPTH: "0") and there is no GitLab API access to read it instead`);
+  if (!api)
+    throw new TrustError(
+      `commit ${sha.slice(0, 8)} is not in this clone (fetch it, or use GIT_DEPTH: "0") and there is no GitLab API access to read it instead`,
+    );
   const files = new Map<string, Buffer | null>();
   for (const path of paths) {
     try {
@@ -80,7 +85,9 @@ function configCandidates(options: TrustOptions): string[] {
   if (options.configFlag) {
     const relative = toPosix(path.relative(options.gitRoot, path.resolve(options.cwd, options.configFlag)));
     if (isOutsideRoot(relative)) {
-      throw new TrustError(`--config ${options.configFlag} is outside the repository: in a merge request the policy is read from the target branch, so the config must be a file of the repository`);
+      throw new TrustError(
+        `--config ${options.configFlag} is outside the repository: in a merge request the policy is read from the target branch, so the config must be a file of the repository`,
+      );
     }
     return [relative];
   }
@@ -99,7 +106,10 @@ function parseTrustedConfig(text: string, configPath: string, options: TrustOpti
   try {
     return loadConfigText(text, `${configPath} (${where})`, path.join(options.gitRoot, path.posix.dirname(configPath)), path.join(options.gitRoot, configPath));
   } catch (error) {
-    if (error instanceof ConfigError) throw new TrustError(`the policylint config on the target branch is invalid, so no policy can be applied: ${error.message.split('\n').slice(0, 2).join(' ')}`);
+    if (error instanceof ConfigError)
+      throw new TrustError(
+        `the policylint config on the target branch is invalid, so no policy can be applied: ${error.message.split('\n').slice(0, 2).join(' ')}`,
+      );
     throw error;
   }
 }
@@ -110,7 +120,9 @@ export async function resolveTrustedInputs(options: TrustOptions): Promise<Trust
   const { files, via } = await readAtCommit(options, options.policySha, [...candidates, ...CODEOWNERS_PATHS]);
   const configPath = candidates.find((candidate) => files.get(candidate));
   if (!configPath) {
-    throw new TrustError(`${where} has no policylint config (looked for ${candidates.join(', ')}): the policy in force cannot come from the merge request itself; merge the config first`);
+    throw new TrustError(
+      `${where} has no policylint config (looked for ${candidates.join(', ')}): the policy in force cannot come from the merge request itself; merge the config first`,
+    );
   }
   const config = parseTrustedConfig(files.get(configPath)!.toString('utf8'), configPath, options, where);
 
@@ -131,5 +143,14 @@ export async function resolveTrustedInputs(options: TrustOptions): Promise<Trust
     }
   }
 
-  return { policySha: options.policySha, baseSha: options.baseSha, source: `${where} (read from ${via})`, config, configPath, configLookup: candidates, codeowners, baseClasses };
+  return {
+    policySha: options.policySha,
+    baseSha: options.baseSha,
+    source: `${where} (read from ${via})`,
+    config,
+    configPath,
+    configLookup: candidates,
+    codeowners,
+    baseClasses,
+  };
 }

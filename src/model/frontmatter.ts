@@ -100,6 +100,7 @@ const ITEM = /^([ ]*)-(?:[ ]+(.*))?$/;
 /** Keys YAML would not read as the plain string they spell (or that JavaScript objects treat specially). */
 const SPECIAL_KEY = /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
 /** Characters the fast path leaves to the YAML library: tabs, carriage returns, controls, a byte order mark. */
+// eslint-disable-next-line no-control-regex -- control characters are what sends text to the YAML library
 const UNSIMPLE_TEXT = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;

@@ -6,6 +6,7 @@ import { unified } from 'unified';
 import { parseFrontMatter } from './frontmatter.js';
 import { countLines } from './lines.js';
 import type { Directive, DocumentModel, FrontMatter, Link, LinkKind, Section } from './types.js';
+import { walkTree } from './walk.js';
 
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
 
@@ -31,7 +32,7 @@ export function parseMarkdown(source: string): Root {
 export interface ParseInput {
   path: string;
   absPath: string;
-  /** Decoded text; a leading BOM is dropped here. */
+  /** Decoded text, its byte order mark already dropped by `decodeUtf8`. */
   source: string;
   documentClass: string;
   /** Already parsed during selection; parsed here when not given. */
@@ -40,7 +41,7 @@ export interface ParseInput {
 
 /** Parses a document once into the model every rule reads. */
 export function parseDocumentModel(input: ParseInput): DocumentModel {
-  const source = input.source.charCodeAt(0) === 0xfeff ? input.source.slice(1) : input.source;
+  const { source } = input;
   const frontMatter = input.frontMatter ?? parseFrontMatter(source);
   const tree = parseMarkdown(source);
   const { headings, links, htmlNodes } = collect(tree, source);
@@ -49,7 +50,7 @@ export function parseDocumentModel(input: ParseInput): DocumentModel {
   for (const link of links) link.section = attachSection(link.line);
   const title = stringValue(frontMatter.data?.title) ?? sections[0]?.text;
   let lines: string[] | undefined;
-  const titleLine = frontMatter.keyLines.get('title') ?? (frontMatter.present ? 1 : sections[0]?.line ?? 1);
+  const titleLine = frontMatter.keyLines.get('title') ?? (frontMatter.present ? 1 : (sections[0]?.line ?? 1));
   return {
     path: input.path,
     absPath: input.absPath,
@@ -76,16 +77,18 @@ function stringValue(value: unknown): string | undefined {
 
 /** Lower-cased, HTML-free, `&`→`and`, whitespace collapsed, one trailing colon dropped: how headings and configured names are compared. */
 export function normalizeHeading(text: string): string {
-  return text
-    // A `<` with no `>` after it is kept as text together with the rest, which no later `<` can close either; a
-    // plain /<[^>]*>/g would rescan that rest from each of its `<`.
-    .replace(/<[^>]*(>?)/g, (tag, closing: string) => (closing ? ' ' : tag))
-    .replace(/&amp;/gi, '&')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\s*:$/, '')
-    .toLowerCase()
-    .replace(/\s*&\s*/g, ' and ');
+  return (
+    text
+      // A `<` with no `>` after it is kept as text together with the rest, which no later `<` can close either; a
+      // plain /<[^>]*>/g would rescan that rest from each of its `<`.
+      .replace(/<[^>]*(>?)/g, (tag, closing: string) => (closing ? ' ' : tag))
+      .replace(/&amp;/gi, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\s*:$/, '')
+      .toLowerCase()
+      .replace(/\s*&\s*/g, ' and ')
+  );
 }
 
 interface Collected {
@@ -94,16 +97,14 @@ interface Collected {
   htmlNodes: Html[];
 }
 
-/** One walk over the tree, iterative so that pathological nesting cannot exhaust the stack. */
+/** One walk over the tree. */
 function collect(tree: Root, source: string): Collected {
   const headings: Heading[] = [];
   const links: Link[] = [];
   const htmlNodes: Html[] = [];
   const definitions = new Map<string, string>();
   const references: Array<{ node: Nodes & { identifier: string }; text: string }> = [];
-  const stack: Nodes[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  walkTree(tree, (node) => {
     switch (node.type) {
       case 'heading':
         headings.push(node);
@@ -128,10 +129,7 @@ function collect(tree: Root, source: string): Collected {
       default:
         break;
     }
-    if ('children' in node) {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-    }
-  }
+  });
   for (const { node, text } of references) {
     const url = definitions.get(node.identifier);
     if (url !== undefined) links.push(makeLink('reference', url, text, node));

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
-import { isOutsideRoot, toPosix } from '../discover/files.js';
+import { isOutsideRoot, toPosix } from '../util/paths.js';
 import { findGitRoot, git } from '../git/exec.js';
 import { DEFAULT_MAX_FILE_BYTES, RepositoryReader } from '../select/read.js';
-import type { ProjectContext } from './types.js';
+import type { ProjectContext, ProjectDocument } from './types.js';
 
 export interface ProjectOptions {
   root: string;
@@ -17,6 +17,10 @@ export interface ProjectOptions {
   classify?: (path: string) => Promise<string | undefined>;
   /** Paths a partial run is about (see ProjectContext.scope); undefined for a full run. */
   scope?: readonly string[];
+  /** The run reads every file the config includes (see `documentsOfClass`). */
+  wholeProject?: boolean;
+  /** Every document the config selects, for `documentsOfClass` in a partial run; without it, only the run's documents are known. */
+  selectAll?: () => Promise<ProjectDocument[]>;
 }
 
 export function createProjectContext(options: ProjectOptions): ProjectContext {
@@ -46,8 +50,16 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     memo,
     gitRoot,
     documentClassOf: (path) => memo(`class:${path}`, async () => options.classify?.(path)),
+    documentsOfClass: async (documentClass, linted) => {
+      const { selectAll } = options;
+      if (options.wholeProject || !selectAll) return linted;
+      const lintedPaths = new Set(linted.map((doc) => doc.path));
+      const others = (await memo('selectAll', selectAll)).filter((doc) => doc.documentClass === documentClass && !lintedPaths.has(doc.path));
+      return [...linted, ...others];
+    },
     listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
     readText: (path) => reader.text(path),
+    readBytes: (path) => reader.bytes(path),
     codeowners: async () => (await codeownersFound())?.file ?? null,
     codeownersPrefix: async () => (await codeownersFound())?.prefix ?? '',
   };

@@ -1,5 +1,13 @@
 import type { CodeownersFile } from '../codeowners/types.js';
-import type { ReadResult } from '../select/read.js';
+import type { FrontMatter } from '../model/types.js';
+import type { BytesResult, ReadResult } from '../select/read.js';
+
+/** A document as selection sees it: path, class and front matter, without its Markdown. */
+export interface ProjectDocument {
+  path: string;
+  documentClass: string;
+  frontMatter: Pick<FrontMatter, 'data' | 'keyLines'>;
+}
 
 /** Shared, lazily computed facts about the repository a run lints. */
 export interface ProjectContext {
@@ -21,6 +29,8 @@ export interface ProjectContext {
    * the reason, never the link's target or any content.
    */
   readText(path: string): ReadResult;
+  /** The same file's checked bytes, undecoded: a view the next read reuses, for a scan that decodes only what it keeps. */
+  readBytes(path: string): BytesResult;
   /**
    * CODEOWNERS of the work tree, or null when there is none: at the top of the git work tree, where
    * GitLab reads it, else in the root (a handbook kept in a folder that is not a repository of its
@@ -34,6 +44,14 @@ export interface ProjectContext {
   gitRoot(): Promise<string | null>;
   /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */
   documentClassOf(path: string): Promise<string | undefined>;
+  /**
+   * Every document of the class in the project, whether or not this run lints it (a --changed,
+   * merge request or named-file run lints only some), for project rules that compare documents
+   * (unique IDs). A run over every file the config includes answers with its own `linted`
+   * documents; any other reads the rest once per run (front matter only, no Markdown parse), and
+   * `linted` documents stand for themselves (a named file outside the include globs too).
+   */
+  documentsOfClass(documentClass: string, linted: readonly ProjectDocument[]): Promise<readonly ProjectDocument[]>;
   /** Memo for rules that compute a project-wide fact once per run (e.g. git history for all documents). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }

@@ -16,6 +16,20 @@ export function toSingleLine(text: string): string {
   return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
 }
 
+// Document text ends up in terminal output: a raw ESC or C1 byte could drive the terminal, so controls become U+FFFD.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/** Text safe to print on a terminal: well-formed, controls replaced by U+FFFD. */
+export function printableText(text: string): string {
+  return toWellFormed(text).replace(CONTROL_CHARACTERS, '\uFFFD');
+}
+
+/** One terminal line: line breaks become spaces (a break would split the line), then `printableText`. */
+export function printableLine(text: string): string {
+  return printableText(toSingleLine(text));
+}
+
 /** The word people read: `warn` is a config value, `warning` is what SARIF, JUnit and terminals say. */
 export function severityLabel(severity: Severity): 'error' | 'warning' {
   return severity === 'error' ? 'error' : 'warning';

@@ -1,17 +1,9 @@
 import type { Finding } from '../engine/types.js';
-import { severityLabel, toSingleLine, toWellFormed } from './common.js';
+import { printableLine, severityLabel } from './common.js';
 import type { ReportInput } from './types.js';
 
-// One finding, one line: a line break, ESC or C1 byte quoted from a document would split the line or drive the
-// terminal, so line breaks become spaces and other controls U+FFFD (as in stylish).
-const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/g;
-
-function oneLine(text: string): string {
-  return toSingleLine(toWellFormed(text)).replace(CONTROL_CHARACTERS, '\uFFFD');
-}
-
 function toLine(finding: Finding): string {
-  return `${oneLine(finding.path)}:${finding.line}:${finding.column} ${severityLabel(finding.severity)} ${oneLine(finding.ruleId)} ${oneLine(finding.message)}\n`;
+  return `${printableLine(finding.path)}:${finding.line}:${finding.column} ${severityLabel(finding.severity)} ${printableLine(finding.ruleId)} ${printableLine(finding.message)}\n`;
 }
 
 /**

@@ -68,6 +68,7 @@ async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string)
     });
     // Missing from here down: mkdir creates real folders.
     if (!stat) return;
-    if (stat.isSymbolicLink()) throw new ConfigError(`Cannot write report ${asGiven}: ${path.relative(cwd, current)} is a symbolic link; reports are not written through links`);
+    if (stat.isSymbolicLink())
+      throw new ConfigError(`Cannot write report ${asGiven}: ${path.relative(cwd, current)} is a symbolic link; reports are not written through links`);
   }
 }

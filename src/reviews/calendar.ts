@@ -3,6 +3,9 @@ import reviewDate from '../../rules/review-date.js';
 import type { CodeownersFile } from '../codeowners/types.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/rules.js';
+import { byPath } from '../util/paths.js';
+import { csvTable, markdownTable, textTable } from '../util/table.js';
+import { plural } from '../util/text.js';
 import { formatDay } from './dates.js';
 import { CALENDAR_FORMATS } from './formats.js';
 import { type ReviewSource, type ReviewState, reviewDocuments } from './status.js';
@@ -35,7 +38,7 @@ function byDueDate(a: CalendarEntry, b: CalendarEntry): number {
     if (b.due === null) return -1;
     return a.due < b.due ? -1 : 1;
   }
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return byPath(a, b);
 }
 
 /** Review status of every document whose class has `review-date` switched on, with that class's options. */
@@ -77,25 +80,13 @@ function cells(entry: CalendarEntry): string[] {
   return [entry.due ?? '', entry.status, entry.lastReviewed ?? '', entry.source ?? '', entry.path, entry.title ?? '', entry.owners.join(' ')];
 }
 
-/** Spreadsheets run cells starting with these as formulas (OWASP CSV injection); a leading `'` keeps them text. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvCell(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function markdownCell(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ');
-}
-
-function textTable(entries: readonly CalendarEntry[]): string {
-  const rows = [COLUMNS.map((column) => column.toUpperCase()), ...entries.map((entry) => cells(entry).map((cell) => cell.replace(/\s+/g, ' ') || '-'))];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
+function calendarText(entries: readonly CalendarEntry[]): string {
   const count = (status: ReviewState) => entries.filter((entry) => entry.status === status).length;
-  const total = `${entries.length} document${entries.length === 1 ? '' : 's'}: ${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
-  return `${lines.join('\n')}\n\n${total}\n`;
+  const total = `${plural(entries.length, 'document')}: ${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
+  return `${textTable(
+    COLUMNS.map((column) => column.toUpperCase()),
+    entries.map(cells),
+  )}\n${total}\n`;
 }
 
 export function formatCalendar(entries: readonly CalendarEntry[], format: CalendarFormat): string {
@@ -107,11 +98,10 @@ export function formatCalendar(entries: readonly CalendarEntry[], format: Calend
         2,
       )}\n`;
     case 'csv':
-      // RFC 4180: CRLF after every record, the header included.
-      return [COLUMNS, ...entries.map(cells)].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+      return csvTable(COLUMNS, entries.map(cells));
     case 'markdown':
-      return [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => ' --- |').join('')}`, ...entries.map((entry) => `| ${cells(entry).map(markdownCell).join(' | ')} |`)].join('\n') + '\n';
+      return markdownTable(COLUMNS, entries.map(cells));
     case 'text':
-      return textTable(entries);
+      return calendarText(entries);
   }
 }

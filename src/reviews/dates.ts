@@ -45,12 +45,10 @@ export function formatDay(day: Date): string {
 }
 
 const MONTHS = new Map<string, number>(
-  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'].flatMap(
-    (name, index) => [
-      [name, index + 1],
-      [name.slice(0, 3), index + 1],
-    ],
-  ),
+  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'].flatMap((name, index) => [
+    [name, index + 1],
+    [name.slice(0, 3), index + 1],
+  ]),
 );
 MONTHS.set('sept', 9);
 
@@ -105,9 +103,7 @@ export function parseDate(value: unknown, format: DateFormat): DateParse {
 }
 
 export type FrontMatterDate =
-  | { kind: 'found'; field: string; line: number; date: Date }
-  | { kind: 'invalid'; field: string; line: number; error: string }
-  | { kind: 'absent' };
+  { kind: 'found'; field: string; line: number; date: Date } | { kind: 'invalid'; field: string; line: number; error: string } | { kind: 'absent' };
 
 /** The first configured field the front matter sets decides; later fields are fallbacks, not rivals. */
 export function readFrontMatterDate(doc: Pick<DocumentModel, 'frontMatter' | 'titleLine'>, fields: readonly DateField[]): FrontMatterDate {

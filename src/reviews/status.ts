@@ -83,7 +83,8 @@ function gitStatus(doc: ReviewedDocument, options: ReviewOptions, today: Date, h
   const line = doc.titleLine;
   const entry = history?.paths.get(doc.path);
   if (!history || !entry) {
-    const details = 'The front matter has no review date, and outside a git repository there is no history to date the last change from: run policylint in a clone, or set a review date in the front matter.';
+    const details =
+      'The front matter has no review date, and outside a git repository there is no history to date the last change from: run policylint in a clone, or set a review date in the front matter.';
     return unknownReview(line, { kind: 'notAGitRepository', data: {}, details });
   }
   if (entry.kind === 'changed' && !entry.last.shallowBoundary) {

@@ -78,8 +78,7 @@ export interface ClassSelection {
 export function selectingClass(byPath: readonly ClassMatcher[], data: Buffer): ClassSelection | undefined {
   const possible = byPath.filter((m) => m.mayMatchBytes(data));
   if (possible.length === 0) return undefined;
-  const decoded = decodeUtf8(data);
-  const source = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  const source = decodeUtf8(data);
   let frontMatter: FrontMatter | undefined;
   const lazyFrontMatter = () => (frontMatter ??= parseFrontMatter(source));
   const matcher = possible.find((m) => m.matchesContent(source, lazyFrontMatter));

@@ -6,6 +6,7 @@ import { discoverFiles } from '../discover/files.js';
 import { changedFiles, defaultBaseRef } from '../git/changed.js';
 import { findGitRoot } from '../git/exec.js';
 import type { FrontMatter } from '../model/types.js';
+import type { ProjectDocument } from '../project/types.js';
 import { compileClass, selectingClass, type ClassMatcher } from './classes.js';
 import { RepositoryReader } from './read.js';
 
@@ -34,6 +35,10 @@ export interface Candidates {
   scope: readonly string[] | undefined;
   /** The class that selects a file, by the same selection: for files outside this run's candidates. */
   classify(file: string): Promise<string | undefined>;
+  /** The candidates are every file the config includes (no paths, files or --changed): the run itself reads every document. */
+  wholeProject: boolean;
+  /** Every document the config's include globs select, by the same selection, front matter read and no Markdown parse. */
+  selectAll(): Promise<ProjectDocument[]>;
 }
 
 /** The run's candidate files (named, discovered, or changed since a base) and the scope of its project-wide findings. */
@@ -41,7 +46,11 @@ export async function selectCandidates(config: ResolvedConfig, options: Selectio
   const matchers = config.classes.map(compileClass);
   // Rules ask about files outside this run (a --changed or MR run lints only some): the same selection answers.
   const classify = async (file: string) => {
-    const selection = selectFile(config, matchers.filter((m) => m.matchesPath(file)), file);
+    const selection = selectFile(
+      config,
+      matchers.filter((m) => m.matchesPath(file)),
+      file,
+    );
     return selection.kind === 'selected' ? selection.documentClass.name : undefined;
   };
   let candidates = options.files ? [...options.files].sort() : await discoverFiles(config, options.patterns ?? [], options.cwd);
@@ -56,7 +65,26 @@ export async function selectCandidates(config: ResolvedConfig, options: Selectio
     scope = changed.touched;
   }
   const pathMatches = candidates.map((file) => ({ file, matchers: matchers.filter((m) => m.matchesPath(file)) })).filter((c) => c.matchers.length > 0);
-  return { pathMatches, scope, classify };
+  const wholeProject = !options.files && !options.patterns?.length && options.changedBase === undefined;
+  const selectAll = async () =>
+    (await discoverFiles(config, [], config.root)).flatMap((file) =>
+      selectedDocument(
+        file,
+        selectFile(
+          config,
+          matchers.filter((m) => m.matchesPath(file)),
+          file,
+        ),
+      ),
+    );
+  return { pathMatches, scope, classify, wholeProject, selectAll };
+}
+
+/** What `selectAll` keeps of a selected file: a copy of its front matter's data, so the file's text is not kept alive. */
+function selectedDocument(file: string, selection: Selection): ProjectDocument[] {
+  if (selection.kind !== 'selected') return [];
+  const { data, keyLines } = structuredClone({ data: selection.frontMatter.data, keyLines: selection.frontMatter.keyLines });
+  return [{ path: file, documentClass: selection.documentClass.name, frontMatter: { data, keyLines } }];
 }
 
 /** Whether the command line names files, not folders or globs: a run about those files alone. */
@@ -83,5 +111,11 @@ export function selectFile(config: ResolvedConfig, byPath: readonly ClassMatcher
   if (!read.ok) return { kind: 'unreadable', message: read.message, line: read.line };
   const selected = selectingClass(byPath, read.data);
   if (!selected) return { kind: 'none' };
-  return { kind: 'selected', absPath: path.join(config.root, file), source: selected.source, frontMatter: selected.frontMatter, documentClass: selected.matcher.documentClass };
+  return {
+    kind: 'selected',
+    absPath: path.join(config.root, file),
+    source: selected.source,
+    frontMatter: selected.frontMatter,
+    documentClass: selected.matcher.documentClass,
+  };
 }

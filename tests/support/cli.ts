@@ -15,9 +15,24 @@ export interface CliResult {
 
 /** Runs the built CLI (npm test builds first) as a user would, with a clean, colourless environment. */
 export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string }): CliResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, POLICYLINT_NOW: '2026-11-27', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined, CI_DEFAULT_BRANCH: undefined, CI_PIPELINE_SOURCE: undefined, ...options.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
+    POLICYLINT_NOW: '2026-11-27',
+    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined,
+    CI_DEFAULT_BRANCH: undefined,
+    CI_PIPELINE_SOURCE: undefined,
+    ...options.env,
+  };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: env as NodeJS.ProcessEnv, encoding: 'utf8', input: options.input, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: env as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    input: options.input,
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

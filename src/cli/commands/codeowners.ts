@@ -1,10 +1,10 @@
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import { CODEOWNERS_PATHS, loadCodeowners, loadCodeownersFile } from '../../codeowners/load.js';
 import { codeownersReport, formatCodeownersProblems, formatCodeownersText } from '../../codeowners/report.js';
 import type { CodeownersFile } from '../../codeowners/types.js';
-import { isOutsideRoot } from '../../discover/files.js';
 import { findGitRoot } from '../../git/exec.js';
+import { isOutsideRoot, toPosix } from '../../util/paths.js';
 import { EXIT } from '../exit.js';
 import type { CliCommand } from './command.js';
 
@@ -25,7 +25,7 @@ export interface CodeownersCommandInput {
 function repositoryPath(root: string, cwd: string, path: string): string {
   const fromRoot = relative(root, resolve(cwd, path));
   if (fromRoot === '' || isOutsideRoot(fromRoot)) return path.replace(/^\.?\//, '');
-  return fromRoot.split(sep).join('/');
+  return toPosix(fromRoot);
 }
 
 interface LoadedFile {
@@ -39,7 +39,7 @@ function loadFile(input: CodeownersCommandInput, root: string): LoadedFile | str
     // The repository's own file, read like every repository file: never through a link leaving it.
     const file = loadCodeowners(root);
     if (file === null) return `no CODEOWNERS file in ${root} (looked for ${CODEOWNERS_PATHS.join(', ')})`;
-    return { file, displayPath: relative(input.cwd, join(root, file.path)).split(sep).join('/') };
+    return { file, displayPath: toPosix(relative(input.cwd, join(root, file.path))) };
   }
   try {
     return { file: loadCodeownersFile(resolve(input.cwd, input.file), repositoryPath(root, input.cwd, input.file)), displayPath: input.file };

@@ -20,7 +20,8 @@ extends: gitlab-handbook
 /** `policylint init`: a starter config on the gitlab-handbook preset. */
 export const initCommand: CliCommand<{ force?: boolean }> = {
   name: 'init',
-  define: (command) => command.description(`write a starter ${CONFIG_FILE_NAMES[0]} on the gitlab-handbook preset`).option('--force', 'overwrite an existing config'),
+  define: (command) =>
+    command.description(`write a starter ${CONFIG_FILE_NAMES[0]} on the gitlab-handbook preset`).option('--force', 'overwrite an existing config'),
 
   run(_operands, flags) {
     const target = path.resolve(CONFIG_FILE_NAMES[0]);

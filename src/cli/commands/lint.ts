@@ -6,10 +6,13 @@ import { ConfigError } from '../../config/errors.js';
 import type { LintResult, RunOptions } from '../../engine/run.js';
 import { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables, type Snapshot } from '../../git/snapshot.js';
 import { FORMATS, type FormatName } from '../../reporters/formats.js';
+import { parseShard, shardFromEnvironment } from '../../select/shard.js';
 import { writeReports, type ReportTarget } from '../../reporters/write.js';
 import { EXIT } from '../exit.js';
 import { printReport } from '../output.js';
 import { startProgress } from '../progress.js';
+import { toPosix } from '../../util/paths.js';
+import { plural } from '../../util/text.js';
 import { collectReportTarget } from '../report-targets.js';
 import { parseNow } from '../util.js';
 import type { CliCommand } from './command.js';
@@ -26,6 +29,7 @@ export interface LintFlags {
   quiet?: boolean;
   printConfig?: string;
   now?: string;
+  shard?: string;
   staged?: boolean;
   from?: string;
   to?: string;
@@ -38,11 +42,16 @@ const loadEngine = () => import('../../engine/run.js');
 export const lintCommand: CliCommand<LintFlags> = {
   define: (program) =>
     program
-      .argument('[paths...]', 'files, directories or globs to lint (default: the config\'s include globs)')
+      .argument('[paths...]', "files, directories or globs to lint (default: the config's include globs)")
       .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
       .option('-o, --output <file>', 'write the output to a file instead of stdout')
-      .option('--report <format=file>', `also write a report, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`, collectReportTarget, [])
+      .option(
+        '--report <format=file>',
+        `also write a report, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`,
+        collectReportTarget,
+        [],
+      )
       .option('--changed', 'only files changed since the merge base with --base')
       .option('--base <ref>', 'base for --changed (default: origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME, else origin/main)')
       .option('--staged', 'lint what the next commit records: the staged (index) content of the files staged differently from HEAD, not the work tree')
@@ -51,7 +60,8 @@ export const lintCommand: CliCommand<LintFlags> = {
       .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
       .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
       .option('--print-config <path>', 'print the class and rule settings that apply to a file')
-      .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW), for reproducible review-date checks'),
+      .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW), for reproducible review-date checks')
+      .option('--shard <index/total>', 'lint only shard INDEX of TOTAL, split by path (default: CI_NODE_INDEX/CI_NODE_TOTAL of a GitLab parallel: job)'),
 
   run(paths, flags, program) {
     const mr = program.commands.find((command) => command.name() === mrCommand.name);
@@ -76,13 +86,22 @@ export function meansMergeRequest(paths: readonly string[], program: Command, mr
 async function runLint(patterns: string[], flags: LintFlags): Promise<number> {
   const cwd = process.cwd();
   const now = parseNow(flags.now);
+  const shard = flags.shard === undefined ? shardFromEnvironment(process.env) : parseShard(flags.shard);
   if (flags.printConfig) return printConfig(flags.printConfig, flags, cwd, now);
   const maxWarnings = flags.maxWarnings === undefined ? -1 : Number(flags.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new ConfigError(`--max-warnings expects a whole number, got "${flags.maxWarnings}"`);
   const progress = startProgress(process.stderr);
   let result: LintResult;
   try {
-    const options: RunOptions = { cwd, configPath: flags.config, patterns, changedBase: flags.changed ? (flags.base ?? true) : undefined, now, onProgress: progress.update };
+    const options: RunOptions = {
+      cwd,
+      configPath: flags.config,
+      patterns,
+      changedBase: flags.changed ? (flags.base ?? true) : undefined,
+      now,
+      shard,
+      onProgress: progress.update,
+    };
     result = snapshotWanted(flags) ? await lintSnapshot(options, flags) : await (await loadEngine()).lint(options);
   } finally {
     progress.stop();
@@ -117,8 +136,10 @@ function snapshotWanted(flags: LintFlags): boolean {
  * repository-relative paths are the same, and the config's folder is mapped back to the work tree.
  */
 async function lintSnapshot(options: RunOptions, flags: LintFlags): Promise<LintResult> {
-  if (flags.staged && (flags.from !== undefined || flags.to !== undefined)) throw new ConfigError('--staged lints the index; it cannot be combined with --from or --to');
-  if (flags.changed || flags.base !== undefined) throw new ConfigError(`${flags.staged ? '--staged' : '--from/--to'} chooses the files itself; it cannot be combined with --changed or --base`);
+  if (flags.staged && (flags.from !== undefined || flags.to !== undefined))
+    throw new ConfigError('--staged lints the index; it cannot be combined with --from or --to');
+  if (flags.changed || flags.base !== undefined)
+    throw new ConfigError(`${flags.staged ? '--staged' : '--from/--to'} chooses the files itself; it cannot be combined with --changed or --base`);
   const { lint } = await loadEngine();
   const snapshot: Snapshot = flags.staged ? await snapshotStaged(options.cwd) : await snapshotRange(options.cwd, flags.from, flags.to ?? 'HEAD');
   try {
@@ -146,18 +167,20 @@ function fromSnapshot(result: LintResult, snapshot: Snapshot): LintResult {
   };
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /** Shows which class selects a file and every rule's effective setting, like `eslint --print-config`. */
 async function printConfig(file: string, flags: LintFlags, cwd: string, now: Date): Promise<number> {
   const [{ prepareRun }, { ruleSettingFor }] = await Promise.all([loadEngine(), import('../../engine/rules.js')]);
   const prepared = await prepareRun({ cwd, configPath: flags.config, patterns: [file], now });
   const doc = prepared.documents[0];
-  const relative = path.relative(prepared.config.root, path.resolve(cwd, file)).split(path.sep).join('/');
+  const relative = toPosix(path.relative(prepared.config.root, path.resolve(cwd, file)));
   const documentClass = doc ? prepared.config.classes.find((c) => c.name === doc.documentClass) : undefined;
-  const rulesFor = documentClass ? Object.fromEntries(Object.keys(documentClass.rules).sort().map((id) => [id, ruleSettingFor(prepared.config, doc!, id)])) : {};
+  const rulesFor = documentClass
+    ? Object.fromEntries(
+        Object.keys(documentClass.rules)
+          .sort()
+          .map((id) => [id, ruleSettingFor(prepared.config, doc!, id)]),
+      )
+    : {};
   process.stdout.write(
     `${JSON.stringify({ path: relative, configFile: prepared.config.file ?? null, class: documentClass?.name ?? null, selected: doc !== undefined, rules: rulesFor }, null, 2)}\n`,
   );

@@ -25,10 +25,18 @@ export const mrCommand: CliCommand<MrFlags> = {
       .description('Lint what a GitLab merge request changes, write reports, then post one summary comment and diff threads (run in merge-request pipelines)')
       .option('-c, --config <file>', 'config file (default: .policylint.yml found from the current directory upwards)')
       .option('--now <date>', 'treat this date as today (also POLICYLINT_NOW)')
-      .option('--report <format=file>', `write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`, collectReportTarget, [])
+      .option(
+        '--report <format=file>',
+        `write a report before publishing, e.g. codequality=gl-code-quality-report.json (repeatable; formats: ${FORMATS.join(', ')})`,
+        collectReportTarget,
+        [],
+      )
       .addOption(new Option('-f, --format <format>', 'output format on stdout').choices(FORMATS).default('stylish'))
       .option('--check-approvals', 'only re-check code-owner approvals of the changed documents; publishes nothing, exits 1 while approvals are missing')
-      .option('--check-settings', 'only check the GitLab settings the control relies on (approval settings, protected branch, pipeline and CI config); exits 1 when one is off or unknown')
+      .option(
+        '--check-settings',
+        'only check the GitLab settings the control relies on (approval settings, protected branch, pipeline and CI config); exits 1 when one is off or unknown',
+      )
       .option('--dry-run', 'print what would be published instead of publishing')
       .option('--server-url <url>', 'GitLab instance URL (default: $CI_SERVER_URL, else $CI_API_V4_URL without /api/v4)')
       .option('--project <id>', 'project ID or path of the merge request (default: $CI_MERGE_REQUEST_PROJECT_ID, else $CI_PROJECT_ID)')
@@ -41,7 +49,10 @@ export const mrCommand: CliCommand<MrFlags> = {
         '--token-env <name>',
         'environment variable holding the API token (default: GITLAB_TOKEN, then POLICYLINT_GITLAB_TOKEN). There is no flag for the token itself: command lines end up in shell history and process lists',
       )
-      .addHelpText('after', `\n${APPROVAL_RECHECK_NOTE}\nThe policy and CODEOWNERS are read from the target branch, never from the merge request: see docs/security.md.\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`),
+      .addHelpText(
+        'after',
+        `\n${APPROVAL_RECHECK_NOTE}\nThe policy and CODEOWNERS are read from the target branch, never from the merge request: see docs/security.md.\nSee docs/gitlab-ci.md for the CI/CD component and token setup.`,
+      ),
 
   async run(_operands, { report, now, ...flags }) {
     // Loaded on use: the GitLab client is the heaviest part of policylint and most runs never need it.

@@ -22,7 +22,8 @@ export const rulesCommand: CliCommand<{ format: 'text' | 'json' }> = {
       return EXIT.ok;
     }
     const width = Math.max(...summaries.map((rule) => rule.id.length));
-    for (const rule of summaries) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(5)}  ${rule.description}\n${' '.repeat(width + 9)}${rule.docsUrl}\n`);
+    for (const rule of summaries)
+      process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(5)}  ${rule.description}\n${' '.repeat(width + 9)}${rule.docsUrl}\n`);
     return EXIT.ok;
   },
 };

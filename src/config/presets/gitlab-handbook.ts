@@ -5,7 +5,7 @@ import type { ConfigInput } from '../schema.js';
  * GitLab's Controlled Document Procedure: every controlled page has Purpose, Scope, Roles &
  * Responsibilities, the policy/standard/procedure itself, Exceptions linking to the exception
  * process, and References; it is owned in CODEOWNERS and reviewed at least once a year.
- * Section names accept the spellings found in the real handbook (see docs/presets.md).
+ * Section names accept the spellings found in the real handbook.
  */
 export const gitlabHandbook: ConfigInput = {
   include: ['content/**/*.md'],

@@ -1,6 +1,7 @@
 import type { AnyRule } from '../src/engine/types.js';
 import codeownersCoverage from './codeowners-coverage.js';
 import directives from './directives.js';
+import documentId from './document-id.js';
 import exceptionReference from './exception-reference.js';
 import frontmatter from './frontmatter.js';
 import governanceFiles from './governance-files.js';
@@ -10,4 +11,15 @@ import requiredSections from './required-sections.js';
 import reviewDate from './review-date.js';
 
 /** Every rule policylint knows, in the order `policylint rules` lists them. */
-export const rules: readonly AnyRule[] = [requiredSections, frontmatter, exceptionReference, reviewDate, codeownersCoverage, ownerApproval, governanceFiles, links, directives];
+export const rules: readonly AnyRule[] = [
+  requiredSections,
+  frontmatter,
+  exceptionReference,
+  reviewDate,
+  documentId,
+  codeownersCoverage,
+  ownerApproval,
+  governanceFiles,
+  links,
+  directives,
+];

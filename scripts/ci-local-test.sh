@@ -2,8 +2,9 @@
 # Run the shipped GitLab CI templates for real with gitlab-ci-local (shell executor): the CI/CD
 # component (templates/policylint.yml, included at $CI_COMMIT_SHA) and the plain include template
 # (templates/policylint.gitlab-ci.yml), each as the `policylint` job of a merge request pipeline in
-# a scratch handbook repository, with this checkout's policylint (built into dist/) on PATH and the
-# fake GitLab server standing in for GitLab.
+# a scratch handbook repository and as the `policylint-review-issues` job of a pipeline schedule,
+# with this checkout's policylint (built into dist/) on PATH and the fake GitLab server standing in
+# for GitLab.
 #
 #   npm run build && scripts/ci-local-test.sh
 #
@@ -58,6 +59,32 @@ export PATH=$tmp/bin:$PATH
 image=registry.gitlab.com/policylint/policylint:0.1.0
 changed=content/handbook/security/policies/backup-policy.md
 
+# start_fake_gitlab NAME SEED LOG: starts the fake GitLab (server_pid) and sets fake_url to its
+# URL; fails with a `not ok` line when it does not come up.
+start_fake_gitlab() {
+  local name=$1 seed=$2 log=$3
+  fake_url=
+  node "$repo/dist/scripts/fake-gitlab-server.js" "$seed" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    fake_url=$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$log")
+    [ -n "$fake_url" ] && break
+    sleep 0.1
+  done
+  if [ -z "$fake_url" ]; then
+    not_ok "$name: fake GitLab server started"
+    show "$log"
+    stop_fake_gitlab
+    return 1
+  fi
+}
+
+stop_fake_gitlab() {
+  kill "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null
+  server_pid=
+}
+
 # run_case NAME INCLUDE_YAML: a scratch repository whose .gitlab-ci.yml holds INCLUDE_YAML, an MR
 # (main -> feature) changing $changed, the fake GitLab seeded with that MR as !7, then the job.
 run_case() {
@@ -88,19 +115,8 @@ run_case() {
           diff_refs: { base_sha: e.MR_BASE, start_sha: e.MR_BASE, head_sha: e.MR_HEAD },
           diffs: [{ new_path: e.CHANGED, diff: e.MR_DIFF + "\n" }] }],
       }));' >"$dir/seed.json"
-  node "$repo/dist/scripts/fake-gitlab-server.js" "$dir/seed.json" >"$dir/fake-gitlab.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do
-    url=$(grep -m1 -o 'http://127\.0\.0\.1:[0-9]*' "$dir/fake-gitlab.log")
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    not_ok "$name: fake GitLab server started"
-    show "$dir/fake-gitlab.log"
-    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
-    return
-  fi
+  start_fake_gitlab "$name" "$dir/seed.json" "$dir/fake-gitlab.log" || return
+  url=$fake_url
 
   (cd "$r" && "$gcl" --force-shell-executor --no-color \
     --variable CI_PIPELINE_SOURCE=merge_request_event \
@@ -146,9 +162,33 @@ run_case() {
     sed -n '1,5p' <<<"$notes" | sed 's/^/    # /'
     tail -n 25 "$dir/gcl.log" | sed 's/^/    # /'
   fi
-  kill "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
+  stop_fake_gitlab
+}
+
+# review_issues_case NAME: in run_case NAME's scratch repository, a pipeline schedule with
+# POLICYLINT_REVIEW_ISSUES=true runs the review-issues job, which opens one issue per document due
+# (the example handbook has two on POLICYLINT_NOW) in the fake GitLab.
+review_issues_case() {
+  local name=$1 dir=$tmp/$1 url rc issues
+  start_fake_gitlab "$name review issues" "$repo/fixtures/fake-gitlab/governance.json" "$dir/fake-gitlab-reviews.log" || return
+  url=$fake_url
+  (cd "$dir/repo" && "$gcl" --force-shell-executor --no-color \
+    --variable CI_PIPELINE_SOURCE=schedule \
+    --variable POLICYLINT_REVIEW_ISSUES=true \
+    --variable CI_SERVER_URL="$url" \
+    --variable GITLAB_TOKEN=glpat-fake-governance-api-0000 \
+    --variable CI_PROJECT_ID=42 \
+    --variable POLICYLINT_NOW=2026-11-29 \
+    policylint-review-issues) >"$dir/gcl-reviews.log" 2>&1
+  rc=$?
+  issues=$(curl -sf -H "PRIVATE-TOKEN: glpat-fake-governance-read-0000" "$url/api/v4/projects/42/issues?labels=policylint::review&state=opened" 2>&1)
+  if [ "$rc" -eq 0 ] && [ "$(grep -o '"iid":' <<<"$issues" | wc -l)" -eq 2 ]; then
+    ok "$name: the scheduled policylint-review-issues job opened one issue per document due"
+  else
+    not_ok "$name: the scheduled policylint-review-issues job opened one issue per document due (gitlab-ci-local exited $rc)"
+    tail -n 25 "$dir/gcl-reviews.log" | sed 's/^/    # /'
+  fi
+  stop_fake_gitlab
 }
 
 # release_prepare: the project's own release-prepare job (.gitlab-ci.yml) in a scratch clone of
@@ -218,8 +258,10 @@ run_case component "include:
   - component: \$CI_SERVER_FQDN/\$CI_PROJECT_PATH/policylint@\$CI_COMMIT_SHA
     inputs:
       image: $image"
+review_issues_case component
 run_case include-template "include:
   - local: templates/policylint.gitlab-ci.yml"
+review_issues_case include-template
 release_prepare
 
 echo "# gitlab-ci-local: $passed passed, $failed failed in $((SECONDS - started)) s"

@@ -22,14 +22,30 @@ const validateCi = ajv.compile(JSON.parse(readFileSync('tests/schemas/gitlab-ci/
 
 function schemaErrors(config: unknown): string[] {
   if (validateCi(config)) return [];
-  return (validateCi.errors ?? []).map((error: ErrorObject) => `${error.instancePath || '/'} ${error.message ?? error.keyword} ${JSON.stringify(error.params)}`);
+  return (validateCi.errors ?? []).map(
+    (error: ErrorObject) => `${error.instancePath || '/'} ${error.message ?? error.keyword} ${JSON.stringify(error.params)}`,
+  );
 }
 
 const readYaml = (file: string): Mapping => parse(readFileSync(file, 'utf8')) as Mapping;
 
 // Keywords that configure the whole pipeline: a job with one of these names is read as the keyword
 // and GitLab rejects the file. (`pages` is a job name with a special meaning, not one of these.)
-const GLOBAL_KEYWORDS = ['image', 'services', 'stages', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'true', 'false', 'nil'];
+const GLOBAL_KEYWORDS = [
+  'image',
+  'services',
+  'stages',
+  'before_script',
+  'after_script',
+  'variables',
+  'cache',
+  'include',
+  'default',
+  'workflow',
+  'true',
+  'false',
+  'nil',
+];
 const NOT_JOBS = new Set([...GLOBAL_KEYWORDS, 'spec', '$schema']);
 // Keys that only a job has: a global keyword whose value carries one of them was meant as a job.
 const JOB_ONLY_KEYS = ['script', 'stage', 'needs', 'extends', 'trigger', 'run', 'artifacts', 'allow_failure'];
@@ -83,7 +99,11 @@ const PASSWORD_ON_COMMAND_LINE = /\blogin\b.*\s(-p|--password)(=|\s)/;
 function passwordsOnCommandLine(config: Mapping): string[] {
   return Object.entries(config)
     .filter(([key, value]) => key !== 'variables' && isMapping(value))
-    .flatMap(([name, job]) => scriptLines(job as Mapping).filter((line) => PASSWORD_ON_COMMAND_LINE.test(line)).map((line) => `${name}: ${line}`));
+    .flatMap(([name, job]) =>
+      scriptLines(job as Mapping)
+        .filter((line) => PASSWORD_ON_COMMAND_LINE.test(line))
+        .map((line) => `${name}: ${line}`),
+    );
 }
 
 // ---- the CI/CD component ----------------------------------------------------------------------
@@ -224,7 +244,12 @@ function yamlBlocks(file: string): DocBlock[] {
   return blocks;
 }
 
-const JOB_KEYWORDS = new Set(Object.keys((JSON.parse(readFileSync('tests/schemas/gitlab-ci/ci.json', 'utf8')) as { definitions: { job_template: { properties: Mapping } } }).definitions.job_template.properties));
+const JOB_KEYWORDS = new Set(
+  Object.keys(
+    (JSON.parse(readFileSync('tests/schemas/gitlab-ci/ci.json', 'utf8')) as { definitions: { job_template: { properties: Mapping } } }).definitions.job_template
+      .properties,
+  ),
+);
 
 type Classified = { kind: 'pipeline'; config: Mapping } | { kind: 'job-fragment'; config: Mapping } | { kind: 'not-ci'; file: string } | { kind: 'unknown' };
 
@@ -280,7 +305,7 @@ function resolveIncludes(config: Mapping): Mapping {
   return deepMerge(merged, own) as Mapping;
 }
 
-const DOCS = ['docs/gitlab-ci.md', 'docs/container.md'];
+const DOCS = ['docs/gitlab-ci.md', 'docs/container.md', 'docs/governance.md'];
 const docBlocks = DOCS.flatMap(yamlBlocks);
 const TEMPLATE = 'templates/policylint.gitlab-ci.yml';
 
@@ -327,7 +352,7 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
 
     it('its jobs fetch the whole history and can be cancelled by a newer pipeline', () => {
       const jobs = policylintJobs(template, []);
-      expect(jobs.map(([name]) => name).sort()).toEqual(['.policylint', 'policylint']);
+      expect(jobs.map(([name]) => name).sort()).toEqual(['.policylint', 'policylint', 'policylint-review-issues']);
       for (const [name, job] of jobs) {
         expect((job.variables as Mapping | undefined)?.GIT_DEPTH, name).toBe('0');
         expect(job.interruptible, name).toBe(true);
@@ -356,7 +381,16 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       ['the defaults and the required image', { image: 'registry.gitlab.com/policylint/policylint:0.1.0' }],
       [
         'other values',
-        { job_name: 'handbook-policy', stage: 'compliance', allow_failure: true, args: '--dry-run', image: 'registry.example.com/tools/policylint:0.1.0', config: 'handbook/.policylint.yml' },
+        {
+          job_name: 'handbook-policy',
+          stage: 'compliance',
+          allow_failure: true,
+          args: '--dry-run',
+          image: 'registry.example.com/tools/policylint:0.1.0',
+          config: 'handbook/.policylint.yml',
+          review_job_name: 'review-issues',
+          review_args: '--due-within 45',
+        },
       ],
     ];
 
@@ -366,7 +400,13 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
       expect(JSON.stringify(pipeline)).not.toContain('$[[');
       expect(schemaErrors(pipeline)).toEqual([]);
       expect(jobsNamedAfterGlobalKeywords(pipeline)).toEqual([]);
-      expect(Object.keys(pipeline)).toEqual([inputs.job_name]);
+      expect(Object.keys(pipeline)).toEqual([inputs.job_name, inputs.review_job_name]);
+      const reviewJob = pipeline[String(inputs.review_job_name)] as Mapping;
+      expect(reviewJob).toMatchObject({
+        rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule" && $POLICYLINT_REVIEW_ISSUES == "true"' }],
+        variables: { GIT_DEPTH: '0' },
+      });
+      expect(scriptLines(reviewJob)).toEqual([`policylint reviews --config "${String(inputs.config)}" --sync-issues ${String(inputs.review_args)}`]);
       const job = pipeline[String(inputs.job_name)] as Mapping;
       expect(job).toMatchObject({ stage: inputs.stage, allow_failure: inputs.allow_failure, interruptible: true, variables: { GIT_DEPTH: '0' } });
       expect(job.image).toEqual({ name: inputs.image, entrypoint: [''] });
@@ -390,7 +430,11 @@ describe('GitLab CI schema (tests/schemas/gitlab-ci/ci.json)', () => {
     it('finds the YAML blocks and knows what each one is', () => {
       const kinds = docBlocks.map((block) => ({ at: `${block.file}:${block.line}`, kind: classify(block).kind }));
       expect(kinds.filter(({ kind }) => kind === 'unknown')).toEqual([]);
-      for (const file of DOCS) expect(kinds.some(({ at, kind }) => at.startsWith(`${file}:`) && kind === 'pipeline'), file).toBe(true);
+      for (const file of DOCS)
+        expect(
+          kinds.some(({ at, kind }) => at.startsWith(`${file}:`) && kind === 'pipeline'),
+          file,
+        ).toBe(true);
     });
 
     it.each(docBlocks.map((block) => [`${block.file}:${block.line}`, block] as const))('%s validates', (_at, block) => {

@@ -26,7 +26,7 @@ function expectPolicylintJob(job: Job, imageName: string): void {
 describe('CI templates', () => {
   it('component: spec inputs, then an MR-pipeline job wired to the inputs', () => {
     const [header, body] = load('templates/policylint.yml') as [{ spec: { inputs: Record<string, unknown> } }, Record<string, Job>];
-    expect(Object.keys(header.spec.inputs).sort()).toEqual(['allow_failure', 'args', 'config', 'image', 'job_name', 'stage']);
+    expect(Object.keys(header.spec.inputs).sort()).toEqual(['allow_failure', 'args', 'config', 'image', 'job_name', 'review_args', 'review_job_name', 'stage']);
     const job = body['$[[ inputs.job_name ]]']!;
     expectPolicylintJob(job, '$[[ inputs.image ]]');
     expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);

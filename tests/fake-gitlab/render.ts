@@ -66,7 +66,12 @@ export function approvalSettingsJson(project: ProjectState) {
   return { approvers: [], approver_groups: [], ...project.approval_settings };
 }
 
-const ROLE_DESCRIPTIONS = new Map([[0, 'No one'], [30, 'Developers + Maintainers'], [40, 'Maintainers'], [60, 'Instance admins']]);
+const ROLE_DESCRIPTIONS = new Map([
+  [0, 'No one'],
+  [30, 'Developers + Maintainers'],
+  [40, 'Maintainers'],
+  [60, 'Instance admins'],
+]);
 
 /** ProtectedRefAccess#humanize: the user's or group's name, else the role's. */
 function accessLevelDescription(state: FakeState, level: AccessLevelRecord): string | null {
@@ -196,13 +201,7 @@ export function mergeRequestJson(state: FakeState, mr: MergeRequestRecord, baseU
     merge_commit_sha: null,
     squash_commit_sha: null,
     merge_status: 'can_be_merged',
-    detailed_merge_status: mr.draft
-      ? 'draft_status'
-      : approvals.approvals_left > 0
-        ? 'not_approved'
-        : unresolved
-          ? 'discussions_not_resolved'
-          : 'mergeable',
+    detailed_merge_status: mr.draft ? 'draft_status' : approvals.approvals_left > 0 ? 'not_approved' : unresolved ? 'discussions_not_resolved' : 'mergeable',
     has_conflicts: false,
     changes_count: mr.diff_refs ? String(mr.diffs.length) : null,
     user_notes_count: notes.filter((n) => !n.system).length,

@@ -15,6 +15,7 @@ import {
   type ApiResponse,
   type Params,
 } from './http.js';
+import { issueRoutes } from './issues.js';
 import {
   approvalSettingsJson,
   approvalSummary,
@@ -192,8 +193,7 @@ function parsePosition(raw: unknown, mr: MergeRequestRecord): DiffPosition {
   position.old_path = oldPath ?? newPath ?? '';
 
   const refs = mr.diff_refs;
-  const currentShas =
-    refs !== null && refs.base_sha === position.base_sha && refs.start_sha === position.start_sha && refs.head_sha === position.head_sha;
+  const currentShas = refs !== null && refs.base_sha === position.base_sha && refs.start_sha === position.start_sha && refs.head_sha === position.head_sha;
   const file = mr.diffs.find((f) => f.new_path === position.new_path || (f.old_path ?? f.new_path) === position.old_path);
   if (positionType !== 'text') {
     // Wording unverified: GitLab's message for a file/image position on a file outside the diff.
@@ -218,8 +218,7 @@ export const routes: Route[] = [
   {
     method: 'GET',
     pattern: 'user',
-    handle: (ctx) =>
-      ok({ ...userJson(ctx.user, ctx.baseUrl), bot: ctx.user.bot, is_admin: false, created_at: '2025-01-01T00:00:00.000Z' }),
+    handle: (ctx) => ok({ ...userJson(ctx.user, ctx.baseUrl), bot: ctx.user.bot, is_admin: false, created_at: '2025-01-01T00:00:00.000Z' }),
   },
   {
     method: 'GET',
@@ -233,7 +232,11 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const username = ctx.query.get('username');
       const users = ctx.state.users.filter((u) => username === null || u.username.toLowerCase() === username.toLowerCase());
-      return paginate(users.map((u) => userJson(u, ctx.baseUrl)), ctx.query, ctx.selfUrl);
+      return paginate(
+        users.map((u) => userJson(u, ctx.baseUrl)),
+        ctx.query,
+        ctx.selfUrl,
+      );
     },
   },
   {
@@ -298,7 +301,11 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const search = ctx.query.get('search');
       const branches = projectOf(ctx).protected_branches.filter((b) => !search || b.name.includes(search));
-      return paginate(branches.map((b) => protectedBranchJson(ctx.state, b)), ctx.query, ctx.selfUrl);
+      return paginate(
+        branches.map((b) => protectedBranchJson(ctx.state, b)),
+        ctx.query,
+        ctx.selfUrl,
+      );
     },
   },
   {
@@ -374,7 +381,11 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
       const projectUrl = `${ctx.baseUrl}/${projectOf(ctx).path_with_namespace}`;
-      return paginate(mr.commits.map((c) => commitJson(c, projectUrl)), ctx.query, ctx.selfUrl);
+      return paginate(
+        mr.commits.map((c) => commitJson(c, projectUrl)),
+        ctx.query,
+        ctx.selfUrl,
+      );
     },
   },
   {
@@ -412,7 +423,11 @@ export const routes: Route[] = [
       const orderBy = oneOf(ctx.input, 'order_by', ['created_at', 'updated_at'] as const, 'created_at');
       const notes = ctx.state.notesOf(mr).sort((a, b) => a[orderBy].localeCompare(b[orderBy]) || a.id - b.id);
       if (sort === 'desc') notes.reverse();
-      return paginate(notes.map((n) => noteJson(ctx.state, mr, n, ctx.baseUrl)), ctx.query, ctx.selfUrl);
+      return paginate(
+        notes.map((n) => noteJson(ctx.state, mr, n, ctx.baseUrl)),
+        ctx.query,
+        ctx.selfUrl,
+      );
     },
   },
   {
@@ -480,7 +495,11 @@ export const routes: Route[] = [
     pattern: 'projects/:id/merge_requests/:iid/discussions',
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
-      return paginate(mr.discussions.map((d) => discussionJson(ctx.state, mr, d, ctx.baseUrl)), ctx.query, ctx.selfUrl);
+      return paginate(
+        mr.discussions.map((d) => discussionJson(ctx.state, mr, d, ctx.baseUrl)),
+        ctx.query,
+        ctx.selfUrl,
+      );
     },
   },
   {
@@ -658,6 +677,7 @@ export const routes: Route[] = [
       });
     },
   },
+  ...issueRoutes,
 ];
 
 function removeNote(mr: MergeRequestRecord, note: NoteRecord): void {

@@ -148,10 +148,7 @@ const commitSchema = z.object({
 });
 
 /** A user id (approved when the MR was seeded) or an approval with an explicit time. */
-const seedApprovalSchema = z.union([
-  z.number().int(),
-  z.object({ user_id: z.number().int(), approved_at: z.string() }),
-]);
+const seedApprovalSchema = z.union([z.number().int(), z.object({ user_id: z.number().int(), approved_at: z.string() })]);
 
 const seedDiscussionSchema = z.object({
   id: z.string().optional(),

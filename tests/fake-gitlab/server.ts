@@ -157,11 +157,12 @@ export async function startFakeGitLab(seed: Partial<SeedData> = {}): Promise<Fak
     const bearer = /^Bearer\s+(.+)$/i.exec(header('authorization') ?? '')?.[1];
     const personal = header('private-token') ?? bearer;
     const job = header('job-token');
-    const token = personal !== undefined
-      ? state.tokens.find((t) => t.kind === 'personal' && t.token === personal)
-      : job !== undefined && route.jobToken
-        ? state.tokens.find((t) => t.kind === 'job' && t.token === job)
-        : undefined;
+    const token =
+      personal !== undefined
+        ? state.tokens.find((t) => t.kind === 'personal' && t.token === personal)
+        : job !== undefined && route.jobToken
+          ? state.tokens.find((t) => t.kind === 'job' && t.token === job)
+          : undefined;
     const user = token && state.user(token.user_id);
     if (!token || !user) throw unauthorized();
     const readScopes = route.pattern === 'user' || route.pattern.startsWith('users') ? ['api', 'read_api', 'read_user'] : ['api', 'read_api'];

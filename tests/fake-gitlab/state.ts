@@ -25,6 +25,7 @@ import {
   type TokenRecord,
   type UserRecord,
 } from './seed.js';
+import type { IssueRecord } from './issues.js';
 import { detectMentions, detectQuickActions, type QuickAction } from './text.js';
 
 export interface DiffPosition {
@@ -170,8 +171,13 @@ export class FakeState {
   mergeRequests: MergeRequestRecord[] = [];
   /** Quick actions and @mentions found in note bodies on create/update (GitLab would execute/notify). */
   textEffects: TextEffect[] = [];
+  /** Issues of every project; `addIssue` numbers them per project. */
+  issues: IssueRecord[] = [];
+  /** Labels each project has (GitLab creates a label the first time an issue is given it). */
+  labels = new Map<number, Set<string>>();
   private ticks = 0;
   private nextNoteId = 1001;
+  private nextIssueId = 7001;
   private nextMergeRequestId = 501;
   private nextVersionId = 9001;
   private nextDiscussionSeq = 1;
@@ -199,16 +205,33 @@ export class FakeState {
   /** `:id` in a URL: numeric id or (already decoded) `group/project` path. */
   project(idOrPath: string | number): ProjectState | undefined {
     const key = String(idOrPath);
-    return /^\d+$/.test(key)
-      ? this.projects.find((p) => p.id === Number(key))
-      : this.projects.find((p) => p.path_with_namespace === key);
+    return /^\d+$/.test(key) ? this.projects.find((p) => p.id === Number(key)) : this.projects.find((p) => p.path_with_namespace === key);
   }
 
   group(idOrPath: string | number): GroupRecord | undefined {
     const key = String(idOrPath);
-    return /^\d+$/.test(key)
-      ? this.groups.find((g) => g.id === Number(key))
-      : this.groups.find((g) => g.full_path === key);
+    return /^\d+$/.test(key) ? this.groups.find((g) => g.id === Number(key)) : this.groups.find((g) => g.full_path === key);
+  }
+
+  /** Creates an issue as `POST /projects/:id/issues` does (fields already validated); the next iid of its project. */
+  addIssue(fields: Pick<IssueRecord, 'project_id' | 'title' | 'description' | 'author_id' | 'assignee_ids' | 'labels' | 'due_date'>): IssueRecord {
+    const at = this.now();
+    const iid = 1 + Math.max(0, ...this.issues.filter((i) => i.project_id === fields.project_id).map((i) => i.iid));
+    const issue: IssueRecord = { id: this.nextIssueId++, iid, state: 'opened', created_at: at, updated_at: at, closed_at: null, notes: [], ...fields };
+    this.issues.push(issue);
+    this.rememberLabels(fields.project_id, fields.labels);
+    return issue;
+  }
+
+  rememberLabels(projectId: number, labels: readonly string[]): void {
+    const known = this.labels.get(projectId) ?? new Set<string>();
+    for (const label of labels) known.add(label);
+    this.labels.set(projectId, known);
+  }
+
+  /** Issue notes share the id sequence of merge request notes, as all notes do in GitLab. */
+  nextIssueNoteId(): number {
+    return this.nextNoteId++;
   }
 
   mergeRequest(projectId: number, iid: number): MergeRequestRecord | undefined {
@@ -354,7 +377,10 @@ export class FakeState {
 
   /** SystemNotes::CommitService#add_commits: commits oldest first, titles HTML-escaped by content_tag. */
   private addedCommitsBody(mr: MergeRequestRecord, added: CommitRecord[], version: DiffVersion, previous: DiffVersion | undefined): string {
-    const items = [...added].reverse().map((c) => `<li>${c.short_id} - ${escapeHtml(c.title)}</li>`).join('');
+    const items = [...added]
+      .reverse()
+      .map((c) => `<li>${c.short_id} - ${escapeHtml(c.title)}</li>`)
+      .join('');
     const path = this.project(mr.project_id)?.path_with_namespace ?? String(mr.project_id);
     const startSha = previous ? `&start_sha=${previous.head_commit_sha}` : '';
     const compare = `/${path}/-/merge_requests/${mr.iid}/diffs?diff_id=${version.id}${startSha}`;

@@ -1,0 +1,134 @@
+// Runs `policylint reviews --sync-issues`: settings and token as `mr` reads them, the checklist
+// template from the config, the review calendar, then the sync (review-issues.ts) and its plan.
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../io/files.js';
+import type { CalendarEntry } from '../reviews/calendar.js';
+import type { SYNC_FORMATS } from '../reviews/formats.js';
+import { plural } from '../util/text.js';
+import { createGitLabClient, GitLabApiError, type RetryPolicy } from './client.js';
+import { describeError, redact } from './redact.js';
+import { DEFAULT_CHECKLIST } from './review-issue-body.js';
+import { syncReviewIssues, type SyncResult } from './review-issues.js';
+import { checkServerInCi, nonEmpty, readToken, serverFromApiUrl } from './settings.js';
+
+/** Exit code when GitLab could not be read or written: the scheduled job fails, reports nothing half-done silently. */
+const SYNC_FAILED = 3;
+const MAX_TEMPLATE_BYTES = 64 * 1024;
+
+export interface SyncFlags {
+  serverUrl?: string;
+  project?: string;
+  tokenEnv?: string;
+  /** Write to GitLab; without it the run only reads and prints the plan. */
+  apply: boolean;
+}
+
+export interface SyncRunOptions extends SyncFlags {
+  entries: readonly CalendarEntry[];
+  config: ResolvedConfig;
+  repositoryPrefix: string;
+  dueWithinDays: number;
+  format: (typeof SYNC_FORMATS)[number];
+  env: NodeJS.ProcessEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Tests make retries instant. */
+  retry?: Partial<RetryPolicy>;
+}
+
+function readChecklist(config: ResolvedConfig): string {
+  const file = config.reviews.issueTemplate;
+  if (file === undefined) return DEFAULT_CHECKLIST;
+  try {
+    return readBounded(openRegularFile(path.resolve(config.root, file)), MAX_TEMPLATE_BYTES).toString('utf8');
+  } catch (error) {
+    const reason = error instanceof FileTooLarge ? `over the ${MAX_TEMPLATE_BYTES / 1024} KiB limit for a template` : readErrorReason(error);
+    throw new ConfigError(`Cannot read reviews.issueTemplate ${file}: ${reason}`);
+  }
+}
+
+const serverSchema = z.url({ protocol: /^https?$/ });
+
+/** The GitLab URL and project, needed once there is a token. */
+function readTarget(flags: SyncFlags, env: NodeJS.ProcessEnv): { serverUrl: string; projectId: string } {
+  const serverUrl = nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
+  const projectId = nonEmpty(flags.project, env.CI_PROJECT_ID);
+  if (serverUrl === undefined || !serverSchema.safeParse(serverUrl).success)
+    throw new ConfigError('reviews --sync-issues needs the GitLab URL: set CI_SERVER_URL or pass --server-url https://gitlab.example.com');
+  if (projectId === undefined) throw new ConfigError('reviews --sync-issues needs the project: set CI_PROJECT_ID or pass --project <id or path>');
+  checkServerInCi(serverUrl, env, 'reviews --sync-issues');
+  return { serverUrl: serverUrl.replace(/\/+$/, ''), projectId: projectId.trim() };
+}
+
+export async function runReviewSync(options: SyncRunOptions): Promise<number> {
+  const { token, tokenSource } = readToken(options.tokenEnv, options.env);
+  const secrets = token ? [token] : [];
+  if (!token && options.apply) {
+    throw new ConfigError(`reviews --sync-issues --apply needs a GitLab token with the api scope, and ${tokenSource} is not set: nothing was changed`);
+  }
+  const checklist = readChecklist(options.config);
+  const target = token ? readTarget(options, options.env) : undefined;
+  const gitlab = target && token ? { api: createGitLabClient({ host: target.serverUrl, token, retry: options.retry }), projectId: target.projectId } : null;
+  let result: SyncResult;
+  try {
+    result = await syncReviewIssues({
+      entries: options.entries,
+      dueWithinDays: options.dueWithinDays,
+      repositoryPrefix: options.repositoryPrefix,
+      checklist,
+      gitlab,
+      apply: options.apply,
+      secrets,
+    });
+  } catch (error) {
+    const what = options.apply ? 'review issues not fully synced' : 'cannot plan review issues';
+    const advice = [fixFor(error), 'Re-running is safe: it picks up where this run stopped.'].filter(Boolean).join(' ');
+    options.stderr(`policylint reviews: ${what}: ${describeError(error, secrets)}. ${advice}\n`);
+    return SYNC_FAILED;
+  }
+  if (result.unchecked)
+    options.stderr(`policylint reviews: no GitLab token (${tokenSource} is not set): ${result.unchecked}; every document due is listed as create.\n`);
+  options.stdout(redact(options.format === 'json' ? formatJson(result) : formatText(result, options.dueWithinDays), secrets));
+  return 0;
+}
+
+function fixFor(error: unknown): string {
+  const status = error instanceof GitLabApiError ? error.status : undefined;
+  if (status === 401) return 'The token was refused: it is invalid, revoked or expired; renew it.';
+  if (status === 403)
+    return 'The token may not do this: --apply needs the api scope (read_api is enough for a dry run) and at least the Reporter role in the project.';
+  if (status === 404) return "GitLab answered 404 Not Found: check the project (CI_PROJECT_ID or --project) and that the token's user is a member of it.";
+  return '';
+}
+
+function formatJson(result: SyncResult): string {
+  return `${JSON.stringify({ applied: result.applied, unchecked: result.unchecked ?? null, actions: result.actions, unknownReviewDate: result.unknown }, null, 2)}\n`;
+}
+
+function formatText(result: SyncResult, days: number): string {
+  const rows = result.actions.map((a) => [
+    a.action,
+    a.path,
+    a.issue === undefined ? '-' : `#${a.issue}`,
+    [a.reason, a.assignees?.length ? `assign ${a.assignees.join(', ')}` : ''].filter(Boolean).join('; '),
+  ]);
+  const widths = [0, 1, 2].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  '));
+  const count = (action: string) => result.actions.filter((a) => a.action === action).length;
+  const summary = result.applied
+    ? `${count('create')} created, ${count('update')} updated, ${count('close')} closed, ${count('keep')} unchanged`
+    : `${count('create')} to create, ${count('update')} to update, ${count('close')} to close, ${count('keep')} unchanged`;
+  const head = result.applied ? 'Review issues synced' : 'Dry run, nothing changed (add --apply to make these changes)';
+  const out = [
+    `${head}: documents due within ${days} days or overdue.`,
+    '',
+    ...(lines.length > 0 ? lines : ['(no document is due and no review issue is open)']),
+    '',
+    summary,
+  ];
+  if (result.unknown.length > 0) out.push(`${plural(result.unknown.length, 'document')} with an unknown review date get no issue: see \`policylint reviews\`.`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,97 @@
+import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
+import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
+import reviewDate from '../../rules/review-date.js';
+import type { PreparedRun } from '../engine/run.js';
+import { ruleSettingFor } from '../engine/rules.js';
+import type { DocumentModel } from '../model/types.js';
+import { formatDay } from '../reviews/dates.js';
+import { projectReviewHistory } from '../reviews/history.js';
+import { reviewDocuments, type ReviewOptions, type ReviewSource, type ReviewState } from '../reviews/status.js';
+import { compareCodeUnits } from '../util/paths.js';
+
+/** One controlled document in the register; the JSON output's `documents` are exactly these (docs/governance.md). */
+export interface RegisterEntry {
+  /** The document-id rule's key (`id` where the class does not enable the rule); null when not set or not text. */
+  id: string | null;
+  title: string | null;
+  class: string;
+  path: string;
+  /** Every CODEOWNERS section with an entry for the document, in file order, with that entry's owners as written. */
+  codeOwners: Array<{ section: string; owners: string[] }>;
+  lastReviewed: string | null;
+  reviewSource: ReviewSource | null;
+  due: string | null;
+  status: ReviewState;
+  /** The last commit that changed the file (first parent, as review dates are read); null outside git or when uncommitted. */
+  lastChange: { commit: string; date: string } | null;
+  /** Distinct tracked exceptions the document cites (the exception-reference rule's `trackedExceptionPatterns`). */
+  exceptionReferences: number;
+}
+
+export interface Register {
+  /** The day statuses are computed for (`--now`, POLICYLINT_NOW, else today), YYYY-MM-DD. */
+  asOf: string;
+  entries: RegisterEntry[];
+}
+
+/** A rule's options for the document's class: as configured when the class enables it, else its defaults. */
+function optionsFor<T>(prepared: PreparedRun, doc: DocumentModel, ruleId: string, defaults: T): T {
+  const setting = ruleSettingFor(prepared.config, doc, ruleId);
+  // Parsed (patterns compiled) when the config was loaded.
+  return setting && setting.severity !== 'off' ? (setting.options as T) : defaults;
+}
+
+/** With no ID last, then by path; both in code-unit order. */
+function byIdThenPath(a: RegisterEntry, b: RegisterEntry): number {
+  if (a.id !== b.id) {
+    if (a.id === null) return 1;
+    if (b.id === null) return -1;
+    return compareCodeUnits(a.id, b.id);
+  }
+  return compareCodeUnits(a.path, b.path);
+}
+
+/**
+ * The register of every selected document. Review status as `policylint reviews` computes it (the
+ * class's review-date options, the rule's defaults where the class does not enable it); git is read
+ * once for review dates and once for last changes, in batches, never once per file.
+ */
+export async function buildRegister(prepared: PreparedRun): Promise<Register> {
+  const { project, documents } = prepared;
+  const reviewDefaults: ReviewOptions = reviewDate.meta.options.parse({});
+  const exceptionDefaults: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
+  const reviews = await reviewDocuments(
+    project,
+    documents.map((doc) => ({ doc, options: optionsFor(prepared, doc, reviewDate.meta.id, reviewDefaults) })),
+  );
+  // Every commit counts as a change here, whatever review-date's ignoreCommitPattern says.
+  const history = await projectReviewHistory(
+    project,
+    documents.map((doc) => doc.path),
+  );
+  const codeowners = await project.codeowners();
+  const prefix = await project.codeownersPrefix();
+  const entries = documents.map((doc, index): RegisterEntry => {
+    const review = reviews[index]!;
+    const idOptions = optionsFor<DocumentIdOptions>(prepared, doc, documentId.meta.id, defaultDocumentIdOptions);
+    const found = readDocumentId(doc.frontMatter, idOptions.key);
+    const change = history?.paths.get(doc.path);
+    return {
+      id: found.kind === 'found' ? found.id : null,
+      title: doc.title ?? null,
+      class: doc.documentClass,
+      path: doc.path,
+      codeOwners: (codeowners?.match(prefix + doc.path) ?? []).map(({ section, entry }) => ({
+        section: section.name,
+        owners: entry.owners.map((owner) => owner.text),
+      })),
+      lastReviewed: review.lastReviewed && formatDay(review.lastReviewed),
+      reviewSource: review.source,
+      due: review.due && formatDay(review.due),
+      status: review.status,
+      lastChange: change?.kind === 'changed' ? { commit: change.last.commit, date: change.last.committedAt } : null,
+      exceptionReferences: citedExceptions(doc, optionsFor(prepared, doc, exceptionReference.meta.id, exceptionDefaults)).length,
+    };
+  });
+  return { asOf: formatDay(project.now), entries: entries.sort(byIdThenPath) };
+}

@@ -1,74 +1,142 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext, type Report } from '../src/engine/types.js';
-import { documentAnchors, pageAnchors, type ScannedAnchors } from '../src/links/anchors.js';
-import { unsafeToParse } from '../src/model/guards.js';
-import { parseMarkdown } from '../src/model/parse.js';
-import { buildPageIndex, resolveTarget, type PageIndex, type Resolution } from '../src/links/resolve.js';
+import { documentAnchors, HEADING_ID_TYPES, pageAnchors } from '../src/links/anchors.js';
+import { hugoRefs } from '../src/links/refs.js';
+import { buildSiteIndex, pageUrl, resolveTarget, type Resolution, type SiteIndex } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
+import { parseFrontMatter } from '../src/model/frontmatter.js';
+import { unsafeToParse } from '../src/model/guards.js';
 import { matchesAny, patternSchema, plainText } from '../src/model/match.js';
+import { parseMarkdown } from '../src/model/parse.js';
 import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
+import { decodeUtf8 } from '../src/select/read.js';
 
 const options = z.strictObject({
   contentRoot: z
     .string()
     .default('content')
-    .describe("Hugo's content directory, relative to the repository root: where `/handbook/x/` and `{{< ref \"/x\" >}}` point. `.` for a repository of plain Markdown."),
+    .describe(
+      'Hugo\'s content directory, relative to the repository root: where `/handbook/x/` and `{{< ref "/x" >}}` point. `.` for a repository of plain Markdown.',
+    ),
+  staticDirs: z
+    .array(z.string())
+    .default(['static'])
+    .describe(
+      "Hugo's `staticDir` folders, relative to the repository root: their files are served at the site's root (`static/files/a.pdf` at `/files/a.pdf`).",
+    ),
+  languages: z
+    .array(z.string().regex(/^[\w-]+$/))
+    .default([])
+    .describe('Languages of a multilingual Hugo site that translates by file name: `x.ja.md` is the page `/ja/x/`.'),
+  autoHeadingIDType: z
+    .enum(HEADING_ID_TYPES)
+    .default('github')
+    .describe('How Hugo makes heading IDs: its `markup.goldmark.parser.autoHeadingIDType` (`autoIDType` from Hugo 0.144).'),
   checkAnchors: z.boolean().default(true).describe("Check that a link's `#anchor` is a heading or anchor ID on the target page."),
   ignore: z
     .array(patternSchema(plainText.substring))
     // `prefault`: a default the JSON Schema can show for an option compiled at load.
     .prefault([])
-    .describe('Targets to skip, compared with the target as written (for a Hugo ref, its quoted argument): plain text is a case-insensitive substring, `/source/flags` a regular expression.'),
+    .describe(
+      'Targets to skip, compared with the target as written (for a Hugo ref, its quoted argument): plain text is a case-insensitive substring, `/source/flags` a regular expression.',
+    ),
 });
 
-/** `{{link}}` is the link as its author wrote it: `Link target "../x.md"` or `Hugo ref "x"`. */
+/** `{{link}}` is the link as its author wrote it: `Link target "../x/"` or `Hugo ref "x"`. */
 const messages = {
-  missing: '{{link}} leads to no file in the repository',
+  missing: '{{link}} leads to no page or file',
   ambiguous: '{{link}} matches more than one page named "{{name}}"',
-  urlInRef: '{{link}} wraps an absolute URL, which Hugo rejects at build time',
   anchor: '{{link}}: {{page}} has no heading or anchor "#{{anchor}}"',
+  aliasAnchor: '{{link}} is an alias of {{page}}: the redirect drops "#{{anchor}}"',
 } as const;
 
 type Options = z.output<typeof options>;
 type Context = DocumentCheckContext<Options, keyof typeof messages>;
 
-/** A reference's target is checked once, at its definition; autolinks are always URLs. */
-const CHECKED_KINDS = new Set<LinkKind>(['inline', 'definition', 'html', 'hugo-ref', 'hugo-relref']);
+/** A reference's target is checked once, at its definition; autolinks are always URLs; refs are found by `hugoRefs`. */
+const CHECKED_KINDS = new Set<LinkKind>(['inline', 'definition', 'html']);
 
-function pageIndex(ctx: Context): Promise<PageIndex> {
-  const { contentRoot } = ctx.options;
-  return ctx.project.memo(`links:pages:${contentRoot}`, async () => buildPageIndex(await ctx.project.listFiles(), contentRoot));
+/** What the site index and the aliases depend on: classes with the same site options share them. */
+function siteKey(ctx: Context): string {
+  const { contentRoot, staticDirs, languages } = ctx.options;
+  return JSON.stringify([contentRoot, staticDirs, languages]);
+}
+
+function siteIndex(ctx: Context): Promise<SiteIndex> {
+  const { contentRoot, staticDirs, languages } = ctx.options;
+  return ctx.project.memo(`links:site:${siteKey(ctx)}`, async () => buildSiteIndex(await ctx.project.listFiles(), { contentRoot, staticDirs, languages }));
 }
 
 /**
  * The source of a listed page, or undefined when it is not read (a symbolic link leading outside
- * the repository, not a regular file, over maxFileBytes, not UTF-8, dangling): its anchors are
- * unknown, not none, and nothing of it is quoted.
+ * the repository, not a regular file, over maxFileBytes, not UTF-8, dangling): its anchors and
+ * aliases are unknown, not none, and nothing of it is quoted.
  */
 function readPage(ctx: Context, file: string): string | undefined {
   const read = ctx.project.readText(file);
-  return read.ok ? read.source : undefined;
+  return read.ok ? (read.source.charCodeAt(0) === 0xfeff ? read.source.slice(1) : read.source) : undefined;
 }
 
-/** Anchors of a page, found at most once per run whichever document links to it first: exact for this document, scanned for others. */
-function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<ScannedAnchors | undefined> {
-  return ctx.project.memo(`links:anchors:${file}`, async () => {
-    if (file === current.path) return { anchors: documentAnchors(current.tree), certain: true };
+/**
+ * A page's anchors, found once per run: from this document's own tree, else by the quick scan, else
+ * by a full parse where the scan is unsure. All three give the same answer, so findings never
+ * depend on which documents a run holds or which of them links first.
+ */
+function anchorsOf(ctx: Context, file: string, current: DocumentModel): Promise<Set<string> | undefined> {
+  const type = ctx.options.autoHeadingIDType;
+  return ctx.project.memo(`links:anchors:${type}:${file}`, async () => {
+    if (file === current.path) return documentAnchors(current.tree, current.source, type);
     const source = readPage(ctx, file);
-    return source === undefined ? undefined : pageAnchors(source);
+    if (source === undefined) return undefined;
+    // A page no document would be parsed from is not parsed here either: its anchors stay unknown.
+    return pageAnchors(source, type) ?? (unsafeToParse(source) ? undefined : documentAnchors(parseMarkdown(source), source, type));
   });
 }
 
-/** Whether a page has an anchor; a page the scan is unsure of is parsed in full before an anchor is called missing. */
-async function hasAnchor(ctx: Context, file: string, anchor: string, current: DocumentModel): Promise<boolean> {
-  const scanned = await anchorsOf(ctx, file, current);
-  if (!scanned || scanned.anchors.has(anchor)) return true;
-  if (scanned.certain) return false;
-  const parsed = await ctx.project.memo(`links:parsed-anchors:${file}`, async () => {
-    const source = readPage(ctx, file);
-    return source === undefined || unsafeToParse(source) ? undefined : documentAnchors(parseMarkdown(source));
+interface Alias {
+  file: string;
+  alias: string;
+}
+
+/**
+ * Alias URL (lower case, no trailing slash) → the page whose `aliases:` front matter makes it, built
+ * on the first link that finds no page. Hugo writes a relative alias beside the page's URL
+ * (`aliases: [old]` on `/a/b/` is `/a/old/`). Pages are searched as bytes: only the few whose
+ * front matter says `aliases` are decoded and their YAML parsed.
+ */
+function aliasIndex(ctx: Context, index: SiteIndex): Promise<ReadonlyMap<string, Alias>> {
+  return ctx.project.memo(`links:aliases:${siteKey(ctx)}`, async () => {
+    const aliases = new Map<string, Alias>();
+    for (const file of index.files) {
+      const url = pageUrl(file, index);
+      if (url === undefined) continue;
+      const read = ctx.project.readBytes(file);
+      if (!read.ok || !mentionsAliases(read.data)) continue;
+      const listed = parseFrontMatter(decodeUtf8(read.data)).data?.aliases;
+      for (const alias of Array.isArray(listed) ? listed : []) {
+        if (typeof alias !== 'string' || alias.trim() === '') continue;
+        const absolute = alias.startsWith('/') ? alias : path.posix.join(path.posix.dirname(url.replace(/\/$/, '') || '/'), alias);
+        aliases.set(aliasKey(absolute), { file, alias: absolute });
+      }
+    }
+    return aliases;
   });
-  return !parsed || parsed.has(anchor);
+}
+
+const FENCE = Buffer.from('---');
+const ALIASES = Buffer.from('aliases');
+
+/** Whether a page's front matter (`---` on its first line, a byte order mark aside) has the word `aliases` before its closing `---`. */
+function mentionsAliases(data: Buffer): boolean {
+  const start = data[0] === 0xef ? 3 : 0;
+  if (data.compare(FENCE, 0, 3, start, start + 3) !== 0) return false;
+  const at = data.indexOf(ALIASES, start + 3);
+  return at !== -1 && data.lastIndexOf('\n---', at) < start;
+}
+
+function aliasKey(url: string): string {
+  return url.toLowerCase().replace(/(?<!\/)\/+$/, '') || '/';
 }
 
 function describe(link: Link): string {
@@ -77,61 +145,77 @@ function describe(link: Link): string {
 
 type Problem = Pick<Report<keyof typeof messages>, 'messageId' | 'data' | 'details'>;
 
-function problem(link: Link, resolution: Exclude<Resolution, { kind: 'page' | 'external' }>): Problem {
+function problem(link: Link, resolution: Extract<Resolution, { kind: 'missing' | 'ambiguous' }>): Problem {
   const data = { link: describe(link) };
-  switch (resolution.kind) {
-    case 'url-in-ref':
-      return { messageId: 'urlInRef', data, details: 'Use a plain Markdown link to the URL instead.' };
-    case 'ambiguous':
-      return {
-        messageId: 'ambiguous',
-        data: { ...data, name: resolution.name },
-        details: `Pages with that name: ${resolution.files.join(', ')}. Write the path of the one you mean.`,
-      };
-    case 'missing':
-      return { messageId: 'missing', data, details: `Tried ${resolution.tried.join(', ')}.` };
+  if (resolution.kind === 'ambiguous') {
+    return {
+      messageId: 'ambiguous',
+      data: { ...data, name: resolution.name },
+      details: `Pages with that name: ${resolution.files.join(', ')}. Write the path of the one you mean.`,
+    };
   }
+  return { messageId: 'missing', data, details: [`Tried ${resolution.tried.join(', ')}.`, resolution.hint].filter(Boolean).join(' ') };
 }
 
-async function checkLink(doc: DocumentModel, link: Link, index: PageIndex, ctx: Context): Promise<void> {
+async function checkLink(doc: DocumentModel, link: Link, index: SiteIndex, ctx: Context): Promise<void> {
   const resolution = resolveTarget(link.kind, link.url, doc.path, index);
   if (resolution.kind === 'external') return;
   const at = { line: link.line, column: link.column, endLine: link.endLine, endColumn: link.endColumn };
+  if (resolution.kind === 'missing' && resolution.url !== undefined) {
+    const alias = (await aliasIndex(ctx, index)).get(aliasKey(resolution.url));
+    if (alias) {
+      const anchor = link.url.includes('#') ? link.url.slice(link.url.indexOf('#') + 1) : '';
+      if (anchor === '') return;
+      ctx.report({
+        ...at,
+        severity: 'warn',
+        messageId: 'aliasAnchor',
+        data: { link: describe(link), page: alias.file, anchor },
+        details: `${alias.alias} is an alias in the front matter of ${alias.file}: Hugo serves a redirect to ${pageUrl(alias.file, index)}, and the browser does not keep the anchor. Link to ${pageUrl(alias.file, index)}#${anchor}.`,
+      });
+      return;
+    }
+  }
   if (resolution.kind !== 'page') {
     ctx.report({ ...at, ...problem(link, resolution) });
     return;
   }
-  if (!ctx.options.checkAnchors || !resolution.anchor || !/\.(?:md|markdown)$/i.test(resolution.file)) return;
-  if (await hasAnchor(ctx, resolution.file, resolution.anchor, doc)) return;
-  const where = resolution.file === doc.path ? 'this document' : resolution.file;
+  const { file, anchor } = resolution;
+  if (!ctx.options.checkAnchors || !anchor || file === undefined || !/\.(?:md|markdown)$/i.test(file)) return;
+  const anchors = await anchorsOf(ctx, file, doc);
+  if (!anchors || anchors.has(anchor)) return;
   ctx.report({
     ...at,
     messageId: 'anchor',
-    data: { link: describe(link), page: where, anchor: resolution.anchor },
-    details: 'Hugo makes a heading\'s ID from its text: lower case, spaces become "-", punctuation is dropped ("Roles & Responsibilities" → "roles--responsibilities").',
+    data: { link: describe(link), page: file === doc.path ? 'this document' : file, anchor },
+    details:
+      'Hugo makes a heading\'s ID from its source line as written: lower case, spaces become "-", letters, digits and "_" are kept, everything else is dropped ("## Roles & [RACI](/r)" → "roles--racir").',
   });
 }
 
 export default defineRule({
   meta: {
     id: 'links',
-    description: 'Relative links and Hugo refs must resolve to an existing page and heading in the repository',
+    description: 'Relative links and Hugo refs must resolve to a page Hugo publishes, and their anchors to an ID on it',
     defaultSeverity: 'error',
     options,
     messages,
   },
   async check(doc, ctx) {
-    const links = doc.links.filter(
-      (link) =>
-        CHECKED_KINDS.has(link.kind) &&
-        // External URLs need no repository index; a Hugo ref wrapping one is still a finding.
-        (link.kind.startsWith('hugo-') || !isExternal(link.url)) &&
-        // `<a href="{{< ref "x" >}}">` nests quotes, so the HTML scan sees only `{{< ref `: not a target to judge.
-        !link.url.startsWith('{{') &&
-        !matchesAny(ctx.options.ignore, link.url),
-    );
+    const links = [
+      ...doc.links.filter(
+        (link) =>
+          CHECKED_KINDS.has(link.kind) &&
+          !isExternal(link.url) &&
+          // A shortcode in a link target (`<a href="{{< ref "x" >}}">`): refs come from `hugoRefs`, others are unknown until built.
+          !link.url.startsWith('{{'),
+      ),
+      ...hugoRefs(doc.source),
+    ]
+      .filter((link) => !matchesAny(ctx.options.ignore, link.url))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
     if (links.length === 0) return;
-    const index = await pageIndex(ctx);
+    const index = await siteIndex(ctx);
     for (const link of links) await checkLink(doc, link, index, ctx);
   },
 });

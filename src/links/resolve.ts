@@ -3,76 +3,136 @@ import type { LinkKind } from '../model/types.js';
 import { isExternal, splitTarget } from './target.js';
 
 const MARKDOWN = /\.(?:md|markdown)$/i;
+const LEAF_INDEX = /(?:^|\/)index\.(?:md|markdown)$/i;
 
-/** What link resolution needs to know about the repository, built once per run. */
-export interface PageIndex {
-  /** Hugo content directory, repository-relative, '' for the repository root. */
+/** A Hugo page: its source file, or none for a section Hugo makes without one (a top-level folder with no `_index.md`). */
+interface Page {
+  file: string | undefined;
+}
+
+/** What link resolution needs to know about the repository, built once per run from its file list. */
+export interface SiteIndex {
+  /** Hugo content directory, repository-relative, '' for a repository of plain Markdown. */
   contentRoot: string;
+  /** Folders Hugo serves as they are (`static/`), repository-relative. */
+  staticDirs: readonly string[];
+  /** The `.<language>` ending of a translated page's file name, when the site has languages. */
+  translation: RegExp | undefined;
   files: ReadonlySet<string>;
-  /** Markdown pages under the content root by Hugo page name (file name, or a bundle's directory name), lower-cased. */
+  /** Pages by lower-cased logical path (`/a/b` for `a/b.md` and the leaf bundle `a/b/index.md`), sections apart (`/a` for `a/_index.md`). */
+  pages: ReadonlyMap<string, Page>;
+  sections: ReadonlyMap<string, Page>;
+  /** Pages by Hugo page name (file name, or a bundle's folder name), lower-cased, for a bare-name ref. */
   byName: ReadonlyMap<string, readonly string[]>;
 }
 
-export function buildPageIndex(files: readonly string[], contentRoot: string): PageIndex {
-  const root = path.posix.normalize(contentRoot).replace(/^\.\/?|\/+$/g, '').replace(/^\.$/, '');
-  const prefix = root === '' ? '' : `${root}/`;
-  const byName = new Map<string, string[]>();
-  for (const file of files) {
-    if (!file.startsWith(prefix) || !MARKDOWN.test(file)) continue;
-    const name = pageName(file);
-    const named = byName.get(name);
-    if (named) named.push(file);
-    else byName.set(name, [file]);
-  }
-  return { contentRoot: root, files: new Set(files), byName };
+export interface SiteOptions {
+  contentRoot: string;
+  staticDirs: readonly string[];
+  /** Languages a multilingual site translates into by file name: `x.ja.md` is published at `/ja/x/`. */
+  languages: readonly string[];
 }
 
-function pageName(file: string): string {
-  const base = path.posix.basename(file).replace(MARKDOWN, '');
-  const bundle = base === '_index' || base === 'index';
-  return (bundle ? path.posix.basename(path.posix.dirname(file)) : base).toLowerCase();
+export function buildSiteIndex(files: readonly string[], { contentRoot, staticDirs, languages }: SiteOptions): SiteIndex {
+  const root = folder(contentRoot);
+  const translation = languages.length === 0 ? undefined : new RegExp(`\\.(${languages.join('|')})$`, 'i');
+  const prefix = root === '' ? '' : `${root}/`;
+  const content = files.filter((file) => file.startsWith(prefix));
+  // A leaf bundle's other files, `.md` ones included, are its resources, not pages.
+  const leafBundles = new Set(content.filter((file) => LEAF_INDEX.test(file)).map((file) => path.posix.dirname(file)));
+  const inLeafBundle = (file: string) => {
+    if (LEAF_INDEX.test(file)) return false;
+    for (let dir = path.posix.dirname(file); dir !== '.' && dir.length > root.length; dir = path.posix.dirname(dir)) if (leafBundles.has(dir)) return true;
+    return false;
+  };
+  const pages = new Map<string, Page>();
+  const sections = new Map<string, Page>();
+  const byName = new Map<string, string[]>();
+  for (const file of content) {
+    if (!MARKDOWN.test(file) || (leafBundles.size > 0 && inLeafBundle(file))) continue;
+    const logical = logicalPath(file.slice(prefix.length), translation);
+    (logical.section ? sections : pages).set(logical.key, { file });
+    if (logical.name === '') continue;
+    const named = byName.get(logical.name);
+    if (named) named.push(file);
+    else byName.set(logical.name, [file]);
+  }
+  // Hugo makes a section of every top-level folder, with or without an `_index.md`.
+  for (const key of pages.keys()) {
+    const top = /^\/[^/]+(?=\/)/.exec(key)?.[0];
+    if (top && !sections.has(top)) sections.set(top, { file: undefined });
+  }
+  if (!sections.has('/')) sections.set('/', { file: undefined });
+  return { contentRoot: root, staticDirs: staticDirs.map(folder), translation, files: new Set(files), pages, sections, byName };
+}
+
+/** `./content/` → `content`, `.` → ''. */
+function folder(dir: string): string {
+  return path.posix
+    .normalize(dir)
+    .replace(/^\.\/?|\/+$/g, '')
+    .replace(/^\.$/, '');
+}
+
+/**
+ * A content file's place in Hugo's page tree: `a/b.md` is the page `/a/b`, `a/_index.md` the section `/a`, `a/index.md`
+ * the leaf bundle `/a`; a translation `a/b.ja.md` is the page `/ja/a/b`, which a ref does not find by name.
+ */
+function logicalPath(contentFile: string, translation: RegExp | undefined): { key: string; section: boolean; name: string } {
+  let noExtension = `/${contentFile.toLowerCase().replace(MARKDOWN, '')}`;
+  const language = translation?.exec(noExtension)?.[1];
+  if (language) noExtension = `/${language}${noExtension.slice(0, -language.length - 1)}`;
+  const bundle = /\/(_?index)$/.exec(noExtension);
+  const key = bundle ? noExtension.slice(0, bundle.index) || '/' : noExtension;
+  return { key, section: bundle?.[1] === '_index', name: language ? '' : path.posix.basename(key) };
+}
+
+/** The URL path Hugo publishes a content file at, lower-cased as Hugo does by default: `a/b.md` → `/a/b/`, `a/_index.md` → `/a/`. */
+export function pageUrl(file: string, index: SiteIndex): string | undefined {
+  const prefix = index.contentRoot === '' ? '' : `${index.contentRoot}/`;
+  if (index.contentRoot === '' || !file.startsWith(prefix) || !MARKDOWN.test(file)) return undefined;
+  const { key } = logicalPath(file.slice(prefix.length), index.translation);
+  return key === '/' ? '/' : `${key}/`;
 }
 
 export type Resolution =
-  /** `anchor` is percent-decoded, as a browser compares it with element IDs. */
-  | { kind: 'page'; file: string; anchor: string | undefined }
-  | { kind: 'missing'; tried: string[] }
+  /** `anchor` is percent-decoded, as a browser compares it with element IDs; `file` is undefined for a page with no source. */
+  | { kind: 'page'; file: string | undefined; anchor: string | undefined }
+  /** `url`: the site path the link asks for, when it is one that an alias might still serve. */
+  | { kind: 'missing'; tried: string[]; url?: string; hint?: string }
   | { kind: 'ambiguous'; name: string; files: readonly string[] }
-  /** `{{< ref "https://..." >}}`: Hugo fails the build on it. */
-  | { kind: 'url-in-ref' }
   /** External targets are not checked. */
   | { kind: 'external' };
 
 /**
- * Resolves a link the way Hugo does. A leading `/` is the content root. A Hugo ref is tried
- * relative to the page's directory, then from the content root, then, when it is a bare name, as
- * the one page with that name anywhere in the content root. A plain relative link is resolved
- * against the page's directory only.
+ * Resolves a link the way Hugo and the browser do. A Hugo ref follows Hugo's page lookup; a plain
+ * link on a page Hugo publishes is resolved by the browser against the page's URL, and is served
+ * when that URL is a page, a file of the content folder that is not Markdown, or a file of a
+ * static folder (aliases are the rule's to check, as they need every page's front matter). A
+ * plain link in a document Hugo does not publish (outside the content root, or no content root)
+ * leads to a repository file, as GitLab renders it.
  */
-export function resolveTarget(kind: LinkKind, target: string, fromFile: string, index: PageIndex): Resolution {
-  const hugo = kind === 'hugo-ref' || kind === 'hugo-relref';
-  if (isExternal(target)) return hugo ? { kind: 'url-in-ref' } : { kind: 'external' };
+export function resolveTarget(kind: LinkKind, target: string, fromFile: string, index: SiteIndex): Resolution {
+  const ref = kind === 'hugo-ref' || kind === 'hugo-relref';
+  if (isExternal(target) && !ref) return { kind: 'external' };
   const parts = splitTarget(target);
   const anchor = parts.anchor === undefined ? undefined : safeDecode(parts.anchor);
-  if (parts.path === '') return { kind: 'page', file: fromFile, anchor };
-  const wanted = safeDecode(parts.path);
-  const tried: string[] = [];
-  const find = (base: string): string | undefined => {
-    const candidates = pageCandidates(base);
-    const described = candidates.length === 1 ? candidates[0]! : `${base}{${candidates.map((file) => file.slice(base.length)).join(',')}}`;
-    if (!tried.includes(described)) tried.push(described);
-    return candidates.find((candidate) => index.files.has(candidate));
-  };
-  const fromRoot = () => find(repositoryPath(index.contentRoot, wanted));
-  const fromPage = () => find(repositoryPath(path.posix.dirname(fromFile), wanted));
-  const file = wanted.startsWith('/') ? fromRoot() : hugo ? fromPage() ?? fromRoot() : fromPage();
-  if (file) return { kind: 'page', file, anchor };
-  if (!hugo || wanted.includes('/')) return { kind: 'missing', tried };
-  const name = wanted.replace(MARKDOWN, '').toLowerCase();
-  const named = index.byName.get(name) ?? [];
-  if (named.length === 1) return { kind: 'page', file: named[0]!, anchor };
-  if (named.length > 1) return { kind: 'ambiguous', name, files: named };
-  return { kind: 'missing', tried: [...tried, `a page named "${name}"`] };
+  // Hugo looks an absolute URL up by its path, whatever its host.
+  const written = ref && isExternal(target) ? urlPath(parts.path) : parts.path;
+  if (written === '') return { kind: 'page', file: fromFile, anchor };
+  const wanted = safeDecode(written);
+  if (ref) return resolveRef(wanted, anchor, fromFile, index);
+  const from = pageUrl(fromFile, index);
+  if (index.contentRoot === '' || (from === undefined && !wanted.startsWith('/'))) return resolveFile(wanted, anchor, fromFile, index);
+  return resolveUrl(safeDecode(new URL(written, `https://site${from ?? '/'}`).pathname), anchor, from, index);
+}
+
+function urlPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function safeDecode(text: string): string {
@@ -83,14 +143,86 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Repository-relative path of `target` seen from `directory` ('' when it is the repository root). */
-function repositoryPath(directory: string, target: string): string {
-  return path.posix.normalize(path.posix.join(directory, target)).replace(/^\/+|\/+$/g, '').replace(/^\.$/, '');
+/** A site URL path (`/a/b/`, `/files/x.pdf`) as the published site serves it. */
+function resolveUrl(url: string, anchor: string | undefined, from: string | undefined, index: SiteIndex): Resolution {
+  const key =
+    url
+      .toLowerCase()
+      .replace(/\/index\.html$/, '/')
+      .replace(/(?<!\/)\/+$/, '') || '/';
+  const page = index.sections.get(key) ?? index.pages.get(key);
+  if (page) return { kind: 'page', file: page.file, anchor };
+  const served = [index.contentRoot, ...index.staticDirs].map((dir) => repositoryPath(dir, url));
+  const file = served.find((candidate) => index.files.has(candidate) && !MARKDOWN.test(candidate));
+  if (file) return { kind: 'page', file, anchor };
+  const tried = [from === undefined ? `the page ${url}` : `the page ${url} (the link resolved against this page's URL, ${from})`, ...new Set(served)];
+  const source = MARKDOWN.test(url) ? index.pages.get(logicalPath(url.slice(1), index.translation).key)?.file : undefined;
+  const hint = source ? `Hugo publishes ${source} at ${pageUrl(source, index)}, not as a .md file.` : undefined;
+  return { kind: 'missing', tried, url, hint };
 }
 
-/** Files Hugo would render for a page path: `x.md`, the branch bundle `x/_index.md`, the leaf bundle `x/index.md`; a path with an extension is a file as written. */
-function pageCandidates(base: string): string[] {
-  if (path.posix.extname(base) !== '') return [base];
-  const prefix = base === '' ? '' : `${base}/`;
-  return [...(base === '' ? [] : [`${base}.md`]), `${prefix}_index.md`, `${prefix}index.md`];
+/** A link in a document Hugo does not publish: the file it names, or the page a folder or extensionless name stands for, from the document's folder or (`/x`) the repository root. */
+function resolveFile(wanted: string, anchor: string | undefined, fromFile: string, index: SiteIndex): Resolution {
+  const base = repositoryPath(wanted.startsWith('/') ? '' : path.posix.dirname(fromFile), wanted);
+  const candidates =
+    path.posix.extname(base) !== ''
+      ? [base]
+      : [...(base === '' ? [] : [`${base}.md`]), ...['_index.md', 'index.md'].map((name) => (base === '' ? name : `${base}/${name}`))];
+  const file = candidates.find((candidate) => index.files.has(candidate));
+  if (file) return { kind: 'page', file, anchor };
+  return { kind: 'missing', tried: [candidates.length === 1 ? base : `${base}{${candidates.map((c) => c.slice(base.length)).join(',')}}`] };
+}
+
+/**
+ * Hugo 0.111's ref lookup (hugolib/pagecollections.go `getContentNode`), case-insensitive: from
+ * the page's folder (a leaf bundle's from the folder above it, unless the ref starts with `..`);
+ * a ref starting with `.` stops there; then from the content root; then, for a name with no `/`
+ * but a leading one, the one page of that name anywhere. A trailing `/` finds a section only.
+ */
+function resolveRef(wanted: string, anchor: string | undefined, fromFile: string, index: SiteIndex): Resolution {
+  const ref = wanted.trim().toLowerCase();
+  const tried: string[] = [];
+  const found = (page: Page | undefined): Resolution | undefined => (page ? { kind: 'page', file: page.file, anchor } : undefined);
+  const from = pageUrl(fromFile, index) === undefined ? undefined : fromFile.slice(index.contentRoot.length);
+  if (from !== undefined && !ref.startsWith('/')) {
+    let base = path.posix.dirname(from);
+    if (/\/index\.(?:md|markdown)$/i.test(from) && !ref.startsWith('..')) base = path.posix.dirname(base);
+    // Go's path.Join, which drops a trailing slash.
+    const relative = path.posix.join(base, ref).replace(/(?<=.)\/+$/, '');
+    tried.push(`${index.contentRoot}${relative}`);
+    const page = found(lookup(relative, index));
+    if (page) return page;
+    if (ref.startsWith('.')) return { kind: 'missing', tried };
+  }
+  const rooted = ref.startsWith('/') ? ref : `/${ref}`;
+  if (!tried.includes(`${index.contentRoot}${rooted}`)) tried.push(`${index.contentRoot}${rooted}`);
+  const page = found(lookup(rooted, index));
+  if (page) return page;
+  const slashes = ref.split('/').length - 1;
+  if (ref.startsWith('.') || slashes > 1 || (slashes === 1 && !ref.startsWith('/'))) return { kind: 'missing', tried };
+  const name = ref.replace(/^\//, '').replace(MARKDOWN, '');
+  const named = index.byName.get(name) ?? [];
+  if (named.length === 1) return { kind: 'page', file: named[0], anchor };
+  if (named.length > 1) return { kind: 'ambiguous', name, files: named };
+  return { kind: 'missing', tried: [...tried, `a page named "${name}"`] };
+}
+
+/** A page by its lower-cased logical path, as written in a ref: with or without `.md`, `_index.md` or `index.md`. */
+function lookup(written: string, index: SiteIndex): Page | undefined {
+  const sectionOnly = written.length > 1 && written.endsWith('/');
+  const key = written.replace(/\/+$/, '').replace(MARKDOWN, '') || '/';
+  const bundle = /\/(_?index)$/.exec(key);
+  if (bundle) {
+    const owner = key.slice(0, bundle.index) || '/';
+    return bundle[1] === '_index' ? index.sections.get(owner) : index.pages.get(owner);
+  }
+  return index.sections.get(key) ?? (sectionOnly ? undefined : index.pages.get(key));
+}
+
+/** Repository-relative path of `target` seen from `directory` ('' when it is the repository root). */
+function repositoryPath(directory: string, target: string): string {
+  return path.posix
+    .normalize(path.posix.join(directory, target))
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/^\.$/, '');
 }

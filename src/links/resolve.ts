@@ -214,7 +214,10 @@ function lookup(written: string, index: SiteIndex): Page | undefined {
   const bundle = /\/(_?index)$/.exec(key);
   if (bundle) {
     const owner = key.slice(0, bundle.index) || '/';
-    return bundle[1] === '_index' ? index.sections.get(owner) : index.pages.get(owner);
+    if (bundle[1] === 'index') return index.pages.get(owner);
+    // Naming the file finds only a section that has one: Hugo's own sections (a top-level folder, the home page) have none.
+    const section = index.sections.get(owner);
+    return section?.file === undefined ? undefined : section;
   }
   return index.sections.get(key) ?? (sectionOnly ? undefined : index.pages.get(key));
 }

@@ -113,6 +113,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      // Hugo 0.111: `ref "_index.md"` is REF_NOT_FOUND when the folder has no _index.md, although Hugo makes the section itself.
+      name: 'a ref naming _index.md of a section Hugo makes without one',
+      files: { 'content/sec/b.md': '# B\n\n[a]({{< ref "_index.md" >}}) [home]({{< ref "/" >}}) [section]({{< ref "/sec" >}})\n' },
+      errors: [{ path: 'content/sec/b.md', messageId: 'missing', line: 3, column: 5 }],
+    },
+    {
       name: 'a heading ID from the rendered text, and anchors Hugo does not render',
       ...page('[1](/handbook/security/#see-the-policy) [2](/handbook/security/#custom-heading) [3](/handbook/security/#commented) [4](#nope)\n'),
       errors: [

@@ -1,5 +1,6 @@
-import type { Heading, Nodes, Root } from 'mdast';
+import type { Heading, Root } from 'mdast';
 import { findFrontMatterBlock } from '../model/frontmatter.js';
+import { walkTree } from '../model/walk.js';
 
 /** Hugo's `markup.goldmark.parser.autoHeadingIDType` (`autoIDType` from Hugo 0.144): how a heading's text becomes its ID. */
 export const HEADING_ID_TYPES = ['github', 'github-ascii', 'blackfriday'] as const;
@@ -178,14 +179,10 @@ export function documentAnchors(tree: Root, source: string, type: HeadingIdType 
   const ids = new HeadingIds(anchors, type);
   const placeholders = shortcodePlaceholders(source);
   const htmlValues: string[] = [];
-  const stack: Nodes[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'heading') {
-      ids.add(headingLastLine(node, source, placeholders));
-    } else if (node.type === 'html') htmlValues.push(node.value);
-    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-  }
+  walkTree(tree, (node) => {
+    if (node.type === 'heading') ids.add(headingLastLine(node, source, placeholders));
+    else if (node.type === 'html') htmlValues.push(node.value);
+  });
   for (const value of htmlValues) for (const anchor of htmlAnchors(value)) anchors.add(anchor);
   return anchors;
 }

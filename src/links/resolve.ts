@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { LinkKind } from '../model/types.js';
 import { isExternal, splitTarget } from './target.js';
+import { MARKDOWN_FILE } from '../util/paths.js';
 
-const MARKDOWN = /\.(?:md|markdown)$/i;
 const LEAF_INDEX = /(?:^|\/)index\.(?:md|markdown)$/i;
 
 /** A Hugo page: its source file, or none for a section Hugo makes without one (a top-level folder with no `_index.md`). */
@@ -49,7 +49,7 @@ export function buildSiteIndex(files: readonly string[], { contentRoot, staticDi
   const sections = new Map<string, Page>();
   const byName = new Map<string, string[]>();
   for (const file of content) {
-    if (!MARKDOWN.test(file) || (leafBundles.size > 0 && inLeafBundle(file))) continue;
+    if (!MARKDOWN_FILE.test(file) || (leafBundles.size > 0 && inLeafBundle(file))) continue;
     const logical = logicalPath(file.slice(prefix.length), translation);
     (logical.section ? sections : pages).set(logical.key, { file });
     if (logical.name === '') continue;
@@ -79,7 +79,7 @@ function folder(dir: string): string {
  * the leaf bundle `/a`; a translation `a/b.ja.md` is the page `/ja/a/b`, which a ref does not find by name.
  */
 function logicalPath(contentFile: string, translation: RegExp | undefined): { key: string; section: boolean; name: string } {
-  let noExtension = `/${contentFile.toLowerCase().replace(MARKDOWN, '')}`;
+  let noExtension = `/${contentFile.toLowerCase().replace(MARKDOWN_FILE, '')}`;
   const language = translation?.exec(noExtension)?.[1];
   if (language) noExtension = `/${language}${noExtension.slice(0, -language.length - 1)}`;
   const bundle = /\/(_?index)$/.exec(noExtension);
@@ -90,7 +90,7 @@ function logicalPath(contentFile: string, translation: RegExp | undefined): { ke
 /** The URL path Hugo publishes a content file at, lower-cased as Hugo does by default: `a/b.md` → `/a/b/`, `a/_index.md` → `/a/`. */
 export function pageUrl(file: string, index: SiteIndex): string | undefined {
   const prefix = index.contentRoot === '' ? '' : `${index.contentRoot}/`;
-  if (index.contentRoot === '' || !file.startsWith(prefix) || !MARKDOWN.test(file)) return undefined;
+  if (index.contentRoot === '' || !file.startsWith(prefix) || !MARKDOWN_FILE.test(file)) return undefined;
   const { key } = logicalPath(file.slice(prefix.length), index.translation);
   return key === '/' ? '/' : `${key}/`;
 }
@@ -153,10 +153,10 @@ function resolveUrl(url: string, anchor: string | undefined, from: string | unde
   const page = index.sections.get(key) ?? index.pages.get(key);
   if (page) return { kind: 'page', file: page.file, anchor };
   const served = [index.contentRoot, ...index.staticDirs].map((dir) => repositoryPath(dir, url));
-  const file = served.find((candidate) => index.files.has(candidate) && !MARKDOWN.test(candidate));
+  const file = served.find((candidate) => index.files.has(candidate) && !MARKDOWN_FILE.test(candidate));
   if (file) return { kind: 'page', file, anchor };
   const tried = [from === undefined ? `the page ${url}` : `the page ${url} (the link resolved against this page's URL, ${from})`, ...new Set(served)];
-  const source = MARKDOWN.test(url) ? index.pages.get(logicalPath(url.slice(1), index.translation).key)?.file : undefined;
+  const source = MARKDOWN_FILE.test(url) ? index.pages.get(logicalPath(url.slice(1), index.translation).key)?.file : undefined;
   const hint = source ? `Hugo publishes ${source} at ${pageUrl(source, index)}, not as a .md file.` : undefined;
   return { kind: 'missing', tried, url, hint };
 }
@@ -200,7 +200,7 @@ function resolveRef(wanted: string, anchor: string | undefined, fromFile: string
   if (page) return page;
   const slashes = ref.split('/').length - 1;
   if (ref.startsWith('.') || slashes > 1 || (slashes === 1 && !ref.startsWith('/'))) return { kind: 'missing', tried };
-  const name = ref.replace(/^\//, '').replace(MARKDOWN, '');
+  const name = ref.replace(/^\//, '').replace(MARKDOWN_FILE, '');
   const named = index.byName.get(name) ?? [];
   if (named.length === 1) return { kind: 'page', file: named[0], anchor };
   if (named.length > 1) return { kind: 'ambiguous', name, files: named };
@@ -210,7 +210,7 @@ function resolveRef(wanted: string, anchor: string | undefined, fromFile: string
 /** A page by its lower-cased logical path, as written in a ref: with or without `.md`, `_index.md` or `index.md`. */
 function lookup(written: string, index: SiteIndex): Page | undefined {
   const sectionOnly = written.length > 1 && written.endsWith('/');
-  const key = written.replace(/\/+$/, '').replace(MARKDOWN, '') || '/';
+  const key = written.replace(/\/+$/, '').replace(MARKDOWN_FILE, '') || '/';
   const bundle = /\/(_?index)$/.exec(key);
   if (bundle) {
     const owner = key.slice(0, bundle.index) || '/';

@@ -99,21 +99,26 @@ interface Alias {
   alias: string;
 }
 
+/** The `aliases` front matter of each document this run has checked, by path: the alias index takes them from here instead of reading the page again. */
+function checkedAliases(ctx: Context): Promise<Map<string, unknown>> {
+  return ctx.project.memo('links:checked-aliases', () => Promise.resolve(new Map<string, unknown>()));
+}
+
 /**
  * Alias URL (lower case, no trailing slash) → the page whose `aliases:` front matter makes it, built
  * on the first link that finds no page. Hugo writes a relative alias beside the page's URL
- * (`aliases: [old]` on `/a/b/` is `/a/old/`). Pages are searched as bytes: only the few whose
- * front matter says `aliases` are decoded and their YAML parsed.
+ * (`aliases: [old]` on `/a/b/` is `/a/old/`). Documents already checked give their parsed front
+ * matter; other pages are searched as bytes, and only the few whose front matter says `aliases`
+ * are decoded and their YAML parsed.
  */
 function aliasIndex(ctx: Context, index: SiteIndex): Promise<ReadonlyMap<string, Alias>> {
   return ctx.project.memo(`links:aliases:${siteKey(ctx)}`, async () => {
+    const checked = await checkedAliases(ctx);
     const aliases = new Map<string, Alias>();
     for (const file of index.files) {
       const url = pageUrl(file, index);
       if (url === undefined) continue;
-      const read = ctx.project.readBytes(file);
-      if (!read.ok || !mentionsAliases(read.data)) continue;
-      const listed = parseFrontMatter(decodeUtf8(read.data)).data?.aliases;
+      const listed = checked.has(file) ? checked.get(file) : readAliases(ctx, file);
       for (const alias of Array.isArray(listed) ? listed : []) {
         if (typeof alias !== 'string' || alias.trim() === '') continue;
         const absolute = alias.startsWith('/') ? alias : path.posix.join(path.posix.dirname(url.replace(/\/$/, '') || '/'), alias);
@@ -122,6 +127,12 @@ function aliasIndex(ctx: Context, index: SiteIndex): Promise<ReadonlyMap<string,
     }
     return aliases;
   });
+}
+
+/** A page's `aliases` front matter, read from the file; undefined when it cannot be read or has none. */
+function readAliases(ctx: Context, file: string): unknown {
+  const read = ctx.project.readBytes(file);
+  return read.ok && mentionsAliases(read.data) ? parseFrontMatter(decodeUtf8(read.data)).data?.aliases : undefined;
 }
 
 const FENCE = Buffer.from('---');
@@ -164,8 +175,8 @@ async function checkLink(doc: DocumentModel, link: Link, index: SiteIndex, ctx: 
   if (resolution.kind === 'missing' && resolution.url !== undefined) {
     const alias = (await aliasIndex(ctx, index)).get(aliasKey(resolution.url));
     if (alias) {
-      const anchor = link.url.includes('#') ? link.url.slice(link.url.indexOf('#') + 1) : '';
-      if (anchor === '') return;
+      const { anchor } = resolution;
+      if (!anchor) return;
       ctx.report({
         ...at,
         severity: 'warn',
@@ -202,6 +213,7 @@ export default defineRule({
     messages,
   },
   async check(doc, ctx) {
+    (await checkedAliases(ctx)).set(doc.path, doc.frontMatter.data?.aliases);
     const links = [
       ...doc.links.filter(
         (link) =>

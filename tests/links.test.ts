@@ -38,6 +38,7 @@ async function check(root: string, files: string[], options: Record<string, unkn
     await rule.check!(doc, {
       options: rule.meta.options.parse(options),
       project,
+      settingOf: () => undefined,
       // `messageId:target`, the target as written: what a test picks a report by.
       report: (report) =>
         reports.push({ ...draftFinding({ ...source, path: relative }, report), key: `${report.messageId}:${/"(.*)"$/.exec(String(report.data?.link))?.[1]}` }),
@@ -66,6 +67,25 @@ describe('links, once per run', () => {
     tempFile(root, 'content/x.md', '[old](/old/) [gone](/gone/)\n');
     expect((await check(root, ['content/x.md'], {}, project)).map((report) => report.key)).toEqual(['missing:/gone/']);
     expect(computed.get('links:aliases:["content",["static"],[]]')).toBe(1);
+  });
+
+  it("takes a checked document's aliases from its model and reads only the other pages; an alias anchor is decoded", async () => {
+    const root = tempRepo({
+      'content/a.md': '---\naliases: [/a-old/]\n---\n[mine](/a-old/) [theirs](/b-old/) [anchor](/b-old/#two%20words)\n',
+      'content/b.md': '---\naliases: [/b-old/]\n---\n## Two words\n',
+    });
+    const { project } = countingProject(root);
+    const read: string[] = [];
+    const readBytes = project.readBytes;
+    project.readBytes = (file) => {
+      read.push(file);
+      return readBytes(file);
+    };
+    const reports = await check(root, ['content/a.md'], {}, project);
+    expect(reports.map((report) => [report.key, report.message])).toEqual([
+      ['aliasAnchor:/b-old/#two%20words', 'Link target "/b-old/#two%20words" is an alias of content/b.md: the redirect drops "#two words"'],
+    ]);
+    expect(read).toEqual(['content/b.md']);
   });
 
   it('leaves a document without internal links alone without indexing the repository', async () => {

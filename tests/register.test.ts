@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareRun } from '../src/engine/run.js';
-import { buildRegister, type Register } from '../src/register/build.js';
+import { buildRegister, keepForRegister, type Register } from '../src/register/build.js';
 import { formatRegister } from '../src/register/format.js';
 import { makeTree, runCli } from './support/cli.js';
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'policies/privacy.md'), readFileSync(path.join(root, 'policies/privacy.md'), 'utf8') + '\nMore.\n');
   git(root, ['commit', '-q', '-am', 'Clarify privacy'], '2026-02-03T09:30:00+00:00');
   privacyCommit = git(root, ['rev-parse', 'HEAD']);
-  register = await buildRegister(await prepareRun({ cwd: root, now: NOW }));
+  register = await buildRegister(await prepareRun({ cwd: root, now: NOW }, keepForRegister));
 });
 
 describe('policylint register', () => {
@@ -168,6 +168,22 @@ describe('policylint register on the command line', () => {
     expect(bytes.subarray(3).toString('utf8')).toBe(formatRegister(register, 'csv'));
     const refused = runCli(['register', '--format', 'json', '--bom'], { cwd: root });
     expect([refused.code, refused.stderr]).toEqual([2, 'policylint: --bom applies to --format csv only\n']);
+  });
+
+  it('refuses to write --output through a linked folder (a branch can commit `public` as a link), exit 2', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'policylint-elsewhere-'));
+    symlinkSync(elsewhere, path.join(root, 'public'));
+    try {
+      const refused = runCli(['register', '--format', 'html', '-o', 'public/register.html'], { cwd: root });
+      expect([refused.code, refused.stderr]).toEqual([
+        2,
+        'policylint: Cannot write register public/register.html: public is a symbolic link; registers are not written through links\n',
+      ]);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(path.join(root, 'public'));
+      rmSync(elsewhere, { recursive: true });
+    }
   });
 });
 

@@ -6,12 +6,9 @@ import { createHash } from 'node:crypto';
 import type { Approval, ApprovalEvidence, ApprovalFacts, Membership } from '../approvals/types.js';
 import type { Owner } from '../codeowners/types.js';
 import { readBlobsAt } from '../git/objects.js';
-import { GitLabApiError, type GitLabApi } from './client.js';
+import { fixForApiError, GitLabApiError, type ApiErrorFixes, type GitLabApi } from './client.js';
+import { DEVELOPER, findUser, roleLevel } from './owners.js';
 import { describeError } from './redact.js';
-
-/** GitLab's access levels; code owners need at least Developer (research/codeowners.md §7). */
-const DEVELOPER = 30;
-const ROLE_LEVELS: Readonly<Record<string, number>> = { developer: 30, maintainer: 40, owner: 50 };
 
 export interface EvidenceOptions {
   api: GitLabApi;
@@ -48,15 +45,13 @@ interface DiffEntry {
   too_large?: boolean;
 }
 
-/** What to do about an API failure, by status. */
-export function fixForApiError(error: unknown): string {
-  const status = error instanceof GitLabApiError ? error.status : undefined;
-  if (status === 401) return 'The token was refused: it is invalid, revoked or expired; renew it (CI/CD variable GITLAB_TOKEN) and retry the job.';
-  if (status === 403)
-    return 'The token may not read this: give it the read_api (or api) scope and at least the Reporter role in the project, then retry the job.';
-  if (status === 404) return "GitLab answered 404 Not Found: check CI_MERGE_REQUEST_PROJECT_ID and that the token's user is a member of the project.";
-  return 'GitLab did not answer in time or failed; retry the job.';
-}
+/** What to do when the job's token cannot read something. */
+export const MR_API_FIXES: ApiErrorFixes = {
+  unauthorized: 'The token was refused: it is invalid, revoked or expired; renew it (CI/CD variable GITLAB_TOKEN) and retry the job.',
+  forbidden: 'The token may not read this: give it the read_api (or api) scope and at least the Reporter role in the project, then retry the job.',
+  notFound: "GitLab answered 404 Not Found: check CI_MERGE_REQUEST_PROJECT_ID and that the token's user is a member of the project.",
+  otherwise: 'GitLab did not answer in time or failed; retry the job.',
+};
 
 const isNotFound = (error: unknown) => error instanceof GitLabApiError && error.status === 404;
 
@@ -230,7 +225,7 @@ type OwnerKind =
  */
 async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
   if (owner.kind === 'role') {
-    const level = ROLE_LEVELS[owner.text.slice(2).toLowerCase().replace(/s$/, '')];
+    const level = roleLevel(owner);
     return level === undefined ? { kind: 'unresolved', why: 'is not a role' } : { kind: 'role', level };
   }
   if (owner.kind === 'email') return { kind: 'user' };
@@ -243,8 +238,7 @@ async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
   }
   if (owner.kind === 'group')
     return { kind: 'unverified', why: `${owner.text} is not a group the token can see (a private group the token's user is not a member of, or deleted)` };
-  const users = (await api.Users.all({ username: name })) as Array<{ username: string }>;
-  if (users.some((u) => u.username.toLowerCase() === name.toLowerCase())) return { kind: 'user' };
+  if (await findUser(api, name)) return { kind: 'user' };
   return { kind: 'unresolved', why: 'names no user and no group the token can see' };
 }
 
@@ -295,6 +289,10 @@ export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<
     return { verified: true, facts };
   } catch (error) {
     if (!(error instanceof EvidenceUnavailable)) throw error;
-    return { verified: false, reason: `GitLab could not be asked for ${error.what} (${describeError(error.cause, [])})`, fix: fixForApiError(error.cause) };
+    return {
+      verified: false,
+      reason: `GitLab could not be asked for ${error.what} (${describeError(error.cause, [])})`,
+      fix: fixForApiError(error.cause, MR_API_FIXES),
+    };
   }
 }

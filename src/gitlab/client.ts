@@ -44,6 +44,23 @@ export class GitLabApiError extends Error {
   }
 }
 
+/** What to do about a refused or failed request, by status: each command words it for its own token and target. */
+export interface ApiErrorFixes {
+  unauthorized: string;
+  forbidden: string;
+  notFound: string;
+  /** Any other failure (5xx, timeout, no answer). */
+  otherwise: string;
+}
+
+export function fixForApiError(error: unknown, fixes: ApiErrorFixes): string {
+  const status = error instanceof GitLabApiError ? error.status : undefined;
+  if (status === 401) return fixes.unauthorized;
+  if (status === 403) return fixes.forbidden;
+  if (status === 404) return fixes.notFound;
+  return fixes.otherwise;
+}
+
 export interface ClientOptions {
   /** Instance URL (CI_SERVER_URL), not the API URL. */
   host: string;

@@ -4,18 +4,18 @@
 //
 // GitLab has no unique key or idempotency key for issues, so two overlapping scheduled
 // pipelines cannot be kept from both creating one. Instead: list again right before creating
-// (shrinks the window to one request), and list again right after; when a document then has
-// more than one open issue, every run keeps the lowest iid and closes the others with a comment.
+// (shrinks the window to one request), and list again once every issue is created; when a document
+// then has more than one open issue, every run keeps the lowest iid and closes the others with a comment.
 // Both runs reach the same verdict without coordinating, so they converge on one issue.
+import { parseOwners } from '../codeowners/owners.js';
+import type { Owner } from '../codeowners/types.js';
 import type { CalendarEntry } from '../reviews/calendar.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
+import { DEVELOPER, findUser, roleLevel } from './owners.js';
 import { createOnce } from './publish.js';
 import { fileUrl, issueDescription, issueTitle, markerIn, REVIEW_LABEL } from './review-issue-body.js';
 import { describeError } from './redact.js';
 
-/** GitLab's access levels; assignees from a group or role need at least Developer, like code owners. */
-const DEVELOPER = 30;
-const ROLE_LEVELS: Readonly<Record<string, number>> = { developer: 30, maintainer: 40, owner: 50 };
 const CLOSED_MARKER = '<!-- policylint:review-closed -->';
 
 export interface ReviewIssueAction {
@@ -95,7 +95,7 @@ export async function syncReviewIssues(input: SyncInput): Promise<SyncResult> {
   for (const path of [...new Set([...issues.keys(), ...entries.keys()])].sort()) {
     actions.push(...(await sync.document(path, entries.get(path), issues.get(path) ?? [])));
   }
-  return { applied: input.apply, unchecked: undefined, actions, unknown };
+  return { applied: input.apply, unchecked: undefined, actions: input.apply ? await sync.closeOverlaps(actions) : actions, unknown };
 }
 
 class Sync {
@@ -211,16 +211,33 @@ class Sync {
         }),
       async () => (await this.listOurs()).has(desired.path),
     );
-    const after = (await this.listOurs()).get(desired.path) ?? [];
-    const [kept, ...duplicates] = after;
-    for (const duplicate of duplicates)
-      await this.close(
-        desired.path,
-        duplicate.iid,
-        `duplicate of #${kept!.iid}`,
-        `Closing: duplicate of #${kept!.iid}, opened by a policylint run that overlapped this one.`,
-      );
-    return { ...planned, issue: kept?.iid };
+    return planned;
+  }
+
+  /**
+   * Lists once after every create, keeps each created document's lowest iid and closes the rest:
+   * an overlapping run may have created the same issues meanwhile. The creates get their issue.
+   */
+  async closeOverlaps(actions: readonly ReviewIssueAction[]): Promise<ReviewIssueAction[]> {
+    if (!actions.some((action) => action.action === 'create')) return [...actions];
+    const issues = await this.listOurs();
+    const settled: ReviewIssueAction[] = [];
+    for (const action of actions) {
+      if (action.action !== 'create') {
+        settled.push(action);
+        continue;
+      }
+      const [kept, ...duplicates] = issues.get(action.path) ?? [];
+      for (const duplicate of duplicates)
+        await this.close(
+          action.path,
+          duplicate.iid,
+          `duplicate of #${kept!.iid}`,
+          `Closing: duplicate of #${kept!.iid}, opened by a policylint run that overlapped this one.`,
+        );
+      settled.push({ ...action, issue: kept?.iid });
+    }
+    return settled;
   }
 
   private async update(issue: OurIssue, desired: Desired): Promise<ReviewIssueAction> {
@@ -271,30 +288,31 @@ class Sync {
   /** Users named directly, and the active Developer+ members of the groups and roles named; in CODEOWNERS order, each once. */
   private async assignees(owners: readonly string[]): Promise<Array<{ id: number; username: string }>> {
     const found = new Map<number, string>();
-    for (const owner of owners) {
-      if (!this.assigneeCache.has(owner)) this.assigneeCache.set(owner, this.resolve(owner));
-      for (const user of await this.assigneeCache.get(owner)!) found.set(user.id, user.username);
+    // The calendar keeps owners as written, each a valid CODEOWNERS owner: parsing them again gives their kinds.
+    for (const owner of parseOwners(owners.join(' ')).owners) {
+      if (!this.assigneeCache.has(owner.text)) this.assigneeCache.set(owner.text, this.resolve(owner));
+      for (const user of await this.assigneeCache.get(owner.text)!) found.set(user.id, user.username);
     }
     return [...found].map(([id, username]) => ({ id, username }));
   }
 
-  private async resolve(owner: string): Promise<Array<{ id: number; username: string }>> {
+  private async resolve(owner: Owner): Promise<Array<{ id: number; username: string }>> {
     type Member = { id: number; username: string; state?: string; access_level?: number; membership_state?: string };
     const active = (members: Member[], accepts: (level: number) => boolean) =>
       members
         .filter((m) => (m.state ?? 'active') === 'active' && (m.membership_state ?? 'active') === 'active' && accepts(m.access_level ?? 0))
         .map(({ id, username }) => ({ id, username }));
-    if (owner.startsWith('@@')) {
+    if (owner.kind === 'role') {
       // A role means the project's direct members with exactly that role.
-      const level = ROLE_LEVELS[owner.slice(2).toLowerCase().replace(/s$/, '')];
+      const level = roleLevel(owner);
       if (level === undefined) return [];
       return active((await this.api.ProjectMembers.all(this.projectId, { perPage: 100 })) as unknown as Member[], (l) => l === level);
     }
-    if (!owner.startsWith('@')) return []; // an email: users cannot be looked up by private email
-    const name = owner.slice(1);
-    if (!name.includes('/')) {
-      const users = (await this.api.Users.all({ username: name })) as Array<{ id: number; username: string; state?: string }>;
-      const user = users.find((u) => u.username.toLowerCase() === name.toLowerCase());
+    if (owner.kind === 'email') return []; // users cannot be looked up by private email
+    const name = owner.text.slice(1);
+    // A bare `@name` is looked up as a user first, then as a top-level group.
+    if (owner.kind === 'user') {
+      const user = await findUser(this.api, name);
       if (user) return (user.state ?? 'active') === 'active' ? [{ id: user.id, username: user.username }] : [];
     }
     try {

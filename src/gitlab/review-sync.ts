@@ -8,7 +8,7 @@ import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../
 import type { CalendarEntry } from '../reviews/calendar.js';
 import type { SYNC_FORMATS } from '../reviews/formats.js';
 import { plural } from '../util/text.js';
-import { createGitLabClient, GitLabApiError, type RetryPolicy } from './client.js';
+import { createGitLabClient, fixForApiError, type ApiErrorFixes, type RetryPolicy } from './client.js';
 import { describeError, redact } from './redact.js';
 import { DEFAULT_CHECKLIST } from './review-issue-body.js';
 import { syncReviewIssues, type SyncResult } from './review-issues.js';
@@ -17,6 +17,13 @@ import { checkServerInCi, nonEmpty, readToken, serverFromApiUrl } from './settin
 /** Exit code when GitLab could not be read or written: the scheduled job fails, reports nothing half-done silently. */
 const SYNC_FAILED = 3;
 const MAX_TEMPLATE_BYTES = 64 * 1024;
+/** What to do when the token cannot read or write the issues; a failure of GitLab itself needs no advice beyond re-running. */
+const SYNC_API_FIXES: ApiErrorFixes = {
+  unauthorized: 'The token was refused: it is invalid, revoked or expired; renew it.',
+  forbidden: 'The token may not do this: --apply needs the api scope (read_api is enough for a dry run) and at least the Reporter role in the project.',
+  notFound: "GitLab answered 404 Not Found: check the project (CI_PROJECT_ID or --project) and that the token's user is a member of it.",
+  otherwise: '',
+};
 
 export interface SyncFlags {
   serverUrl?: string;
@@ -85,7 +92,7 @@ export async function runReviewSync(options: SyncRunOptions): Promise<number> {
     });
   } catch (error) {
     const what = options.apply ? 'review issues not fully synced' : 'cannot plan review issues';
-    const advice = [fixFor(error), 'Re-running is safe: it picks up where this run stopped.'].filter(Boolean).join(' ');
+    const advice = [fixForApiError(error, SYNC_API_FIXES), 'Re-running is safe: it picks up where this run stopped.'].filter(Boolean).join(' ');
     options.stderr(`policylint reviews: ${what}: ${describeError(error, secrets)}. ${advice}\n`);
     return SYNC_FAILED;
   }
@@ -93,15 +100,6 @@ export async function runReviewSync(options: SyncRunOptions): Promise<number> {
     options.stderr(`policylint reviews: no GitLab token (${tokenSource} is not set): ${result.unchecked}; every document due is listed as create.\n`);
   options.stdout(redact(options.format === 'json' ? formatJson(result) : formatText(result, options.dueWithinDays), secrets));
   return 0;
-}
-
-function fixFor(error: unknown): string {
-  const status = error instanceof GitLabApiError ? error.status : undefined;
-  if (status === 401) return 'The token was refused: it is invalid, revoked or expired; renew it.';
-  if (status === 403)
-    return 'The token may not do this: --apply needs the api scope (read_api is enough for a dry run) and at least the Reporter role in the project.';
-  if (status === 404) return "GitLab answered 404 Not Found: check the project (CI_PROJECT_ID or --project) and that the token's user is a member of it.";
-  return '';
 }
 
 function formatJson(result: SyncResult): string {

@@ -9,7 +9,7 @@ import { judgeSubject, requirementsOf, type SubjectVerdict } from '../approvals/
 import { approvalSubjects } from '../approvals/subjects.js';
 import type { ApprovalEvidence } from '../approvals/types.js';
 import governanceFiles from '../../rules/governance-files.js';
-import { renderReport, writeReports, type ReportTarget } from '../reporters/write.js';
+import { reportInput, writeReports, type ReportTarget } from '../reporters/write.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfigText, MAX_CONFIG_BYTES } from '../config/load.js';
 import { RepositoryReader } from '../select/read.js';
@@ -19,11 +19,11 @@ import { summarizeRule } from '../engine/rules.js';
 import { lint, type LintResult } from '../engine/run.js';
 import type { Finding } from '../engine/types.js';
 import { findGitRoot, git } from '../git/exec.js';
-import type { FormatName } from '../reporters/index.js';
+import { formatReport, type FormatName } from '../reporters/index.js';
 import { compareCodeUnits } from '../util/paths.js';
-import { fixForApiError, gatherApprovalEvidence } from './approvals.js';
+import { gatherApprovalEvidence, MR_API_FIXES } from './approvals.js';
 import { changedFilesFromApi, changedFilesFromGit, completeChanges, fillHunksFromGit, relativeTo, selectFilesToLint, type GitRange } from './changes.js';
-import { createGitLabClient, type GitLabApi, type RetryPolicy } from './client.js';
+import { createGitLabClient, fixForApiError, type GitLabApi, type RetryPolicy } from './client.js';
 import type { ChangedFile } from './diff.js';
 import { APPROVAL_RECHECK_NOTE } from './messages.js';
 import { checkProjectSettings, describeSettingCheck, type SettingCheck } from './project-settings.js';
@@ -57,13 +57,20 @@ export interface MergeRequestRunOptions extends MergeRequestFlags {
   retry?: Partial<RetryPolicy>;
 }
 
-/** The API, when there is a token and the pipeline may use it; else why approvals cannot be verified. */
-interface Access {
-  api: GitLabApi | null;
-  /** Publishing is for the project's own merge requests: a fork's gets reports only. */
-  publish: boolean;
-  unavailable?: { reason: string; fix: string };
+/** Why code-owner approvals cannot be verified, and what to do about it. */
+interface Unavailable {
+  reason: string;
+  fix: string;
 }
+
+/** The API, when there is a token and the pipeline may use it; else why approvals cannot be verified. */
+type Access =
+  | {
+      api: GitLabApi;
+      /** Publishing is for the project's own merge requests: a fork's gets reports only. */
+      publish: boolean;
+    }
+  | { api: null; publish: false; unavailable: Unavailable };
 
 function openAccess(settings: MergeRequestSettings, retry: Partial<RetryPolicy> | undefined): Access {
   const fork = settings.sourceProjectId !== undefined && settings.sourceProjectId !== settings.projectId;
@@ -105,6 +112,21 @@ async function readMergeRequest(api: GitLabApi, settings: MergeRequestSettings):
     startSha: refs?.start_sha,
     baseSha: refs?.base_sha,
   };
+}
+
+/** What GitLab says about the merge request; when it cannot say, approvals are not verified and nothing is published. */
+async function askGitLab(access: Access, settings: MergeRequestSettings, secrets: readonly string[], say: (line: string) => void): Promise<GitLabContext> {
+  if (access.api === null) return { api: null, unavailable: access.unavailable };
+  try {
+    return { api: access.api, state: await readMergeRequest(access.api, settings) };
+  } catch (error) {
+    const unavailable = {
+      reason: `GitLab could not be asked for the merge request (${describeError(error, secrets)})`,
+      fix: fixForApiError(error, MR_API_FIXES),
+    };
+    say(`policylint mr: ${unavailable.reason}: approvals cannot be verified and nothing is published`);
+    return { api: null, unavailable };
+  }
 }
 
 async function revParse(gitRoot: string, ref: string): Promise<string | undefined> {
@@ -247,13 +269,13 @@ function headConfigFindings(trusted: TrustedInputs, changes: readonly ChangedFil
     });
 }
 
+/** GitLab as the run uses it: the API and what it said about the merge request, or why it cannot be asked. */
+type GitLabContext = { api: GitLabApi; state: MergeRequestState } | { api: null; unavailable: Unavailable };
+
 interface CompareContext {
   gitRoot: string;
   settings: MergeRequestSettings;
-  /** Set when GitLab can be asked: the API and what it said about the merge request. */
-  gitlab: { api: GitLabApi; state: MergeRequestState } | undefined;
-  /** Why approvals cannot be verified, when GitLab cannot be asked. */
-  unavailable: { reason: string; fix: string } | undefined;
+  gitlab: GitLabContext;
 }
 
 async function compare(
@@ -279,7 +301,7 @@ async function compare(
 
   const configOwners = [trusted.configPath];
   let evidence: ApprovalEvidence;
-  if (!context.gitlab) evidence = { verified: false, ...(context.unavailable ?? { reason: 'GitLab cannot be asked', fix: '' }) };
+  if (context.gitlab.api === null) evidence = { verified: false, ...context.gitlab.unavailable };
   else {
     evidence = await gatherApprovalEvidence({
       api: context.gitlab.api,
@@ -319,8 +341,8 @@ function settingsNote(checks: readonly SettingCheck[]): string[] {
 }
 
 async function runSettingsCheck(access: Access, settings: MergeRequestSettings, options: MergeRequestRunOptions, say: (line: string) => void): Promise<number> {
-  if (!access.api) {
-    say(`policylint mr --check-settings: needs the GitLab API: ${access.unavailable?.reason ?? 'no access'}`);
+  if (access.api === null) {
+    say(`policylint mr --check-settings: needs the GitLab API: ${access.unavailable.reason}`);
     return MR_EXIT.usage;
   }
   const checks = await checkProjectSettings(access.api, settings.projectId, settings.targetBranch);
@@ -340,27 +362,17 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   }
   const access = openAccess(settings, options.retry);
   if (options.checkSettings) return runSettingsCheck(access, settings, options, say);
-  if (access.unavailable) say(`policylint mr: ${access.unavailable.reason}: code-owner approvals cannot be verified and nothing is published`);
+  if (access.api === null) say(`policylint mr: ${access.unavailable.reason}: code-owner approvals cannot be verified and nothing is published`);
   else if (!access.publish) say('policylint mr: fork merge request (source project differs): approvals are verified, but nothing is published');
-
-  let state: MergeRequestState | undefined;
-  let unavailable = access.unavailable;
-  if (access.api) {
-    try {
-      state = await readMergeRequest(access.api, settings);
-    } catch (error) {
-      unavailable = { reason: `GitLab could not be asked for the merge request (${describeError(error, secrets)})`, fix: fixForApiError(error) };
-      say(`policylint mr: ${unavailable.reason}: approvals cannot be verified and nothing is published`);
-    }
-  }
-  const api = unavailable ? null : access.api;
+  const gitlab = await askGitLab(access, settings, secrets, say);
+  const { api } = gitlab;
 
   // 1. Trusted inputs: the policy of the target branch, never the work tree's.
   let trusted: TrustedInputs;
   let changes: ChangedFile[];
   let range: GitRange;
   try {
-    const commits = await trustedCommits(gitRoot, settings, state);
+    const commits = await trustedCommits(gitRoot, settings, gitlab.api === null ? undefined : gitlab.state);
     range = { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' };
     changes = await readChanges(api, settings, range, say);
     const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
@@ -383,14 +395,13 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
 
   // 2. Lint the head, 3. compare with the base and GitLab's approvals.
   const head = await lintHead(trusted, changes, gitRoot, options, say);
-  const gitlab = api && state ? { api, state } : undefined;
-  const { verdicts, drafts } = await compare(trusted, changes, head, { gitRoot, settings, gitlab, unavailable });
+  const { verdicts, drafts } = await compare(trusted, changes, head, { gitRoot, settings, gitlab });
   let result = combine(head, [...drafts, ...headConfigFindings(trusted, changes, gitRoot)]);
   if (options.checkApprovals) result = { ...result, findings: result.findings.filter((f) => APPROVAL_RULE_IDS.has(f.ruleId)) };
 
   // 4. Report, then publish.
   await writeReports(result, options.reports, { cwd: options.cwd });
-  options.stdout(renderReport(result, options.format));
+  options.stdout(formatReport(options.format, reportInput(result)));
   const exitCode = result.findings.some((f) => f.severity === 'error') ? MR_EXIT.findings : MR_EXIT.ok;
   if (!api || !access.publish || options.checkApprovals) return exitCode;
 

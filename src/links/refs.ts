@@ -3,9 +3,18 @@ import type { Link } from '../model/types.js';
 
 /**
  * `{{< ref "x" >}}` and `{{< relref "x" >}}` (or `{{% … %}}`), the argument quoted, in backticks
- * or bare. Every part is a plain run, so a match fails fast and no start is rescanned.
+ * or bare: the one grammar of a ref shortcode, for `hugoRefs` and for the model's link targets
+ * (whose spaces `parseMarkdown` has swapped for no-break spaces). Read a match with `refOf`.
+ * Every part is a plain run, so a match fails fast and no start is rescanned.
  */
-const HUGO_REF = /\{\{([<%])[ \t\u00a0]*(ref|relref)[ \t\u00a0]+(?:"([^"\n]*)"|`([^`\n]*)`|([^\s"`>%}]+))[ \t\u00a0]*[>%]\}\}/g;
+export const REF_SHORTCODE =
+  /\{\{[<%][ \t\u00a0]*(?<kind>ref|relref)[ \t\u00a0]+(?:"(?<quoted>[^"\n]*)"|`(?<ticked>[^`\n]*)`|(?<bare>[^\s"`>%}]+))[ \t\u00a0]*[>%]\}\}/g;
+
+/** A `REF_SHORTCODE` match's link kind and its argument as written (spaces included). */
+export function refOf(match: RegExpExecArray): { kind: 'hugo-ref' | 'hugo-relref'; target: string } {
+  const { kind, quoted, ticked, bare } = match.groups!;
+  return { kind: kind === 'relref' ? 'hugo-relref' : 'hugo-ref', target: (quoted ?? ticked ?? bare)! };
+}
 
 /**
  * Every ref and relref of a page, wherever Hugo expands it: link targets, `<a href="{{< ref … >}}">`, running text,
@@ -23,7 +32,7 @@ export function hugoRefs(source: string): Link[] {
     from = lineStart;
   }
   const refs: Link[] = [];
-  const pattern = new RegExp(HUGO_REF.source, 'g');
+  const pattern = new RegExp(REF_SHORTCODE.source, 'g');
   pattern.lastIndex = from;
   for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
     // Lines are counted once as the matches advance.
@@ -32,9 +41,10 @@ export function hugoRefs(source: string): Link[] {
       lineStart = newline + 1;
     }
     const column = match.index - lineStart + 1;
+    const { kind, target } = refOf(match);
     refs.push({
-      kind: match[2] === 'relref' ? 'hugo-relref' : 'hugo-ref',
-      url: (match[3] ?? match[4] ?? match[5]!).trim(),
+      kind,
+      url: target.trim(),
       text: '',
       line,
       column,

@@ -98,8 +98,8 @@ export function pageUrl(file: string, index: SiteIndex): string | undefined {
 export type Resolution =
   /** `anchor` is percent-decoded, as a browser compares it with element IDs; `file` is undefined for a page with no source. */
   | { kind: 'page'; file: string | undefined; anchor: string | undefined }
-  /** `url`: the site path the link asks for, when it is one that an alias might still serve. */
-  | { kind: 'missing'; tried: string[]; url?: string; hint?: string }
+  /** `url`: the site path the link asks for, when it is one that an alias might still serve; then `anchor` is its anchor, decoded as a page's is. */
+  | { kind: 'missing'; tried: string[]; url?: string; anchor?: string; hint?: string }
   | { kind: 'ambiguous'; name: string; files: readonly string[] }
   /** External targets are not checked. */
   | { kind: 'external' };
@@ -158,7 +158,7 @@ function resolveUrl(url: string, anchor: string | undefined, from: string | unde
   const tried = [from === undefined ? `the page ${url}` : `the page ${url} (the link resolved against this page's URL, ${from})`, ...new Set(served)];
   const source = MARKDOWN_FILE.test(url) ? index.pages.get(logicalPath(url.slice(1), index.translation).key)?.file : undefined;
   const hint = source ? `Hugo publishes ${source} at ${pageUrl(source, index)}, not as a .md file.` : undefined;
-  return { kind: 'missing', tried, url, hint };
+  return { kind: 'missing', tried, url, anchor, hint };
 }
 
 /** A link in a document Hugo does not publish: the file it names, or the page a folder or extensionless name stands for, from the document's folder or (`/x`) the repository root. */

@@ -3,6 +3,7 @@ import { toString } from 'mdast-util-to-string';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { REF_SHORTCODE, refOf } from '../links/refs.js';
 import { parseFrontMatter } from './frontmatter.js';
 import { countLines } from './lines.js';
 import type { Directive, DocumentModel, FrontMatter, Link, LinkKind, Section } from './types.js';
@@ -15,13 +16,12 @@ const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
  * `[t]({{< ref "x" >}})` would not parse as a link. Swapping each space inside the shortcode for
  * a no-break space keeps every offset (one UTF-16 unit for one) and makes it a valid destination.
  */
-const HUGO_REF = /\{\{([<%])\s*(ref|relref)\s+"([^"\n]*)"\s*\1?[>%]\}\}/g;
 const NBSP = '\u00a0';
-const HUGO_REF_DESTINATION = /^\{\{[<%][\s\u00a0]*(ref|relref)[\s\u00a0]+"([^"]*)"[\s\u00a0]*[>%]\}\}$/;
+const REF_DESTINATION = new RegExp(`^(?:${REF_SHORTCODE.source})$`);
 
 function protectHugoRefs(source: string): string {
   if (!source.includes('{{')) return source;
-  return source.replace(HUGO_REF, (match) => match.replace(/[ \t]/g, NBSP));
+  return source.replace(REF_SHORTCODE, (match) => match.replace(/[ \t]/g, NBSP));
 }
 
 /** The Markdown syntax tree of a text, parsed as every document is. */
@@ -140,12 +140,13 @@ function collect(tree: Root, source: string): Collected {
 }
 
 function makeLink(kind: LinkKind, rawUrl: string, text: string, node: Nodes): Link {
-  const hugo = HUGO_REF_DESTINATION.exec(rawUrl);
+  const destination = REF_DESTINATION.exec(rawUrl);
+  const ref = destination && refOf(destination);
   const start = node.position?.start ?? { line: 1, column: 1 };
   const end = node.position?.end ?? start;
   return {
-    kind: hugo ? (hugo[1] === 'relref' ? 'hugo-relref' : 'hugo-ref') : kind,
-    url: hugo ? hugo[2]! : rawUrl,
+    kind: ref?.kind ?? kind,
+    url: ref?.target ?? rawUrl,
     text,
     line: start.line,
     column: start.column,

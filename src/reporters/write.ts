@@ -5,7 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import type { LintResult } from '../engine/run.js';
 import { VERSION } from '../version.js';
 import type { FormatName } from './formats.js';
-import { formatReport, reportChunks } from './index.js';
+import { reportChunks } from './index.js';
 import type { ReportInput } from './types.js';
 
 /** `--report codequality=gl-code-quality-report.json`: a report to write beside the run's own output. */
@@ -20,43 +20,43 @@ export interface Terminal {
   width: number;
 }
 
-export const PLAIN_TERMINAL: Terminal = { color: false, width: 80 };
+const PLAIN_TERMINAL: Terminal = { color: false, width: 80 };
 
 export function reportInput(result: LintResult, terminal: Terminal = PLAIN_TERMINAL): ReportInput {
   // Terminal paths are absolute (clickable, as ESLint prints them); machine formats stay repository-relative.
   return { findings: result.findings, rules: result.rules, filesLinted: result.filesLinted, toolVersion: VERSION, ...terminal, cwd: result.config.root };
 }
 
-export function renderReport(result: LintResult, format: FormatName, terminal: Terminal = PLAIN_TERMINAL): string {
-  return formatReport(format, reportInput(result, terminal));
+/** Writes every requested report file (relative to `cwd`) through `writeFileSafely`. */
+export async function writeReports(result: LintResult, targets: readonly ReportTarget[], options: { cwd: string }): Promise<void> {
+  for (const target of targets) await writeFileSafely(options.cwd, target.file, reportChunks(target.format, reportInput(result)), 'report');
 }
 
 /**
- * Writes every requested report file (relative to `cwd`), creating folders as needed. A merge
- * request can commit symbolic links where the pipeline writes reports (`reports -> ~/.ssh`,
- * `gl-code-quality-report.json -> ~/.bashrc`), so a report is never written through one: a linked
- * folder under `cwd` is refused, and the file is written to a new temporary file beside the target,
- * then renamed over it, which replaces a link instead of following it (and never leaves half a report).
+ * Writes a file the run produces (`file` relative to `cwd`), creating folders as needed. A merge
+ * request can commit symbolic links where the pipeline writes (`reports -> ~/.ssh`,
+ * `gl-code-quality-report.json -> ~/.bashrc`, `public -> …`), so nothing is written through one: a
+ * linked folder under `cwd` is refused, and the file is written to a new temporary file beside the
+ * target, then renamed over it, which replaces a link instead of following it (and never leaves half a file).
+ * `what` names the file in the refusal: "Cannot write report x: …; reports are not written through links".
  */
-export async function writeReports(result: LintResult, targets: readonly ReportTarget[], options: { cwd: string }): Promise<void> {
-  for (const target of targets) {
-    const file = path.resolve(options.cwd, target.file);
-    await refuseLinkedFolders(options.cwd, path.dirname(file), target.file);
-    await mkdir(path.dirname(file), { recursive: true });
-    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
-    try {
-      // 'wx': created here and now, so nothing already at this name (a planted link) is written through.
-      await writeFile(temporary, reportChunks(target.format, reportInput(result)), { flag: 'wx', mode: 0o644 });
-      await rename(temporary, file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+export async function writeFileSafely(cwd: string, file: string, data: string | Iterable<string>, what: string): Promise<void> {
+  const target = path.resolve(cwd, file);
+  await refuseLinkedFolders(cwd, path.dirname(target), file, what);
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    // 'wx': created here and now, so nothing already at this name (a planted link) is written through.
+    await writeFile(temporary, data, { flag: 'wx', mode: 0o644 });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
 }
 
 /** Throws when a folder between `cwd` and `folder` (those that exist) is a symbolic link; folders outside `cwd` are the user's own choice. */
-async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string): Promise<void> {
+async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string, what: string): Promise<void> {
   const relative = path.relative(cwd, folder);
   if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return;
   let current = cwd;
@@ -69,6 +69,6 @@ async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string)
     // Missing from here down: mkdir creates real folders.
     if (!stat) return;
     if (stat.isSymbolicLink())
-      throw new ConfigError(`Cannot write report ${asGiven}: ${path.relative(cwd, current)} is a symbolic link; reports are not written through links`);
+      throw new ConfigError(`Cannot write ${what} ${asGiven}: ${path.relative(cwd, current)} is a symbolic link; ${what}s are not written through links`);
   }
 }

@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Option } from 'commander';
 import { ConfigError } from '../../config/errors.js';
 import { REGISTER_FORMATS, type RegisterFormat } from '../../register/formats.js';
+import { writeFileSafely } from '../../reporters/write.js';
 import { EXIT } from '../exit.js';
 import { startProgress } from '../progress.js';
 import { parseNow } from '../util.js';
@@ -35,7 +34,7 @@ export const registerCommand: CliCommand<RegisterFlags> = {
   async run(paths, flags) {
     if (flags.bom && flags.format !== 'csv') throw new ConfigError('--bom applies to --format csv only');
     const now = parseNow(flags.now);
-    const [{ prepareRun }, { buildRegister }, { formatRegister }] = await Promise.all([
+    const [{ prepareRun }, { buildRegister, keepForRegister }, { formatRegister }] = await Promise.all([
       import('../../engine/run.js'),
       import('../../register/build.js'),
       import('../../register/format.js'),
@@ -43,17 +42,15 @@ export const registerCommand: CliCommand<RegisterFlags> = {
     const progress = startProgress(process.stderr);
     let text: string;
     try {
-      const prepared = await prepareRun({ cwd: process.cwd(), configPath: flags.config, patterns: paths, now, onProgress: progress.update });
+      const prepared = await prepareRun({ cwd: process.cwd(), configPath: flags.config, patterns: paths, now, onProgress: progress.update }, keepForRegister);
       text = formatRegister(await buildRegister(prepared), flags.format);
     } finally {
       progress.stop();
     }
     if (flags.bom) text = UTF8_BOM + text;
-    if (flags.output) {
-      const file = path.resolve(flags.output);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, text);
-    } else process.stdout.write(text);
+    // A Pages job writes `--output public/register.html`, and a branch may commit `public` as a link: written as reports are.
+    if (flags.output) await writeFileSafely(process.cwd(), flags.output, text, 'register');
+    else process.stdout.write(text);
     return EXIT.ok;
   },
 };

@@ -135,19 +135,18 @@ async function checkUncontrolledFiles(ctx: Context, sections: CodeownersSection[
   const linted = new Set(ctx.documents.map((doc) => doc.path));
   for (const path of files) {
     if (!MARKDOWN_FILE.test(path) || linted.has(path) || !where.inScope(path)) continue;
+    const matches = sections.flatMap((section) => matchSection(section, where.inRepository(path)) ?? []);
+    if (matches.length === 0) continue;
     // A run may lint only some documents (--changed, a merge request): ask the engine whether the others are controlled.
-    if (!sections.some((section) => matchSection(section, where.inRepository(path)))) continue;
     if ((await ctx.project.documentClassOf(path)) === ctx.documentClass) continue;
-    for (const section of sections) {
-      const match = matchSection(section, where.inRepository(path));
-      if (!match) continue;
+    for (const match of matches) {
       ctx.report({
         path: where.codeowners,
         line: match.entry.line,
         column: match.entry.column,
         endColumn: match.entry.column + match.entry.pattern.length,
         messageId: 'uncontrolledFile',
-        data: { path, pattern: match.entry.pattern, section: label([section]) },
+        data: { path, pattern: match.entry.pattern, section: label([match.section]) },
         details: 'The section should own only controlled documents: narrow the entry, or make the file a controlled document.',
       });
     }

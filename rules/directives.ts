@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { didYouMean } from '../src/engine/suggest.js';
 import { defineRule } from '../src/engine/types.js';
 import type { Directive } from '../src/model/types.js';
+import { didYouMean, NAME_IN_COMMENT } from '../src/util/suggest.js';
 
 const options = z.strictObject({
   requireReason: z.boolean().default(true).describe('A disable comment must say why after ` -- `.'),
@@ -42,7 +42,7 @@ export default defineRule({
       const at = { line: directive.line, column: directive.column };
       if (directive.kind === 'unknown') {
         // A typo such as `disable-lines` would otherwise do nothing without a word.
-        const guess = didYouMean(directive.keyword, KEYWORDS);
+        const guess = didYouMean(directive.keyword, KEYWORDS, NAME_IN_COMMENT);
         const details = `It does nothing; ${KEYWORDS_READ}`;
         if (guess) ctx.report({ ...at, messageId: 'unknownDirectiveGuess', data: { keyword: directive.keyword, guess }, details });
         else ctx.report({ ...at, messageId: 'unknownDirective', data: { keyword: directive.keyword }, details });

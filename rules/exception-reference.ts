@@ -99,16 +99,19 @@ export const gitlabHandbookExceptionOptions = {
   ],
 } satisfies Partial<z.input<typeof options>>;
 
-/**
- * Where the config loader puts the class's required-sections options when that rule runs at least as
- * strictly as this one (src/config/load.ts): a missing Exceptions section it reports is not reported twice.
- */
-export const REQUIRED_SECTIONS_OPTIONS = Symbol('required-sections options of the same class');
+const SEVERITY_RANK = { off: 0, warn: 1, error: 2 } as const;
 
-/** Whether required-sections reports this document's Exceptions section missing: one of its sections it reports missing is named like the Exceptions section. */
-function reportedByRequiredSections(doc: DocumentModel, options: Options): boolean {
-  const required = (options as Options & { [REQUIRED_SECTIONS_OPTIONS]?: RequiredSectionsOptions })[REQUIRED_SECTIONS_OPTIONS];
-  return required !== undefined && missingSections(doc, required).some((name) => matchesAny(options.section, normalizeHeading(name)));
+/**
+ * A missing Exceptions section is one finding (docs/rules/exception-reference.md): whether
+ * required-sections, running for the class at least as strictly as this rule, reports this
+ * document's Exceptions section missing (one of the sections it reports missing is named like it).
+ */
+function reportedByRequiredSections(doc: DocumentModel, ctx: Context): boolean {
+  const sections = ctx.settingOf('required-sections');
+  const own = ctx.settingOf('exception-reference');
+  if (!sections || !own || sections.severity === 'off' || SEVERITY_RANK[sections.severity] < SEVERITY_RANK[own.severity]) return false;
+  // Parsed (patterns compiled) when the config was loaded.
+  return missingSections(doc, sections.options as RequiredSectionsOptions).some((name) => matchesAny(ctx.options.section, normalizeHeading(name)));
 }
 
 function withinSection(line: number, section: Section): boolean {
@@ -122,7 +125,7 @@ function sources(patterns: readonly Pattern[]): string {
 function checkExceptionSections(doc: DocumentModel, sections: Section[], ctx: Context): void {
   const { options } = ctx;
   if (sections.length === 0) {
-    if (!options.requireSection || reportedByRequiredSections(doc, options)) return;
+    if (!options.requireSection || reportedByRequiredSections(doc, ctx)) return;
     const levels = options.levels.map((level) => '#'.repeat(level)).join(' or ');
     ctx.report({
       messageId: 'noSection',

@@ -6,6 +6,7 @@ import type { ApprovalEvidence, ApprovalFacts, ApprovalSubject, Membership } fro
 import { parseCodeowners } from '../src/codeowners/parse.js';
 import { loadConfigText } from '../src/config/load.js';
 import { summaryBody } from '../src/gitlab/render.js';
+import { AFTER_CHANGE, BEFORE_CHANGE, CHANGED_AT, documentSubject, verifiedEvidence } from './support/approval-table.js';
 
 const CODEOWNERS = parseCodeowners(
   [
@@ -20,47 +21,18 @@ const CODEOWNERS = parseCodeowners(
   'CODEOWNERS',
 );
 
-const T0 = '2026-03-01T10:00:00.000Z';
-const BEFORE = '2026-03-01T09:00:00.000Z';
-const AFTER = '2026-03-01T11:00:00.000Z';
-
+/** Verified evidence for files all last changed at CHANGED_AT. */
 function facts(overrides: Partial<ApprovalFacts> = {}, groups: Record<string, Membership> = {}): ApprovalEvidence {
-  return {
-    verified: true,
-    facts: {
-      author: { id: 1, username: 'author' },
-      committerIds: new Set(),
-      approvals: [],
-      lastChangedAt: new Map([
-        ['content/security/access.md', T0],
-        ['content/security/privacy.md', T0],
-        ['content/security/old.md', T0],
-        ['.policylint.yml', T0],
-      ]),
-      ineligible: new Map(),
-      unresolvedOwners: new Map(),
-      membership: (owner, id) => groups[`${owner.text}:${id}`] ?? 'no',
-      ...overrides,
-    },
-  };
+  const changed = ['content/security/access.md', 'content/security/privacy.md', 'content/security/old.md', '.policylint.yml'];
+  return verifiedEvidence({ lastChangedAt: new Map(changed.map((path) => [path, CHANGED_AT])), ...overrides }, groups);
 }
-
-const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({
-  kind: 'document',
-  path,
-  ownerPaths: [path],
-  line: 2,
-  classes: ['controlled-document'],
-  detail: undefined,
-  ...extra,
-});
 const policy = { committersMayApprove: false };
 const judge = (subject: ApprovalSubject, evidence: ApprovalEvidence) => judgeSubject(subject, CODEOWNERS, evidence, policy, ['.policylint.yml']);
-const approval = (userId: number, username: string, approvedAt = AFTER) => ({ userId, username, approvedAt });
+const approval = (userId: number, username: string, approvedAt = AFTER_CHANGE) => ({ userId, username, approvedAt });
 
 describe('judgeSubject', () => {
   it('counts an owner who approved after the last change', () => {
-    const verdict = judge(document('content/security/access.md'), facts({ approvals: [approval(2, 'alice')] }));
+    const verdict = judge(documentSubject('content/security/access.md'), facts({ approvals: [approval(2, 'alice')] }));
     expect(verdict.status).toBe('approved');
     expect(verdict.requirements[0]!.approvers).toEqual([{ username: 'alice', counted: true }]);
   });
@@ -70,12 +42,12 @@ describe('judgeSubject', () => {
       {
         author: { id: 2, username: 'alice' },
         committerIds: new Set([3]),
-        approvals: [approval(2, 'alice'), approval(3, 'bob'), approval(4, 'carol', BEFORE), approval(5, 'dave'), approval(6, 'erin')],
+        approvals: [approval(2, 'alice'), approval(3, 'bob'), approval(4, 'carol', BEFORE_CHANGE), approval(5, 'dave'), approval(6, 'erin')],
         ineligible: new Map([[5, 'project role below Developer']]),
       },
       { '@@maintainer:3': 'yes', '@acme/security:4': 'yes', '@acme/security:5': 'yes' },
     );
-    const verdict = judge(document('content/security/access.md'), evidence);
+    const verdict = judge(documentSubject('content/security/access.md'), evidence);
     expect(verdict.status).toBe('missing');
     expect(Object.fromEntries(verdict.requirements[0]!.approvers.map((a) => [a.username, a.why]))).toEqual({
       alice: 'author of the merge request',
@@ -85,19 +57,19 @@ describe('judgeSubject', () => {
       erin: 'not a code owner of this entry',
     });
     // Committers may be allowed; the author never is.
-    const allowed = judgeSubject(document('content/security/access.md'), CODEOWNERS, evidence, { committersMayApprove: true }, []);
+    const allowed = judgeSubject(documentSubject('content/security/access.md'), CODEOWNERS, evidence, { committersMayApprove: true }, []);
     expect(allowed.status).toBe('approved');
     expect(allowed.requirements[0]!.approvers.filter((a) => a.counted).map((a) => a.username)).toEqual(['bob']);
   });
 
   it('needs distinct owners up to the section count, and renames need the owners of both paths', () => {
-    const privacy = document('content/security/privacy.md');
+    const privacy = documentSubject('content/security/privacy.md');
     const two = facts({ approvals: [approval(7, 'lawyer1'), approval(8, 'LAWYER2'), approval(2, 'alice')] });
     expect(judge(privacy, two).status).toBe('approved');
     const one = facts({ approvals: [approval(7, 'lawyer1'), approval(2, 'alice')] });
     expect(judge(privacy, one).status).toBe('missing');
     // Renamed from privacy.md into a path [Legal] does not own: Legal must still approve.
-    const renamed = document('content/security/access.md', {
+    const renamed = documentSubject('content/security/access.md', {
       ownerPaths: ['content/security/privacy.md', 'content/security/access.md'],
       detail: 'renamed from content/security/privacy.md',
     });
@@ -109,16 +81,16 @@ describe('judgeSubject', () => {
   });
 
   it('fails closed: without evidence, or when a group could not be read, the change is not verified', () => {
-    const unverified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
+    const unverified = judge(documentSubject('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
     expect(unverified.status).toBe('not-verified');
     const group = judge(
-      document('content/security/access.md'),
+      documentSubject('content/security/access.md'),
       facts({ approvals: [approval(4, 'carol')] }, { '@acme/security:4': { unverified: '@acme/security is not a group the token can see' } }),
     );
     expect(group.status).toBe('not-verified');
     expect(group.requirements[0]!.unverified).toEqual(['@acme/security is not a group the token can see']);
     // An approval whose time GitLab did not give cannot be told fresh from stale.
-    expect(judge(document('content/security/access.md'), facts({ approvals: [{ userId: 2, username: 'alice', approvedAt: undefined }] })).status).toBe(
+    expect(judge(documentSubject('content/security/access.md'), facts({ approvals: [{ userId: 2, username: 'alice', approvedAt: undefined }] })).status).toBe(
       'not-verified',
     );
   });
@@ -132,7 +104,7 @@ describe('judgeSubject', () => {
       classes: ['controlled-document'],
       detail: 'deleted',
     };
-    const verdict = judge(leaving, facts({ approvals: [approval(9, 'governor')], lastChangedAt: new Map([['content/other/x.md', T0]]) }));
+    const verdict = judge(leaving, facts({ approvals: [approval(9, 'governor')], lastChangedAt: new Map([['content/other/x.md', CHANGED_AT]]) }));
     expect(verdict).toMatchObject({ ownersOfConfig: true, status: 'approved' });
     // With no owner for the config either, nobody can approve: that is a finding, never a pass.
     const orphan = judgeSubject(leaving, parseCodeowners('', 'CODEOWNERS'), facts(), policy, ['.policylint.yml']);
@@ -146,8 +118,8 @@ describe('approvalFindings', () => {
   const config = loadConfigText('extends: gitlab-handbook', '<config>', '/repo');
 
   it('reports each kind under its rule, and lowers only unverified approvals when configured', () => {
-    const missing = judge(document('content/security/access.md'), facts());
-    const notVerified = judge(document('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
+    const missing = judge(documentSubject('content/security/access.md'), facts());
+    const notVerified = judge(documentSubject('content/security/access.md'), { verified: false, reason: 'there is no GitLab token', fix: 'Add one.' });
     const governance = judge(
       { kind: 'governance', path: '.policylint.yml', ownerPaths: ['.policylint.yml'], line: 1, classes: [], detail: undefined },
       facts(),
@@ -227,7 +199,7 @@ describe('the summary table', () => {
 
   it('keeps every row to its four cells and every quoted name inert, whatever a path holds', () => {
     const hostile = 'content/a\\|b @root |c`x`|.md';
-    const verdict = judge(document(hostile, { ownerPaths: ['content/security/access.md'] }), facts({ approvals: [approval(2, 'alice')] }));
+    const verdict = judge(documentSubject(hostile, { ownerPaths: ['content/security/access.md'] }), facts({ approvals: [approval(2, 'alice')] }));
     const body = summaryBody({ listed: [], threaded: 0, documents: 1, commit: undefined, notes: [], approvals: [verdict] });
     const rows = body.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| Change'));
     expect(rows).toHaveLength(1);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, controlledDocument, makeTree, runCli, type CliResult } from './support/cli.js';
+import { CLI, controlledDocument, makeTree, runCli, type CliResult, withoutScope } from './support/cli.js';
 import type { JsonFinding } from '../src/reporters/json.js';
 
 // One repository holding a good controlled document with known findings beside every kind of broken
@@ -39,7 +39,7 @@ function lineOf(text: string, needle: string): number {
 }
 
 /** The good document: no Scope section (reported at the title, line 2) and an empty Policy section. */
-const GOOD = controlledDocument('Good').replace('## Scope\n\nWho it covers.\n\n', '').replace('What must be done.', '');
+const GOOD = withoutScope('Good').replace('What must be done.', '');
 const POLICY_LINE = lineOf(GOOD, '## Policy');
 
 const ALIAS_BOMB = `---

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,14 +5,14 @@ import type { Log } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { rules } from '../rules/index.js';
-import { controlledDocument, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+import { controlledDocument, makeTree, REPO_ROOT, runCli, withoutScope } from './support/cli.js';
+import { git, repoWithRemote } from './support/git.js';
+import { JSON_FINDING_KEYS } from './support/json-finding.js';
 import { stdoutTerminal } from '../src/cli/output.js';
 import type { JsonFinding } from '../src/reporters/json.js';
 
-/** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off, if registered. */
-const NEEDS_MORE_THAN_THE_DOCUMENT = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
-const REGISTERED = rules.map((rule) => rule.meta.id);
-const OFF = NEEDS_MORE_THAN_THE_DOCUMENT.filter((id) => REGISTERED.includes(id));
+/** Rules that need files beyond the document (CODEOWNERS, link targets, git history): off. */
+const OFF = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
 
 function config(extraRules = ''): string {
   return `extends: gitlab-handbook
@@ -27,11 +26,6 @@ const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), '
 /** Rule docs as this version published them (src/engine/findings.ts `docsUrl`). */
 const DOCS = `https://gitlab.com/policylint/policylint/-/blob/${VERSION}/docs/rules/`;
 const ANSI = /\u001b\[\d+m/;
-
-/** Missing its Scope section: one required-sections error at the title, line 2. */
-function withoutScope(title: string): string {
-  return controlledDocument(title).replace('## Scope\n\nWho it covers.\n\n', '');
-}
 
 const MISSING_SCOPE = 'Required section "Scope" is missing';
 const SCOPE_DETAILS = 'Add a ## "Scope" heading with its content.';
@@ -78,21 +72,7 @@ describe('exit codes and lint output', () => {
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     expect(findings).toHaveLength(2);
-    expect(Object.keys(findings[0]!)).toEqual([
-      'ruleId',
-      'messageId',
-      'severity',
-      'path',
-      'line',
-      'column',
-      'endLine',
-      'endColumn',
-      'message',
-      'details',
-      'fingerprint',
-      'documentTitle',
-      'docsUrl',
-    ]);
+    expect(Object.keys(findings[0]!)).toEqual(JSON_FINDING_KEYS);
     expect(findings[0]).toEqual({
       ruleId: 'required-sections',
       messageId: 'missing',
@@ -464,7 +444,7 @@ describe('other commands', () => {
     const json = runCli(['rules', '--format', 'json'], { cwd: os.tmpdir() });
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.stdout) as Array<{ id: string; docsUrl: string; defaultSeverity: string }>;
-    expect(listed.map((rule) => rule.id)).toEqual([...REGISTERED, 'file-error']);
+    expect(listed.map((rule) => rule.id)).toEqual([...rules.map((rule) => rule.meta.id), 'file-error']);
     // file-error has no rule module but is a rule to the user: always on, an error.
     expect(listed.at(-1)).toMatchObject({ id: 'file-error', defaultSeverity: 'error', docsUrl: `${DOCS}file-error.md` });
     expect(text.stdout).toMatch(/^file-error +error +\S/m);
@@ -525,34 +505,14 @@ describe('other commands', () => {
 
 describe('--changed in a real git repository', () => {
   let repo: string;
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-      },
-    });
 
   beforeAll(() => {
-    const remote = makeTree({}, 'policylint-remote-');
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    repo = makeTree({
+    ({ repo } = repoWithRemote({
       '.policylint.yml': config(),
       'content/old-broken.md': withoutScope('Old'),
       'content/edited.md': controlledDocument('Edited'),
       'content/unstaged.md': controlledDocument('Unstaged'),
-    });
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'base');
-    git(repo, 'remote', 'add', 'origin', remote);
-    git(repo, 'push', '-q', 'origin', 'main');
+    }));
     git(repo, 'checkout', '-q', '-b', 'feature');
     writeFileSync(path.join(repo, 'content/edited.md'), withoutScope('Edited'));
     writeFileSync(path.join(repo, 'content/added.md'), withoutScope('Added'));

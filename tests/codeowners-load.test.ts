@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CODEOWNERS_PATHS, MAX_CODEOWNERS_BYTES, findCodeownersPath, firstCodeowners, loadCodeowners } from '../src/codeowners/load.js';
 import { GitObjectError, readBlobsAt } from '../src/git/objects.js';
+import { makeTree } from './support/cli.js';
+import { git } from './support/git.js';
 
 /** CODEOWNERS as a commit holds it, the way a merge request's target branch is read. */
 async function loadCodeownersAtRef(root: string, ref: string) {
@@ -13,30 +13,13 @@ async function loadCodeownersAtRef(root: string, ref: string) {
   return firstCodeowners(read.blobs);
 }
 
-const temporaryDirectories: string[] = [];
-afterEach(() => {
-  for (const directory of temporaryDirectories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
-});
-
-function tempRepo(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'policylint-codeowners-'));
-  temporaryDirectories.push(root);
-  writeFiles(root, files);
-  return root;
-}
+const tempRepo = (files: Record<string, string | Buffer>) => makeTree(files, 'policylint-codeowners-');
 
 function writeFiles(root: string, files: Record<string, string | Buffer>): void {
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
     fs.writeFileSync(path.join(root, name), content);
   }
-}
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
 }
 
 describe('lookup order in the work tree', () => {

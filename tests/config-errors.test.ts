@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, didYouMean, editDistance } from '../src/config/errors.js';
+import { ConfigError } from '../src/config/errors.js';
 import { loadConfig, loadConfigText } from '../src/config/load.js';
 import { lint } from '../src/engine/run.js';
+import { didYouMean, editDistance } from '../src/util/suggest.js';
 import { makeTree } from './support/cli.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
@@ -70,12 +71,12 @@ describe('config error messages', () => {
 
   it('measure edit distance with a swap as one edit, and only suggest within 2', () => {
     expect(editDistance('sections', 'sections')).toBe(0);
-    expect(editDistance('sectoins', 'sections')).toBe(1);
+    expect(editDistance('sectoins', 'sections', { transpositions: true })).toBe(1);
     expect(editDistance('extend', 'extends')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(didYouMean('incldue', ['include', 'exclude'])).toBe('include');
-    expect(didYouMean('inclusions', ['include', 'exclude'])).toBeUndefined();
-    expect(didYouMean('x', ['a', 'b'])).toBeUndefined();
+    expect(didYouMean('incldue', ['include', 'exclude'], { transpositions: true })).toBe('include');
+    expect(didYouMean('inclusions', ['include', 'exclude'], { transpositions: true })).toBeUndefined();
+    expect(didYouMean('x', ['a', 'b'], { transpositions: true })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
-import { didYouMean, editDistance } from '../src/engine/suggest.js';
+import { didYouMean, editDistance, NAME_IN_COMMENT } from '../src/util/suggest.js';
 import { lint } from '../src/engine/run.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import { controlledDocument, makeTree } from './support/cli.js';
@@ -205,12 +205,12 @@ describe('did you mean', () => {
   });
 
   it('suggests a registered id within two edits or sharing a prefix, and nothing otherwise', () => {
-    expect(didYouMean('link', ids)).toBe('links');
-    expect(didYouMean('owner-aproval', ids)).toBe('owner-approval');
-    expect(didYouMean('FrontMatter', ids)).toBe('frontmatter');
-    expect(didYouMean('required', ids)).toBe('required-sections');
-    expect(didYouMean('reviewdate', ids)).toBe('review-date');
-    expect(didYouMean('zzz', ids)).toBeUndefined();
-    expect(didYouMean('', ids)).toBeUndefined();
+    expect(didYouMean('link', ids, NAME_IN_COMMENT)).toBe('links');
+    expect(didYouMean('owner-aproval', ids, NAME_IN_COMMENT)).toBe('owner-approval');
+    expect(didYouMean('FrontMatter', ids, NAME_IN_COMMENT)).toBe('frontmatter');
+    expect(didYouMean('required', ids, NAME_IN_COMMENT)).toBe('required-sections');
+    expect(didYouMean('reviewdate', ids, NAME_IN_COMMENT)).toBe('review-date');
+    expect(didYouMean('zzz', ids, NAME_IN_COMMENT)).toBeUndefined();
+    expect(didYouMean('', ids, NAME_IN_COMMENT)).toBeUndefined();
   });
 });

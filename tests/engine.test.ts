@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
-import { controlledDocument, makeTree, runCli } from './support/cli.js';
+import { controlledDocument, makeTree, runCli, withoutScope } from './support/cli.js';
 
 // Inline directives, fingerprints and ordering, end to end through the built CLI.
 
@@ -100,10 +100,7 @@ describe('inline directives', () => {
     const root = makeTree({
       '.policylint.yml': CONFIG,
       // Scope is missing (reported at the title, above the comment); Policy (line 22) is empty, below it.
-      'content/bare.md': controlledDocument('Bare')
-        .replace('## Scope\n\nWho it covers.\n\n', '')
-        .replace('## Policy', '<!-- policylint-disable -->\n\n## Policy')
-        .replace('What must be done.', ''),
+      'content/bare.md': withoutScope('Bare').replace('## Policy', '<!-- policylint-disable -->\n\n## Policy').replace('What must be done.', ''),
     });
     expect(lintJson(root).map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.message}`)).toEqual([
       '2:1 required-sections Required section "Scope" is missing',
@@ -113,7 +110,7 @@ describe('inline directives', () => {
 });
 
 describe('fingerprints', () => {
-  const original = controlledDocument('Prints').replace('## Scope\n\nWho it covers.\n\n', '').replace('What must be done.', '');
+  const original = withoutScope('Prints').replace('What must be done.', '');
 
   it('stay the same when lines are inserted above a finding, and differ between findings', () => {
     const root = makeTree({ '.policylint.yml': CONFIG, 'content/prints.md': original });
@@ -149,7 +146,7 @@ describe('output order', () => {
       '.policylint.yml': CONFIG,
       'content/zeta.md': controlledDocument('Zeta').replace('title: Zeta', 'title: 7'),
       'content/b/inner.md': twoOnOneLine,
-      'content/alpha.md': controlledDocument('Alpha').replace('## Scope\n\nWho it covers.\n\n', '').replace('What must be done.', ''),
+      'content/alpha.md': withoutScope('Alpha').replace('What must be done.', ''),
       'content/B.md': controlledDocument('Upper').replace('## References', '## Refs'),
     });
     const found = lintJson(root).map((f) => `${f.path}:${f.line}:${f.column} ${f.ruleId}`);

@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lint, type LintResult } from '../src/engine/run.js';
-import { REPO_ROOT } from './support/cli.js';
+import { makeTree, REPO_ROOT } from './support/cli.js';
 
 // The 26 real GitLab Handbook controlled documents and their CODEOWNERS (CC BY-SA 4.0, see the fixture's NOTICE.md).
 const CORPUS = path.join(REPO_ROOT, 'fixtures/gitlab-handbook');
@@ -11,7 +10,7 @@ const NOW = new Date('2026-11-27T00:00:00Z');
 const H = 'content/handbook/';
 
 function corpusCopy(config: string): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'policylint-corpus-'));
+  const root = makeTree({}, 'policylint-corpus-');
   cpSync(CORPUS, root, { recursive: true });
   writeFileSync(path.join(root, '.policylint.yml'), config);
   return root;

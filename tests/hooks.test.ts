@@ -1,16 +1,16 @@
 // The shipped git hooks (hooks/pre-push, hooks/pre-commit) and the flags they use (--from/--to,
 // --staged), driven by real `git push` to a local bare remote and real `git commit`: they lint
 // what git records, never the work tree.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rules } from '../rules/index.js';
 import type { JsonFinding } from '../src/reporters/json.js';
-import { CLI, controlledDocument, makeExecutable, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+import { CLI, controlledDocument, makeExecutable, makeTree, REPO_ROOT, runCli, withoutScope } from './support/cli.js';
+import { gitEnv, gitWith, repoWithRemote } from './support/git.js';
 
-const OFF = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'].filter((id) => rules.some((rule) => rule.meta.id === id));
+const OFF = ['codeowners-coverage', 'links', 'review-date', 'exception-reference'];
 const CONFIG = `extends: gitlab-handbook
 classes:
   controlled-document:
@@ -22,43 +22,22 @@ function scoop(title: string): string {
   return controlledDocument(title).replace('## Scope\n', '## Scoop\n');
 }
 
-function withoutScope(title: string): string {
-  return controlledDocument(title).replace('## Scope\n\nWho it covers.\n\n', '');
-}
-
 /** A folder with `policylint` → the built CLI, for PATH: how the hooks find it without node_modules. */
 const binDir = makeTree({}, 'policylint-bin-');
 symlinkSync(CLI, path.join(binDir, 'policylint'));
 
-const ENV: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
-    NO_COLOR: '1',
-    POLICYLINT_NOW: '2026-11-27',
-    GIT_AUTHOR_NAME: 'T',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 'T',
-    GIT_COMMITTER_EMAIL: 't@example.com',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-  };
-  for (const key of [
-    'FORCE_COLOR',
-    'CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
-    'CI_DEFAULT_BRANCH',
-    'CI_PIPELINE_SOURCE',
-    'GIT_DIR',
-    'GIT_WORK_TREE',
-    'GIT_INDEX_FILE',
-  ])
-    delete env[key];
-  return env;
-})();
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-}
+/** What the hooks run with: the CLI on PATH, no colour, a fixed today, and no CI variables. */
+const HOOK_ENV: NodeJS.ProcessEnv = {
+  PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+  POLICYLINT_NOW: '2026-11-27',
+  FORCE_COLOR: undefined,
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined,
+  CI_DEFAULT_BRANCH: undefined,
+  CI_PIPELINE_SOURCE: undefined,
+};
+const ENV = gitEnv(HOOK_ENV);
+const git = gitWith(HOOK_ENV);
 
 /** A git command whose hook may refuse it: exit code and everything it printed. */
 function gitRun(cwd: string, ...args: string[]): { code: number | null; output: string } {
@@ -79,19 +58,11 @@ function installHook(repo: string, name: 'pre-push' | 'pre-commit'): void {
 
 /** A clone whose main (pushed without the hook) holds a clean document and an old broken one, which no push below changes. */
 function handbook(): { repo: string; remote: string } {
-  const remote = makeTree({}, 'policylint-remote-');
-  git(remote, 'init', '-q', '--bare', '-b', 'main');
-  const repo = makeTree({
+  return repoWithRemote({
     '.policylint.yml': CONFIG,
     'content/clean.md': controlledDocument('Clean'),
     'content/old-broken.md': withoutScope('Old broken'),
   });
-  git(repo, 'init', '-q', '-b', 'main');
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'base');
-  git(repo, 'remote', 'add', 'origin', remote);
-  git(repo, 'push', '-q', '-u', 'origin', 'main');
-  return { repo, remote };
 }
 
 /** Only the user's own work tree is registered: every temporary checkout was removed. */

@@ -61,6 +61,7 @@ async function grantReports(doc: DocumentModel): Promise<Report[]> {
   await exceptionReference.check!(doc, {
     options: exceptionReference.meta.options.parse({}),
     project: createProjectContext({ root: os.tmpdir(), now: new Date('2026-01-01') }),
+    settingOf: () => undefined,
     report: (report) => reports.push(report),
   });
   return reports.filter((report) => report.messageId === 'untrackedGrant');

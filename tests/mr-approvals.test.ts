@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { judgeSubject } from '../src/approvals/judge.js';
-import type { ApprovalFacts, ApprovalSubject } from '../src/approvals/types.js';
+import type { ApprovalFacts } from '../src/approvals/types.js';
 import { loadCodeowners } from '../src/codeowners/load.js';
 import { parseCodeowners } from '../src/codeowners/parse.js';
 import { gatherApprovalEvidence, type EvidenceOptions } from '../src/gitlab/approvals.js';
@@ -11,6 +11,7 @@ import { resolveTrustedInputs, TrustError, type TrustOptions } from '../src/gitl
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { ALICE, BOB, CAROL, client, DAVE, IID, PROJECT_ID, seed } from './mr-fixtures.js';
 import { ACCESS, BACKUP, controlledDocument, createTestRepo, type TestRepo } from './mr-repo.js';
+import { documentSubject } from './support/approval-table.js';
 
 const TARGET_CODEOWNERS = [
   '[Controlled Documents][2]',
@@ -58,14 +59,7 @@ async function facts(overrides: Partial<EvidenceOptions> = {}): Promise<Approval
 }
 
 const mr = () => fake.state.mergeRequest(PROJECT_ID, IID)!;
-const document = (path: string): ApprovalSubject => ({
-  kind: 'document',
-  path,
-  ownerPaths: [path],
-  line: 1,
-  classes: ['controlled-document'],
-  detail: undefined,
-});
+const document = (path: string) => documentSubject(path, { line: 1 });
 
 describe('approval evidence from GitLab', () => {
   it('tells eligible owners from members of the wrong role, non-members and blocked users', async () => {

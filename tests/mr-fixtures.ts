@@ -39,15 +39,18 @@ export function mergeRequestSeed(overrides: Partial<SeedMergeRequest> = {}): See
   };
 }
 
+/** The bot that posts as policylint, and the people of acme/handbook. */
+export const USERS: SeedData['users'] = [
+  { id: BOT, username: 'policylint-bot', bot: true },
+  { id: ALICE, username: 'alice' },
+  { id: BOB, username: 'bob' },
+  { id: CAROL, username: 'carol' },
+  { id: DAVE, username: 'dave' },
+];
+
 export function seed(overrides: Partial<SeedMergeRequest> = {}): SeedData {
   return {
-    users: [
-      { id: BOT, username: 'policylint-bot', bot: true },
-      { id: ALICE, username: 'alice' },
-      { id: BOB, username: 'bob' },
-      { id: CAROL, username: 'carol' },
-      { id: DAVE, username: 'dave' },
-    ],
+    users: USERS,
     tokens: [
       { token: TOKEN, user_id: BOT },
       { token: 'alice-token', user_id: ALICE },

@@ -166,6 +166,8 @@ describe('publishing findings', () => {
     ]);
     expect(fake.state.textEffects).toEqual([]);
     const bodies = [...summaries(fake), ...botThreads(fake).map((t) => t.notes[0]!)].map((n) => n.body);
+    // The summary and the one thread on the diff: the hostile text did reach GitLab.
+    expect(bodies).toHaveLength(2);
     for (const body of bodies) {
       expect(body).not.toMatch(/^\s*\//m);
       expect(body).not.toContain('<img');

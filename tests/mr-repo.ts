@@ -1,10 +1,10 @@
 // A real git repository for `policylint mr` tests: `main` with a CODEOWNERS and one controlled
 // document, a `feature` branch that breaks it, adds one and edits CODEOWNERS.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SeedDiffFile } from './fake-gitlab/server.js';
+import { git as gitIn } from './support/git.js';
 
 export const ACCESS = 'content/handbook/security/access-policy.md';
 export const BACKUP = 'content/handbook/security/backup-policy.md';
@@ -30,12 +30,7 @@ export interface TestRepo {
 
 export function createTestRepo(options: { config?: string; targetCodeowners?: string; featureCodeowners?: string } = {}): TestRepo {
   const dir = mkdtempSync(join(tmpdir(), 'policylint-mr-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
-    });
+  const git = (...args: string[]) => gitIn(dir, ...args);
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);

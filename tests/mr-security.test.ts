@@ -1,19 +1,18 @@
 // The merge request as an attacker would write it: every way issue #9 found to switch the control
 // off from inside the change it controls, each now a failing job that says whose approval is
 // needed, and one legitimate merge request that passes with no findings.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MR_EXIT, runMergeRequest, type MergeRequestRunOptions } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab, type SeedDiffFile } from './fake-gitlab/server.js';
-import { ALICE, BOB, CAROL, DAVE, fastRetry, IID, PROJECT_ID, seed, summaries, TOKEN } from './mr-fixtures.js';
-import { controlledDocument } from './mr-repo.js';
+import { ALICE, BOB, CAROL, DAVE, fastRetry, IID, mergeRequestEnv, PROJECT_ID, seed, summaries } from './mr-fixtures.js';
+import { ACCESS, controlledDocument } from './mr-repo.js';
+import { gitWith } from './support/git.js';
 
 vi.mock('../src/version.js', () => ({ VERSION: '0.0.0-test' }));
 
-const ACCESS = 'content/handbook/security/access-policy.md';
 const PROCEDURE = 'content/handbook/security/controlled-document-procedure.md';
 // dave owns the policies; bob owns the policy itself; carol owns legal pages.
 const CODEOWNERS = [
@@ -68,7 +67,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const DATES = { GIT_AUTHOR_DATE: '2026-11-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-01T00:00:00Z' };
+const datedGit = gitWith({ GIT_AUTHOR_DATE: '2026-11-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-01T00:00:00Z' });
 
 /** main holds the policy (config, CODEOWNERS) and one controlled document; `feature` is the merge request's branch, its changes made by `change`. */
 async function scenario(options: {
@@ -81,13 +80,7 @@ async function scenario(options: {
 }): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'policylint-sec-'));
   const outside = mkdtempSync(join(tmpdir(), 'policylint-outside-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...DATES },
-    });
+  const git = (...args: string[]) => datedGit(dir, ...args);
   const write = (path: string, content: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
@@ -159,17 +152,7 @@ async function scenario(options: {
       const { env, ...rest } = runOptions;
       const code = await runMergeRequest({
         cwd: dir,
-        env: {
-          CI_SERVER_URL: fake.url,
-          CI_PROJECT_ID: String(PROJECT_ID),
-          CI_MERGE_REQUEST_IID: String(IID),
-          CI_MERGE_REQUEST_DIFF_BASE_SHA: baseSha,
-          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-          CI_COMMIT_SHA: git('rev-parse', 'HEAD').trim(),
-          CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
-          GITLAB_TOKEN: TOKEN,
-          ...env,
-        },
+        env: mergeRequestEnv(fake.url, { baseSha, headSha: git('rev-parse', 'HEAD').trim() }, env),
         now: new Date('2026-11-27T00:00:00Z'),
         reports: [{ format: 'codequality', file: 'gl-code-quality-report.json' }],
         format: 'json',
@@ -583,6 +566,9 @@ describe('files outside the repository', () => {
       .join('\n');
     expect(posted).not.toContain(SECRET);
     for (const text of [result.stdout, result.stderr, result.codequality]) expect(text).not.toContain(SECRET);
+    // The symlinked policy is still a governance change that needs its owner's approval, not a silent pass.
+    expect(result.code).toBe(MR_EXIT.findings);
+    expect(checks(result)).toContain('governance-files .policylint.yml');
   });
 });
 

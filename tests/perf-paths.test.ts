@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
@@ -10,6 +9,7 @@ import { compilePattern, plainText } from '../src/model/match.js';
 import { compileClass } from '../src/select/classes.js';
 import { decodeUtf8, readBytes } from '../src/select/read.js';
 import type { DocumentClass } from '../src/config/types.js';
+import { makeTree } from './support/cli.js';
 
 /** What the YAML library makes of a front-matter block: the reference the fast path must equal. */
 function viaLibrary(raw: string): { data: unknown; keyLines: Map<string, number> } | 'error' {
@@ -103,7 +103,7 @@ describe('selection before decoding', () => {
   });
 
   it('reads and checks bytes like the text reader did', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'policylint-read-'));
+    const dir = makeTree({}, 'policylint-read-');
     const file = (name: string, data: Buffer | string) => {
       writeFileSync(path.join(dir, name), data);
       return path.join(dir, name);

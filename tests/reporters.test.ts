@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import type { Finding } from '../src/engine/types.js';
 import { FORMATS, formatReport, reportChunks, type CodeQualityIssue, type JsonFinding, type ReportInput } from '../src/reporters/index.js';
+import { JSON_FINDING_KEYS } from './support/json-finding.js';
 
 // Everything a document author could smuggle into a message: markup, CDATA terminator, quotes, a line
 // break, emoji, NUL, a terminal escape sequence and an unpaired surrogate.
@@ -235,21 +236,7 @@ describe('json', () => {
     const parsed = JSON.parse(output) as JsonFinding[];
     expect(parsed).toHaveLength(3);
     for (const item of parsed) {
-      expect(Object.keys(item)).toEqual([
-        'ruleId',
-        'messageId',
-        'severity',
-        'path',
-        'line',
-        'column',
-        'endLine',
-        'endColumn',
-        'message',
-        'details',
-        'fingerprint',
-        'documentTitle',
-        'docsUrl',
-      ]);
+      expect(Object.keys(item)).toEqual(JSON_FINDING_KEYS);
     }
     expect(parsed[0]).toEqual({
       ruleId: 'front-matter/required',

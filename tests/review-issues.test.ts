@@ -5,25 +5,13 @@ import { runReviewsCommand } from '../src/cli/commands/reviews.js';
 import { ConfigError } from '../src/config/errors.js';
 import type { IssueRecord } from './fake-gitlab/issues.js';
 import { startFakeGitLab, type FakeGitLab, type SeedData } from './fake-gitlab/server.js';
-import { client, fastRetry, TOKEN, writes } from './mr-fixtures.js';
+import { BOT, CAROL, client, DAVE, fastRetry, PROJECT_ID, TOKEN, USERS, writes } from './mr-fixtures.js';
 import { removeTemporaryDirectories, TempRepo } from './review-helpers.js';
 
-const BOT = 1;
-const ALICE = 2;
-const BOB = 3;
-const CAROL = 4;
-const DAVE = 5;
-const PROJECT_ID = 42;
 const NOW = '2026-01-01';
 
 const SEED: SeedData = {
-  users: [
-    { id: BOT, username: 'policylint-bot', bot: true },
-    { id: ALICE, username: 'alice' },
-    { id: BOB, username: 'bob' },
-    { id: CAROL, username: 'carol' },
-    { id: DAVE, username: 'dave' },
-  ],
+  users: USERS,
   tokens: [
     { token: TOKEN, user_id: BOT },
     { token: 'glpat-readonly-token-0123456789', user_id: BOT, scopes: ['read_api'] },

@@ -8,7 +8,7 @@ import { ConfigError } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
 import { lint, type LintResult } from '../src/engine/run.js';
 import { createProjectContext } from '../src/project/context.js';
-import { readBytes } from '../src/select/read.js';
+import { readBytes, RepositoryReader } from '../src/select/read.js';
 import { controlledDocument, makeTree } from './support/cli.js';
 
 // A merge request's author can commit symbolic links, and the pipeline posts findings publicly:
@@ -78,7 +78,7 @@ describe('documents', () => {
     mkfifo(path.join(root, 'content/pipe.md'));
     symlinkSync('pipe.md', path.join(root, 'content/to-pipe.md'));
     writeFileSync(path.join(root, 'content/big.md'), 'x'.repeat(2000));
-    const project = createProjectContext({ root, now: NOW, maxFileBytes: 1024 });
+    const project = createProjectContext({ root, now: NOW, reader: new RepositoryReader(root, 1024) });
     expect(project.readText('content/pipe.md')).toEqual({ ok: false, message: 'Not a regular file: not read' });
     expect(project.readText('content/to-pipe.md')).toEqual({ ok: false, message: 'Not a regular file: not read' });
     expect(project.readText('content/big.md')).toMatchObject({ ok: false, message: expect.stringMatching(/over the 1 KiB limit/) });

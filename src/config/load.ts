@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { REQUIRED_SECTIONS_OPTIONS } from '../../rules/exception-reference.js';
 import { rules as ruleRegistry } from '../../rules/index.js';
 import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../io/files.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../select/read.js';
-import { ConfigError, didYouMean } from './errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { ConfigError } from './errors.js';
 import { PRESETS } from './presets/index.js';
 import { buildConfigSchema, type ConfigFile } from './schema.js';
 import type { DocumentClass, ResolvedConfig, RuleSetting } from './types.js';
@@ -140,7 +140,7 @@ function describeIssue(issue: Issue, found: unknown): string {
     case 'unrecognized_keys': {
       const known = knownKeysAt(configSchema, issue.path);
       const hints = issue.keys.flatMap((key) => {
-        const near = didYouMean(key, known);
+        const near = didYouMean(key, known, { transpositions: true });
         if (near === undefined) return [];
         return [issue.keys.length === 1 ? JSON.stringify(near) : `${JSON.stringify(near)} for ${JSON.stringify(key)}`];
       });
@@ -293,25 +293,7 @@ function mergeRules(className: string, layers: Layer[], user: UserSource): Recor
       merged[id] = { severity, options: options ?? rulesById.get(id)!.meta.options.parse({}), preset: replaces ? layer.preset : earlier?.preset, rawOptions };
     }
   }
-  linkExceptionsRules(merged);
   return Object.fromEntries(Object.entries(merged).map(([id, { severity, options }]) => [id, { severity, options }]));
-}
-
-const SEVERITY_RANK = { off: 0, warn: 1, error: 2 } as const;
-
-/**
- * A missing Exceptions section is one finding: when required-sections runs for the class at least
- * as strictly as exception-reference, exception-reference leaves a missing section that
- * required-sections reports to it (docs/rules/exception-reference.md). It is told through its
- * options, out of sight of --print-config.
- */
-function linkExceptionsRules(rules: Record<string, RuleSetting>): void {
-  const sections = rules['required-sections'];
-  const exceptions = rules['exception-reference'];
-  if (!sections || !exceptions || sections.severity === 'off' || SEVERITY_RANK[sections.severity] < SEVERITY_RANK[exceptions.severity]) return;
-  const options = { ...(exceptions.options as object) };
-  Object.defineProperty(options, REQUIRED_SECTIONS_OPTIONS, { value: sections.options, enumerable: false });
-  exceptions.options = options;
 }
 
 interface UserSource {

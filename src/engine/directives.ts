@@ -2,10 +2,10 @@ import { rules as ruleRegistry } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Directive } from '../model/types.js';
 import type { ProjectContext } from '../project/types.js';
+import { didYouMean, NAME_IN_COMMENT } from '../util/suggest.js';
 import { FILE_ERROR_RULE, type KeptDocument } from './documents.js';
 import { draftFinding, type DraftFinding } from './findings.js';
 import { crashFinding, ruleSettingFor, ruleSource } from './rules.js';
-import { didYouMean } from './suggest.js';
 import type { DirectiveOutcome, Severity } from './types.js';
 
 interface Applied {
@@ -101,7 +101,7 @@ function inertRuleIds(directives: readonly Directive[]): DirectiveOutcome['inert
     directive.kind === 'unknown'
       ? [] // The directives rule reports the keyword; its rule ids are not read.
       : directive.ruleIds.flatMap((ruleId): DirectiveOutcome['inert'] => {
-          if (!KNOWN_RULE_IDS.has(ruleId)) return [{ directive, ruleId, reason: 'unknown', suggestion: didYouMean(ruleId, KNOWN_RULE_IDS) }];
+          if (!KNOWN_RULE_IDS.has(ruleId)) return [{ directive, ruleId, reason: 'unknown', suggestion: didYouMean(ruleId, KNOWN_RULE_IDS, NAME_IN_COMMENT) }];
           if (directive.kind !== 'enable' && NEVER_SUPPRESSED.has(ruleId)) return [{ directive, ruleId, reason: 'control' }];
           return [];
         }),
@@ -132,13 +132,18 @@ export function applyAllDirectives(
   for (const doc of withDirectives) {
     const { kept, unused } = applyDirectives(doc.directives, byPath.get(doc.path) ?? [], doc.lineCount, NEVER_SUPPRESSED, KNOWN_RULE_IDS);
     const inert = inertRuleIds(doc.directives);
+    const settingOf = (ruleId: string) => ruleSettingFor(config, doc, ruleId);
     for (const rule of DIRECTIVE_CHECKERS) {
-      const setting = ruleSettingFor(config, doc, rule.meta.id);
+      const setting = settingOf(rule.meta.id);
       const on = setting !== undefined && setting.severity !== 'off';
       const source = ruleSource(rule, on ? (setting.severity as Severity) : 'error', doc.path, doc.title);
       const options: unknown = on ? setting.options : rule.meta.options.parse({});
       try {
-        rule.checkDirectives!(doc, { unused: on ? unused : [], inert }, { options, project, report: (report) => kept.push(draftFinding(source, report)) });
+        rule.checkDirectives!(
+          doc,
+          { unused: on ? unused : [], inert },
+          { options, project, settingOf, report: (report) => kept.push(draftFinding(source, report)) },
+        );
       } catch (error) {
         kept.push(crashFinding(rule.meta.id, doc.path, error));
       }

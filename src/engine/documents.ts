@@ -1,11 +1,11 @@
 import v8 from 'node:v8';
-import type { ResolvedConfig } from '../config/types.js';
 import { unsafeToParse } from '../model/guards.js';
 import { countLines } from '../model/lines.js';
 import { parseDocumentModel } from '../model/parse.js';
 import type { DocumentModel, FrontMatter } from '../model/types.js';
 import type { RuleSummary } from '../reporters/index.js';
 import type { ClassMatcher } from '../select/classes.js';
+import type { RepositoryReader } from '../select/read.js';
 import { selectFile } from '../select/selection.js';
 import { docsUrl, draftFinding, type DraftFinding } from './findings.js';
 import type { ReleasedDocument } from './types.js';
@@ -55,7 +55,7 @@ export interface ShardSplit {
  * syntax tree unless the caller keeps them. Files that cannot be linted become file-error findings in `fileFindings`.
  */
 export async function forEachDocument(
-  config: ResolvedConfig,
+  reader: RepositoryReader,
   pathMatches: ReadonlyArray<{ file: string; matchers: ClassMatcher[] }>,
   options: DocumentStreamOptions,
   fileFindings: DraftFinding[],
@@ -71,7 +71,7 @@ export async function forEachDocument(
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
-    const selection = selectFile(config, byPath, file);
+    const selection = selectFile(reader, byPath, file);
     options.onProgress?.(++done, pathMatches.length);
     if (selection.kind === 'unreadable') {
       fileFindings.push(fileError(file, 'unreadable', selection.message, selection.line));

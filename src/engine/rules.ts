@@ -45,14 +45,21 @@ export function crashFinding(ruleId: string, file: string, error: unknown): Draf
 }
 
 /** The per-document rules (`check`) of the document's class, in the class's rule order. */
-export async function runDocumentRules(doc: DocumentModel, plan: RulePlan, project: ProjectContext, drafts: DraftFinding[]): Promise<void> {
+export async function runDocumentRules(
+  config: ResolvedConfig,
+  doc: DocumentModel,
+  plan: RulePlan,
+  project: ProjectContext,
+  drafts: DraftFinding[],
+): Promise<void> {
   // One copy of the title for all of the document's findings (see `detach`).
   const documentTitle = doc.title === undefined ? undefined : detach(doc.title);
+  const settingOf = (ruleId: string) => ruleSettingFor(config, doc, ruleId);
   for (const { rule, setting } of plan) {
     if (!rule.check) continue;
     const source = ruleSource(rule, setting.severity as Severity, doc.path, documentTitle);
     try {
-      await rule.check(doc, { options: setting.options, project, report: (report) => drafts.push(detachDraft(draftFinding(source, report))) });
+      await rule.check(doc, { options: setting.options, project, settingOf, report: (report) => drafts.push(detachDraft(draftFinding(source, report))) });
     } catch (error) {
       drafts.push(crashFinding(rule.meta.id, doc.path, error));
     }

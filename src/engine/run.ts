@@ -5,6 +5,7 @@ import type { DocumentModel } from '../model/types.js';
 import { createProjectContext } from '../project/context.js';
 import type { ProjectContext } from '../project/types.js';
 import type { RuleSummary } from '../reporters/index.js';
+import { RepositoryReader } from '../select/read.js';
 import { selectCandidates, type Candidates, type SelectionOptions } from '../select/selection.js';
 import { inShard, type Shard } from '../select/shard.js';
 import { byPath, compareCodeUnits } from '../util/paths.js';
@@ -23,13 +24,16 @@ export interface RunOptions extends SelectionOptions, DocumentStreamOptions {
   shard?: Shard;
 }
 
-export interface PreparedRun {
+export interface PreparedRun<Kept = KeptDocument> {
   config: ResolvedConfig;
   project: ProjectContext;
-  /** Selected and parsed documents, sorted by path. */
-  documents: DocumentModel[];
+  /** Selected and parsed documents, as `prepareRun`'s `keep` kept each, sorted by path. */
+  documents: Kept[];
   fileFindings: DraftFinding[];
 }
+
+/** What a command keeps of each parsed document, before its syntax tree is let go. */
+export type KeepDocument<Kept> = (doc: DocumentModel, config: ResolvedConfig) => Kept;
 
 export interface LintResult {
   findings: Finding[];
@@ -43,25 +47,33 @@ export interface LintResult {
 
 interface RunSetup {
   config: ResolvedConfig;
+  /** The run's one reader: selection and rules share its cache of resolved directories. */
+  reader: RepositoryReader;
   project: ProjectContext;
   pathMatches: Candidates['pathMatches'];
 }
 
 async function setUpRun(options: RunOptions): Promise<RunSetup> {
   const config = options.config ?? loadConfig(resolveConfigFile(options));
-  const { pathMatches, scope, classify, wholeProject, selectAll } = await selectCandidates(config, options);
-  const project = createProjectContext({ root: config.root, maxFileBytes: config.maxFileBytes, now: options.now, classify, scope, wholeProject, selectAll });
-  return { config, project, pathMatches };
+  const reader = new RepositoryReader(config.root, config.maxFileBytes);
+  const { pathMatches, scope, classify, wholeProject, selectAll } = await selectCandidates(config, reader, options);
+  const project = createProjectContext({ root: config.root, reader, now: options.now, classify, scope, wholeProject, selectAll });
+  return { config, reader, project, pathMatches };
 }
 
-/** discover → select (paths, then text and front matter) → parse once. Keeps every document whole (for commands that inspect them). */
-export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
-  const setup = await setUpRun(options);
+/**
+ * discover → select (paths, then text and front matter) → parse once, keeping what `keep` takes of
+ * each document; by default what `lint` keeps (`releaseDocument`), so a whole handbook never holds every syntax tree.
+ */
+export function prepareRun(options: RunOptions): Promise<PreparedRun>;
+export function prepareRun<Kept extends { path: string }>(options: RunOptions, keep: KeepDocument<Kept>): Promise<PreparedRun<Kept>>;
+export async function prepareRun(options: RunOptions, keep: KeepDocument<{ path: string }> = releaseDocument): Promise<PreparedRun<{ path: string }>> {
+  const { config, reader, project, pathMatches } = await setUpRun(options);
   const fileFindings: DraftFinding[] = [];
-  const documents: DocumentModel[] = [];
-  await forEachDocument(setup.config, setup.pathMatches, options, fileFindings, (doc) => void documents.push(doc));
+  const documents: Array<{ path: string }> = [];
+  await forEachDocument(reader, pathMatches, options, fileFindings, (doc) => void documents.push(keep(doc, config)));
   documents.sort(byPath);
-  return { config: setup.config, project: setup.project, documents, fileFindings };
+  return { config, project, documents, fileFindings };
 }
 
 /**
@@ -76,10 +88,13 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
  * by its front matter alone). Each shard runs them and keeps their findings on its own files:
  * a document's directives then meet all of its findings in one shard, which alone can tell a
  * disable comment that suppressed a project-wide finding from an unused one. The shards'
- * findings together are exactly those of an unsharded run.
+ * findings together are those of an unsharded run, but for a document whose Markdown fails to
+ * parse (after the guard that every shard applies): its own shard, like an unsharded run, drops it,
+ * while the other shards' project-wide rules still see it by its front matter (a duplicate ID with
+ * it is reported there alone).
  */
 export async function lint(options: RunOptions): Promise<LintResult> {
-  const { config, project, pathMatches } = await setUpRun(options);
+  const { config, reader, project, pathMatches } = await setUpRun(options);
   // links and codeowners-coverage want the repository's file list (git ls-files) on most runs:
   // asking now lets git work on the other core while this thread reads files. A failure surfaces where a rule awaits it.
   if (pathMatches.length > 0) project.listFiles().catch(() => undefined);
@@ -91,12 +106,12 @@ export async function lint(options: RunOptions): Promise<LintResult> {
   const plans = new Map(config.classes.map((c) => [c.name, activeRules(c)]));
   const split = shard && { parses: ownFile, onOtherShard: (doc: ReleasedDocument) => void otherShards.push(doc) };
   await forEachDocument(
-    config,
+    reader,
     pathMatches,
     options,
     drafts,
     async (doc) => {
-      await runDocumentRules(doc, plans.get(doc.documentClass) ?? [], project, drafts);
+      await runDocumentRules(config, doc, plans.get(doc.documentClass) ?? [], project, drafts);
       documents.push(releaseDocument(doc));
     },
     split,

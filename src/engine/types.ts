@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RuleSetting } from '../config/types.js';
 import type { Directive, DocumentModel } from '../model/types.js';
 import type { ProjectContext } from '../project/types.js';
 
@@ -77,6 +78,8 @@ export interface RuleMeta<Options, MessageId extends string = string> {
 export interface DocumentCheckContext<Options, MessageId extends string = string> {
   options: Options;
   project: ProjectContext;
+  /** The document's class's setting of a rule (undefined where the class does not configure it), for a rule that defers to another. */
+  settingOf(ruleId: string): RuleSetting | undefined;
   report(report: Report<MessageId>): void;
 }
 

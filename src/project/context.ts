@@ -10,8 +10,8 @@ import type { ProjectContext, ProjectDocument } from './types.js';
 
 export interface ProjectOptions {
   root: string;
-  /** Bound on every file `readText` reads (the config's `maxFileBytes`); default 10 MiB. */
-  maxFileBytes?: number;
+  /** Reads files under `root` for `readText`: the run's, which selection read through (it caches directories); default one bounded at 10 MiB. */
+  reader?: RepositoryReader;
   now: Date;
   /** Class selection for a repository-relative path (the engine's, so rules see the same answer). */
   classify?: (path: string) => Promise<string | undefined>;
@@ -34,7 +34,7 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
     return value;
   };
   const gitRoot = () => memo('gitRoot', () => findGitRoot(options.root));
-  const reader = new RepositoryReader(options.root, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const reader = options.reader ?? new RepositoryReader(options.root, DEFAULT_MAX_FILE_BYTES);
   const codeownersFound = () =>
     memo('codeowners', async (): Promise<{ file: CodeownersFile; prefix: string } | null> => {
       const top = await gitRoot();

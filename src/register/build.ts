@@ -1,6 +1,8 @@
 import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
 import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import reviewDate from '../../rules/review-date.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { releaseDocument, type KeptDocument } from '../engine/documents.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/rules.js';
 import type { DocumentModel } from '../model/types.js';
@@ -35,10 +37,22 @@ export interface Register {
 }
 
 /** A rule's options for the document's class: as configured when the class enables it, else its defaults. */
-function optionsFor<T>(prepared: PreparedRun, doc: DocumentModel, ruleId: string, defaults: T): T {
-  const setting = ruleSettingFor(prepared.config, doc, ruleId);
+function optionsFor<T>(config: ResolvedConfig, doc: Pick<DocumentModel, 'documentClass'>, ruleId: string, defaults: T): T {
+  const setting = ruleSettingFor(config, doc, ruleId);
   // Parsed (patterns compiled) when the config was loaded.
   return setting && setting.severity !== 'off' ? (setting.options as T) : defaults;
+}
+
+const EXCEPTION_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
+
+/** What the register keeps of a document (`prepareRun`'s `keep`): what `lint` keeps, and what only the syntax tree tells. */
+export interface RegisterDocument extends KeptDocument {
+  exceptionReferences: number;
+}
+
+export function keepForRegister(doc: DocumentModel, config: ResolvedConfig): RegisterDocument {
+  const options = optionsFor(config, doc, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
+  return { ...releaseDocument(doc), exceptionReferences: citedExceptions(doc, options).length };
 }
 
 /** With no ID last, then by path; both in code-unit order. */
@@ -54,26 +68,27 @@ function byIdThenPath(a: RegisterEntry, b: RegisterEntry): number {
 /**
  * The register of every selected document. Review status as `policylint reviews` computes it (the
  * class's review-date options, the rule's defaults where the class does not enable it); git is read
- * once for review dates and once for last changes, in batches, never once per file.
+ * in batches, never once per file: once for every document's last change, which also dates the
+ * reviews of classes without an ignore pattern, and once per other pattern.
  */
-export async function buildRegister(prepared: PreparedRun): Promise<Register> {
-  const { project, documents } = prepared;
+export async function buildRegister(prepared: PreparedRun<RegisterDocument>): Promise<Register> {
+  const { config, project, documents } = prepared;
   const reviewDefaults: ReviewOptions = reviewDate.meta.options.parse({});
-  const exceptionDefaults: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
-  const reviews = await reviewDocuments(
-    project,
-    documents.map((doc) => ({ doc, options: optionsFor(prepared, doc, reviewDate.meta.id, reviewDefaults) })),
-  );
   // Every commit counts as a change here, whatever review-date's ignoreCommitPattern says.
   const history = await projectReviewHistory(
     project,
     documents.map((doc) => doc.path),
   );
+  const reviews = await reviewDocuments(
+    project,
+    documents.map((doc) => ({ doc, options: optionsFor(config, doc, reviewDate.meta.id, reviewDefaults) })),
+    history,
+  );
   const codeowners = await project.codeowners();
   const prefix = await project.codeownersPrefix();
   const entries = documents.map((doc, index): RegisterEntry => {
     const review = reviews[index]!;
-    const idOptions = optionsFor<DocumentIdOptions>(prepared, doc, documentId.meta.id, defaultDocumentIdOptions);
+    const idOptions = optionsFor<DocumentIdOptions>(config, doc, documentId.meta.id, defaultDocumentIdOptions);
     const found = readDocumentId(doc.frontMatter, idOptions.key);
     const change = history?.paths.get(doc.path);
     return {
@@ -90,7 +105,7 @@ export async function buildRegister(prepared: PreparedRun): Promise<Register> {
       due: review.due && formatDay(review.due),
       status: review.status,
       lastChange: change?.kind === 'changed' ? { commit: change.last.commit, date: change.last.committedAt } : null,
-      exceptionReferences: citedExceptions(doc, optionsFor(prepared, doc, exceptionReference.meta.id, exceptionDefaults)).length,
+      exceptionReferences: doc.exceptionReferences,
     };
   });
   return { asOf: formatDay(project.now), entries: entries.sort(byIdThenPath) };

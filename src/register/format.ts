@@ -1,3 +1,4 @@
+import { statusCounts } from '../reviews/status.js';
 import { plural } from '../util/text.js';
 import { csvTable, markdownTable, textTable } from '../util/table.js';
 import { VERSION } from '../version.js';
@@ -45,8 +46,7 @@ function cells(entry: RegisterEntry, owners: string): string[] {
 }
 
 function summary(register: Register): string {
-  const count = (status: RegisterEntry['status']) => register.entries.filter((entry) => entry.status === status).length;
-  return `${plural(register.entries.length, 'document')} as of ${register.asOf}: ${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
+  return `${plural(register.entries.length, 'document')} as of ${register.asOf}: ${statusCounts(register.entries)}`;
 }
 
 /** Inline code that shows its text as is: a backtick run longer than any inside it. */

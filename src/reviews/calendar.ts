@@ -8,7 +8,7 @@ import { csvTable, markdownTable, textTable } from '../util/table.js';
 import { plural } from '../util/text.js';
 import { formatDay } from './dates.js';
 import { CALENDAR_FORMATS } from './formats.js';
-import { type ReviewSource, type ReviewState, reviewDocuments } from './status.js';
+import { type ReviewSource, type ReviewState, reviewDocuments, statusCounts } from './status.js';
 
 /** One controlled document in the review calendar; the JSON output is exactly these fields but `daysLeft`. */
 export interface CalendarEntry {
@@ -81,8 +81,7 @@ function cells(entry: CalendarEntry): string[] {
 }
 
 function calendarText(entries: readonly CalendarEntry[]): string {
-  const count = (status: ReviewState) => entries.filter((entry) => entry.status === status).length;
-  const total = `${plural(entries.length, 'document')}: ${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
+  const total = `${plural(entries.length, 'document')}: ${statusCounts(entries)}`;
   return `${textTable(
     COLUMNS.map((column) => column.toUpperCase()),
     entries.map(cells),

@@ -103,6 +103,12 @@ function gitStatus(doc: ReviewedDocument, options: ReviewOptions, today: Date, h
   return knownReview(today, 'this change', 'new in this change', line, options, today);
 }
 
+/** How many documents are in each state: `2 overdue, 0 due soon, 5 ok, 1 unknown` (the reviews' and the register's summaries). */
+export function statusCounts(entries: ReadonlyArray<{ status: ReviewState }>): string {
+  const count = (status: ReviewState) => entries.filter((entry) => entry.status === status).length;
+  return `${count('overdue')} overdue, ${count('due-soon')} due soon, ${count('ok')} ok, ${count('unknown')} unknown`;
+}
+
 /** Paths whose status needs git: all of them for `source: git`, otherwise those without a front-matter date field set. */
 function needsGit(doc: ReviewedDocument, options: ReviewOptions): boolean {
   return options.source === 'git' || (options.source === 'auto' && readFrontMatterDate(doc, options.fields).kind === 'absent');
@@ -110,11 +116,14 @@ function needsGit(doc: ReviewedDocument, options: ReviewOptions): boolean {
 
 /**
  * Reviews many documents, each with its own options (classes may differ), loading git history once
- * per distinct ignore pattern for exactly the documents that need it.
+ * per distinct ignore pattern for exactly the documents that need it. `unfiltered` is history the
+ * caller loaded without an ignore pattern (null outside git): documents without one read it when
+ * it covers them all, since a path's last commit does not depend on the other paths loaded with it.
  */
 export async function reviewDocuments(
   project: ProjectContext,
   items: ReadonlyArray<{ doc: ReviewedDocument; options: ReviewOptions }>,
+  unfiltered?: ReviewHistory | null,
 ): Promise<DocumentReview[]> {
   // Keyed by the pattern as written: classes that write the same pattern share one history.
   const byPattern = new Map<string, { pattern: Pattern | undefined; paths: string[] }>();
@@ -127,7 +136,8 @@ export async function reviewDocuments(
   }
   const histories = new Map<string, ReviewHistory | null>();
   for (const [key, { pattern, paths }] of byPattern) {
-    histories.set(key, await projectReviewHistory(project, paths, pattern === undefined ? {} : { ignoreCommitPattern: pattern }));
+    const covered = pattern === undefined && unfiltered !== undefined && (unfiltered === null || paths.every((path) => unfiltered.paths.has(path)));
+    histories.set(key, covered ? unfiltered : await projectReviewHistory(project, paths, pattern === undefined ? {} : { ignoreCommitPattern: pattern }));
   }
   return items.map(({ doc, options }) => reviewStatus(doc, options, project.now, histories.get(options.ignoreCommitPattern?.source ?? '') ?? null));
 }

@@ -15,17 +15,10 @@ export class RepositoryReader {
   readonly #files: RepositoryFiles;
 
   constructor(
-    root: string,
+    readonly root: string,
     readonly maxBytes: number,
   ) {
     this.#files = new RepositoryFiles(root);
-  }
-
-  /** The reader for a run's config (its root and maxFileBytes), made on first use. */
-  static of(config: { root: string; maxFileBytes: number }): RepositoryReader {
-    let reader = readersByConfig.get(config);
-    if (!reader) readersByConfig.set(config, (reader = new RepositoryReader(config.root, config.maxFileBytes)));
-    return reader;
   }
 
   bytes(file: string): BytesResult {
@@ -37,8 +30,6 @@ export class RepositoryReader {
     return read.ok ? { ok: true, source: decodeUtf8(read.data) } : read;
   }
 }
-
-const readersByConfig = new WeakMap<object, RepositoryReader>();
 
 /**
  * Reads a file's bytes at any path (a symbolic link is followed: for files a user names, not a

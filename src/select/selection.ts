@@ -8,7 +8,7 @@ import { findGitRoot } from '../git/exec.js';
 import type { FrontMatter } from '../model/types.js';
 import type { ProjectDocument } from '../project/types.js';
 import { compileClass, selectingClass, type ClassMatcher } from './classes.js';
-import { RepositoryReader } from './read.js';
+import type { RepositoryReader } from './read.js';
 
 /** Which files a run is about. */
 export interface SelectionOptions {
@@ -41,13 +41,13 @@ export interface Candidates {
   selectAll(): Promise<ProjectDocument[]>;
 }
 
-/** The run's candidate files (named, discovered, or changed since a base) and the scope of its project-wide findings. */
-export async function selectCandidates(config: ResolvedConfig, options: SelectionOptions): Promise<Candidates> {
+/** The run's candidate files (named, discovered, or changed since a base) and the scope of its project-wide findings; `reader` is the run's. */
+export async function selectCandidates(config: ResolvedConfig, reader: RepositoryReader, options: SelectionOptions): Promise<Candidates> {
   const matchers = config.classes.map(compileClass);
   // Rules ask about files outside this run (a --changed or MR run lints only some): the same selection answers.
   const classify = async (file: string) => {
     const selection = selectFile(
-      config,
+      reader,
       matchers.filter((m) => m.matchesPath(file)),
       file,
     );
@@ -71,7 +71,7 @@ export async function selectCandidates(config: ResolvedConfig, options: Selectio
       selectedDocument(
         file,
         selectFile(
-          config,
+          reader,
           matchers.filter((m) => m.matchesPath(file)),
           file,
         ),
@@ -105,15 +105,15 @@ export type Selection =
   | { kind: 'unreadable'; message: string; line?: number };
 
 /** Reads one file (inside the repository, bounded) and finds the first of `byPath` (the classes whose paths match it) that selects it. */
-export function selectFile(config: ResolvedConfig, byPath: readonly ClassMatcher[], file: string): Selection {
+export function selectFile(reader: RepositoryReader, byPath: readonly ClassMatcher[], file: string): Selection {
   if (byPath.length === 0) return { kind: 'none' };
-  const read = RepositoryReader.of(config).bytes(file);
+  const read = reader.bytes(file);
   if (!read.ok) return { kind: 'unreadable', message: read.message, line: read.line };
   const selected = selectingClass(byPath, read.data);
   if (!selected) return { kind: 'none' };
   return {
     kind: 'selected',
-    absPath: path.join(config.root, file),
+    absPath: path.join(reader.root, file),
     source: selected.source,
     frontMatter: selected.frontMatter,
     documentClass: selected.matcher.documentClass,

@@ -155,6 +155,7 @@ async function checkHandbookFile(relative: string, options: Record<string, unkno
   await rule.check!(doc, {
     options: rule.meta.options.parse(options),
     project: createProjectContext({ root: handbook, now: new Date('2026-01-01') }),
+    settingOf: () => undefined,
     report: (report) => reports.push(report),
   });
   return reports;

@@ -1,20 +1,10 @@
 import rule from '../../rules/owner-approval.js';
-import type { ApprovalSubject } from '../../src/approvals/types.js';
-import { approvalRuleTester, BEFORE_CHANGE } from '../support/approval-table.js';
+import { approvalRuleTester, BEFORE_CHANGE, documentSubject } from '../support/approval-table.js';
 
 const codeowners =
   '[Controlled Documents]\n/content/security/*.md @alice @acme/security\n[Legal][2]\n/content/security/privacy.md @lawyer1 @lawyer2 @lawyer3\n';
-const document = (path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject => ({
-  kind: 'document',
-  path,
-  ownerPaths: [path],
-  line: 2,
-  classes: ['controlled-document'],
-  detail: undefined,
-  ...extra,
-});
-const access = document('content/security/access.md');
-const privacy = document('content/security/privacy.md');
+const access = documentSubject('content/security/access.md');
+const privacy = documentSubject('content/security/privacy.md');
 
 approvalRuleTester(rule, [
   { name: 'an owner approved after the last change', subject: access, codeowners, approvals: ['alice'], findings: [] },
@@ -52,7 +42,7 @@ approvalRuleTester(rule, [
   },
   {
     name: 'a renamed document needs the owners of its old path too',
-    subject: document('content/security/access.md', {
+    subject: documentSubject('content/security/access.md', {
       ownerPaths: ['content/security/privacy.md', 'content/security/access.md'],
       detail: 'renamed from content/security/privacy.md',
     }),

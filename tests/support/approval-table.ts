@@ -14,7 +14,7 @@ import type { AnyRule } from '../../src/engine/types.js';
 
 export const CHANGED_AT = '2026-03-01T10:00:00.000Z';
 export const BEFORE_CHANGE = '2026-03-01T09:00:00.000Z';
-const AFTER_CHANGE = '2026-03-01T11:00:00.000Z';
+export const AFTER_CHANGE = '2026-03-01T11:00:00.000Z';
 
 export interface ApprovalCase {
   name: string;
@@ -32,25 +32,36 @@ export interface ApprovalCase {
   findings: Array<{ messageId: string; severity?: string; message?: string | RegExp }>;
 }
 
+/** A changed controlled document as the merge request's subjects list it, its title on line 2. */
+export function documentSubject(path: string, extra: Partial<ApprovalSubject> = {}): ApprovalSubject {
+  return { kind: 'document', path, ownerPaths: [path], line: 2, classes: ['controlled-document'], detail: undefined, ...extra };
+}
+
+/** Evidence GitLab verified: by `author` (id 1), no approvals, nobody ineligible, `groups` as memberships (`owner:userId`); `facts` on top. */
+export function verifiedEvidence(facts: Partial<ApprovalFacts> = {}, groups: Record<string, Membership> = {}): ApprovalEvidence {
+  return {
+    verified: true,
+    facts: {
+      author: { id: 1, username: 'author' },
+      committerIds: new Set(),
+      approvals: [],
+      lastChangedAt: new Map(),
+      ineligible: new Map(),
+      unresolvedOwners: new Map(),
+      membership: (owner, id) => groups[`${owner.text}:${id}`] ?? 'no',
+      ...facts,
+    },
+  };
+}
+
 function evidenceOf(testCase: ApprovalCase): ApprovalEvidence {
   if (testCase.unverified !== undefined) return { verified: false, reason: testCase.unverified, fix: 'Add a token.' };
   const approvals = (testCase.approvals ?? []).map((approval, index) => {
     const { username, approvedAt } = typeof approval === 'string' ? { username: approval, approvedAt: AFTER_CHANGE } : approval;
     return { userId: 100 + index, username, approvedAt };
   });
-  return {
-    verified: true,
-    facts: {
-      author: { id: 1, username: 'author' },
-      committerIds: new Set(),
-      approvals,
-      lastChangedAt: new Map(testCase.subject.ownerPaths.map((path) => [path, CHANGED_AT])),
-      ineligible: new Map(),
-      unresolvedOwners: new Map(),
-      membership: (owner, id) => testCase.groups?.[`${owner.text}:${id}`] ?? 'no',
-      ...testCase.facts,
-    },
-  };
+  const lastChangedAt = new Map(testCase.subject.ownerPaths.map((path) => [path, CHANGED_AT]));
+  return verifiedEvidence({ approvals, lastChangedAt, ...testCase.facts }, testCase.groups);
 }
 
 export function approvalRuleTester(rule: AnyRule, cases: readonly ApprovalCase[]): void {

@@ -92,3 +92,8 @@ See the [exception process](/handbook/security/controlled-document-procedure/#ex
 - [Controlled Document Procedure](/handbook/security/controlled-document-procedure/)
 `;
 }
+
+/** `controlledDocument` missing its Scope section: one required-sections error at the title, line 2. */
+export function withoutScope(title: string): string {
+  return controlledDocument(title).replace('## Scope\n\nWho it covers.\n\n', '');
+}

@@ -74,7 +74,15 @@ function reports(verdict: SubjectVerdict, configPath: string | undefined): Appro
     case 'approved':
       return [];
     case 'no-owners':
-      if (subject.kind === 'document') return []; // codeowners-coverage reports a document nobody owns
+      // Reported here, not left to codeowners-coverage: that rule reads the merge request's CODEOWNERS, which may still own the document.
+      if (subject.kind === 'document')
+        return [
+          {
+            messageId: 'noOwners',
+            data: named,
+            details: "Add a CODEOWNERS entry for it on the target branch: the merge request's own CODEOWNERS does not decide who approves it.",
+          },
+        ];
       return [
         {
           messageId: 'noOwners',

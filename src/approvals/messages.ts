@@ -17,6 +17,7 @@ export const APPROVAL_MESSAGES = {
     approvalMissing: { text: `{{change}} needs ${NEEDS}`, identity: ['change', 'section'] },
     approvalNotVerified: { text: `{{change}} needs ${NEEDS}${UNVERIFIABLE}`, identity: ['change', 'section'] },
     notVerified: { text: 'Code-owner approval of {{change}} was not verified: {{reason}}', identity: ['change'] },
+    noOwners: "{{change}} needs a code owner's approval, but no CODEOWNERS entry on the target branch owns it",
   },
   /** `{{change}}`: the path the document had on the base; `{{how}}`: deleted, renamed, no longer selected. */
   leaves: {

@@ -119,6 +119,15 @@ function codeOwnerCheck(branches: Read<ProtectedBranch[]>, targetBranch: string)
   };
 }
 
+/**
+ * Whether the CI/CD configuration file is one no merge request can edit: `path@group/project` (another
+ * project's file) or an http(s) URL (a remote file). GitLab's "Specify a custom CI/CD configuration
+ * file" (ci/pipelines/settings.md) accepts both; gitlab-org/gitlab#196813 shows a project using a URL.
+ */
+function outsideRepository(configPath: string): boolean {
+  return configPath.includes('@') || /^https?:\/\//i.test(configPath);
+}
+
 function projectChecks(project: Read<ProjectSettings>): SettingCheck[] {
   const unknown = project.ok ? 'GitLab did not report it' : `could not be read: ${project.why}`;
   const value = project.ok ? project.value : {};
@@ -127,7 +136,7 @@ function projectChecks(project: Read<ProjectSettings>): SettingCheck[] {
   const ciCheck: SettingCheck =
     configPath === undefined
       ? { setting: ciSetting, ok: undefined, detail: unknown }
-      : configPath !== null && configPath.includes('@')
+      : configPath !== null && outsideRepository(configPath)
         ? { setting: ciSetting, ok: true, detail: '' }
         : {
             setting: ciSetting,

@@ -43,6 +43,8 @@ export interface SyncInput {
   gitlab: { api: GitLabApi; projectId: string } | null;
   apply: boolean;
   secrets: readonly string[];
+  /** Told of each change once GitLab has made it, so a run that fails part-way can say what it already did. */
+  onApplied?: (action: ReviewIssueAction) => void;
 }
 
 export interface SyncResult {
@@ -211,7 +213,12 @@ class Sync {
         }),
       async () => (await this.listOurs()).has(desired.path),
     );
-    return planned;
+    return this.applied(planned);
+  }
+
+  private applied(action: ReviewIssueAction): ReviewIssueAction {
+    this.input.onApplied?.(action);
+    return action;
   }
 
   /**
@@ -258,31 +265,30 @@ class Sync {
       assignees: assignees.map((a) => a.username),
       reason: changes.join(', '),
     };
-    if (this.input.apply) {
-      await this.api.Issues.edit(this.projectId, issue.iid, {
-        title: desired.title,
-        description: desired.description,
-        dueDate: desired.due,
-        assigneeIds: assignees.map((a) => a.id),
-      });
-    }
-    return planned;
+    if (!this.input.apply) return planned;
+    await this.api.Issues.edit(this.projectId, issue.iid, {
+      title: desired.title,
+      description: desired.description,
+      dueDate: desired.due,
+      assigneeIds: assignees.map((a) => a.id),
+    });
+    return this.applied(planned);
   }
 
   /** Comments, then closes: closing first would hide the issue from the next run, so a failed comment would never be written. */
   private async close(path: string, iid: number, reason: string, comment: string): Promise<ReviewIssueAction> {
-    if (this.input.apply) {
-      const body = `${CLOSED_MARKER}\n${comment}`;
-      await createOnce(
-        () => this.api.IssueNotes.create(this.projectId, iid, body),
-        async () => {
-          const notes = (await this.api.IssueNotes.all(this.projectId, iid, { perPage: 100 })) as Array<{ body: string; author?: { id?: number } }>;
-          return notes.some((note) => note.author?.id === this.userId && note.body.startsWith(CLOSED_MARKER));
-        },
-      );
-      await this.api.Issues.edit(this.projectId, iid, { stateEvent: 'close' });
-    }
-    return { action: 'close', path, issue: iid, reason };
+    const planned: ReviewIssueAction = { action: 'close', path, issue: iid, reason };
+    if (!this.input.apply) return planned;
+    const body = `${CLOSED_MARKER}\n${comment}`;
+    await createOnce(
+      () => this.api.IssueNotes.create(this.projectId, iid, body),
+      async () => {
+        const notes = (await this.api.IssueNotes.all(this.projectId, iid, { perPage: 100 })) as Array<{ body: string; author?: { id?: number } }>;
+        return notes.some((note) => note.author?.id === this.userId && note.body.startsWith(CLOSED_MARKER));
+      },
+    );
+    await this.api.Issues.edit(this.projectId, iid, { stateEvent: 'close' });
+    return this.applied(planned);
   }
 
   /** Users named directly, and the active Developer+ members of the groups and roles named; in CODEOWNERS order, each once. */

@@ -11,7 +11,7 @@ import { plural } from '../util/text.js';
 import { createGitLabClient, fixForApiError, type ApiErrorFixes, type RetryPolicy } from './client.js';
 import { describeError, redact } from './redact.js';
 import { DEFAULT_CHECKLIST } from './review-issue-body.js';
-import { syncReviewIssues, type SyncResult } from './review-issues.js';
+import { syncReviewIssues, type ReviewIssueAction, type SyncResult } from './review-issues.js';
 import { checkServerInCi, nonEmpty, readToken, serverFromApiUrl } from './settings.js';
 
 /** Exit code when GitLab could not be read or written: the scheduled job fails, reports nothing half-done silently. */
@@ -80,6 +80,7 @@ export async function runReviewSync(options: SyncRunOptions): Promise<number> {
   const target = token ? readTarget(options, options.env) : undefined;
   const gitlab = target && token ? { api: createGitLabClient({ host: target.serverUrl, token, retry: options.retry }), projectId: target.projectId } : null;
   let result: SyncResult;
+  const done: ReviewIssueAction[] = [];
   try {
     result = await syncReviewIssues({
       entries: options.entries,
@@ -89,17 +90,26 @@ export async function runReviewSync(options: SyncRunOptions): Promise<number> {
       gitlab,
       apply: options.apply,
       secrets,
+      onApplied: (action) => done.push(action),
     });
   } catch (error) {
     const what = options.apply ? 'review issues not fully synced' : 'cannot plan review issues';
     const advice = [fixForApiError(error, SYNC_API_FIXES), 'Re-running is safe: it picks up where this run stopped.'].filter(Boolean).join(' ');
     options.stderr(`policylint reviews: ${what}: ${describeError(error, secrets)}. ${advice}\n`);
+    if (options.apply) options.stderr(redact(describeDone(done), secrets));
     return SYNC_FAILED;
   }
   if (result.unchecked)
     options.stderr(`policylint reviews: no GitLab token (${tokenSource} is not set): ${result.unchecked}; every document due is listed as create.\n`);
   options.stdout(redact(options.format === 'json' ? formatJson(result) : formatText(result, options.dueWithinDays), secrets));
   return 0;
+}
+
+/** What a failed --apply run changed before it stopped, for the job log. */
+function describeDone(done: readonly ReviewIssueAction[]): string {
+  if (done.length === 0) return 'Nothing was changed in GitLab before the failure.\n';
+  const lines = done.map((a) => `  ${a.action} ${a.path}${a.issue === undefined ? '' : ` #${a.issue}`}: ${a.reason}`);
+  return `Already changed in GitLab before the failure:\n${lines.join('\n')}\n`;
 }
 
 function formatJson(result: SyncResult): string {

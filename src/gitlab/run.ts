@@ -101,6 +101,8 @@ interface MergeRequestState {
   /** Target branch head when the latest version was pushed (start_sha), and the diff base. */
   startSha: string | undefined;
   baseSha: string | undefined;
+  /** The source branch's head in the latest version. */
+  headSha: string | undefined;
 }
 
 async function readMergeRequest(api: GitLabApi, settings: MergeRequestSettings): Promise<MergeRequestState> {
@@ -111,6 +113,7 @@ async function readMergeRequest(api: GitLabApi, settings: MergeRequestSettings):
     author: author?.id !== undefined && author.username ? { id: author.id, username: author.username } : undefined,
     startSha: refs?.start_sha,
     baseSha: refs?.base_sha,
+    headSha: refs?.head_sha,
   };
 }
 
@@ -160,6 +163,20 @@ async function trustedCommits(
 }
 
 /**
+ * The commit the merge request's changes end at. In a merged-results pipeline HEAD (CI_COMMIT_SHA)
+ * is GitLab's temporary merge commit, and base...merge would count the target branch's own changes
+ * as the merge request's. CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is set only in those pipelines
+ * (GitLab's predefined CI/CD variables, ../shared/research/gitlab-api.md §12); else the API's
+ * diff_refs.head_sha; either only when the clone has it. The work tree is still what gets linted.
+ */
+async function changesHead(gitRoot: string, settings: MergeRequestSettings, state: MergeRequestState | undefined): Promise<string> {
+  for (const candidate of [settings.sourceBranchSha, state?.headSha]) {
+    if (candidate && (await revParse(gitRoot, candidate))) return candidate;
+  }
+  return settings.headSha ?? 'HEAD';
+}
+
+/**
  * What the merge request changes: git's diff of base...head, which lists every file, completed by
  * GitLab's own diffs (what threads attach to). GitLab alone may list too little (its diff limits, a
  * diff not computed yet): then the run fails closed rather than check part of the change.
@@ -180,7 +197,11 @@ async function readChanges(api: GitLabApi | null, settings: MergeRequestSettings
   if (fromGit) return fromApi ? completeChanges(fromApi, fromGit) : fromGit;
   if (!api || !fromApi)
     throw new TrustError(`cannot tell what the merge request changes: git cannot diff it and GitLab cannot be asked; fetch the history (GIT_DEPTH: "0")`);
-  const versions = (await api.MergeRequests.allDiffVersions(settings.projectId, settings.iid)) as unknown as Array<{ state?: string; created_at: string }>;
+  const versions = (await api.MergeRequests.allDiffVersions(settings.projectId, settings.iid).catch((error: unknown) => {
+    throw new TrustError(
+      `git cannot diff the merge request and GitLab cannot list its versions (${describeError(error, [])}): fetch the history (GIT_DEPTH: "0")`,
+    );
+  })) as unknown as Array<{ state?: string; created_at: string }>;
   const newest = [...versions].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
   if (!newest)
     throw new TrustError('GitLab has not computed the merge request\'s diff yet and git cannot diff it: retry the job, and fetch the history (GIT_DEPTH: "0")');
@@ -372,8 +393,9 @@ export async function runMergeRequest(options: MergeRequestRunOptions): Promise<
   let changes: ChangedFile[];
   let range: GitRange;
   try {
-    const commits = await trustedCommits(gitRoot, settings, gitlab.api === null ? undefined : gitlab.state);
-    range = { gitRoot, base: commits.baseSha, head: settings.headSha ?? 'HEAD' };
+    const state = gitlab.api === null ? undefined : gitlab.state;
+    const commits = await trustedCommits(gitRoot, settings, state);
+    range = { gitRoot, base: commits.baseSha, head: await changesHead(gitRoot, settings, state) };
     changes = await readChanges(api, settings, range, say);
     const basePaths = [...new Set(changes.filter((c) => c.status !== 'added').map((c) => c.oldPath))];
     trusted = await resolveTrustedInputs({

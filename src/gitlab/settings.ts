@@ -21,6 +21,8 @@ export interface MergeRequestSettings {
   targetBranch: string;
   baseSha?: string;
   headSha?: string;
+  /** The merge request's head in a merged-results pipeline, where headSha is GitLab's merge commit. */
+  sourceBranchSha?: string;
   sourceProjectId?: string;
   token: string | undefined;
   /** Where the token came from, for messages (never its value). */
@@ -36,6 +38,7 @@ const schema = z.object({
   targetBranch: z.string().trim().min(1),
   baseSha: optional,
   headSha: optional,
+  sourceBranchSha: optional,
   sourceProjectId: optional,
 });
 
@@ -47,6 +50,7 @@ const SOURCES: Record<keyof z.input<typeof schema>, [label: string, how: string]
   targetBranch: ['the target branch', 'set CI_MERGE_REQUEST_TARGET_BRANCH_NAME or pass --target-branch'],
   baseSha: ['the diff base SHA', 'set CI_MERGE_REQUEST_DIFF_BASE_SHA or pass --base-sha'],
   headSha: ['the head SHA', 'set CI_COMMIT_SHA or pass --head-sha'],
+  sourceBranchSha: ['the source branch SHA', 'set CI_MERGE_REQUEST_SOURCE_BRANCH_SHA'],
   sourceProjectId: ['the source project', 'set CI_MERGE_REQUEST_SOURCE_PROJECT_ID or pass --source-project'],
 };
 
@@ -95,6 +99,7 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
     targetBranch: nonEmpty(flags.targetBranch, env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME),
     baseSha: nonEmpty(flags.baseSha, env.CI_MERGE_REQUEST_DIFF_BASE_SHA),
     headSha: nonEmpty(flags.headSha, env.CI_COMMIT_SHA),
+    sourceBranchSha: nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA),
     sourceProjectId: nonEmpty(flags.sourceProject, env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID),
   });
   if (!parsed.success) {

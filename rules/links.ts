@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineRule, type DocumentCheckContext, type Report } from '../src/engine/types.js';
 import { documentAnchors, HEADING_ID_TYPES, pageAnchors } from '../src/links/anchors.js';
+import { tomlAliases } from '../src/links/aliases.js';
 import { hugoRefs } from '../src/links/refs.js';
 import { buildSiteIndex, pageUrl, resolveTarget, type Resolution, type SiteIndex } from '../src/links/resolve.js';
 import { isExternal } from '../src/links/target.js';
@@ -9,6 +10,7 @@ import { parseFrontMatter } from '../src/model/frontmatter.js';
 import { unsafeToParse } from '../src/model/guards.js';
 import { matchesAny, patternSchema, plainText } from '../src/model/match.js';
 import { parseMarkdown } from '../src/model/parse.js';
+import { walkTree } from '../src/model/walk.js';
 import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
 import { decodeUtf8 } from '../src/select/read.js';
 
@@ -105,7 +107,7 @@ function checkedAliases(ctx: Context): Promise<Map<string, unknown>> {
 }
 
 /**
- * Alias URL (lower case, no trailing slash) → the page whose `aliases:` front matter makes it, built
+ * Alias URL (as written, no trailing slash: Hugo keeps an alias's case) → the page whose `aliases:` front matter makes it, built
  * on the first link that finds no page. Hugo writes a relative alias beside the page's URL
  * (`aliases: [old]` on `/a/b/` is `/a/old/`). Documents already checked give their parsed front
  * matter; other pages are searched as bytes, and only the few whose front matter says `aliases`
@@ -129,25 +131,53 @@ function aliasIndex(ctx: Context, index: SiteIndex): Promise<ReadonlyMap<string,
   });
 }
 
-/** A page's `aliases` front matter, read from the file; undefined when it cannot be read or has none. */
+/** A page's `aliases` front matter, YAML or TOML, read from the file; undefined when it cannot be read or has none. */
 function readAliases(ctx: Context, file: string): unknown {
   const read = ctx.project.readBytes(file);
-  return read.ok && mentionsAliases(read.data) ? parseFrontMatter(decodeUtf8(read.data)).data?.aliases : undefined;
+  if (!read.ok || !mentionsAliases(read.data)) return undefined;
+  const source = decodeUtf8(read.data);
+  return parseFrontMatter(source).data?.aliases ?? tomlAliases(source);
 }
 
-const FENCE = Buffer.from('---');
+/** The fences of YAML and of TOML front matter. */
+const FENCES = ['---', '+++'].map((fence) => Buffer.from(fence));
 const ALIASES = Buffer.from('aliases');
 
-/** Whether a page's front matter (`---` on its first line, a byte order mark aside) has the word `aliases` before its closing `---`. */
+/** Whether a page's front matter (`---` or `+++` on its first line, a byte order mark aside) has the word `aliases` before its closing fence. */
 function mentionsAliases(data: Buffer): boolean {
   const start = data[0] === 0xef ? 3 : 0;
-  if (data.compare(FENCE, 0, 3, start, start + 3) !== 0) return false;
+  const fence = FENCES.find((candidate) => data.compare(candidate, 0, 3, start, start + 3) === 0);
+  if (!fence) return false;
   const at = data.indexOf(ALIASES, start + 3);
-  return at !== -1 && data.lastIndexOf('\n---', at) < start;
+  return at !== -1 && data.lastIndexOf(`\n${fence.toString()}`, at) < start;
 }
 
 function aliasKey(url: string): string {
-  return url.toLowerCase().replace(/(?<!\/)\/+$/, '') || '/';
+  return url.replace(/(?<!\/)\/+$/, '') || '/';
+}
+
+/** Goldmark's task-list marker: `[x]`, `[X]` or `[ ]`, with or without a space after it (GitLab, like GFM, wants one). */
+const TASK_MARKER = /^\[[\t\n\f\r xX]\]/;
+
+/**
+ * Where Goldmark sees a task checkbox, not a link: `- [x](/url)` renders `<input checked> (/url)`. Hugo 0.111's
+ * Goldmark takes the marker anywhere in a list item's first block, if that holds text. Links are named by the line and
+ * column of their `[`.
+ */
+function taskCheckboxes(doc: DocumentModel): Set<string> {
+  const found = new Set<string>();
+  walkTree(doc.tree, (node) => {
+    const first = node.type === 'listItem' ? node.children[0] : undefined;
+    // The block Goldmark reads the marker in: a paragraph or heading, not a quote or list holding one.
+    if (first?.type !== 'paragraph' && first?.type !== 'heading') return;
+    walkTree(first, (inner) => {
+      const start = inner.position?.start;
+      if (inner.type === 'link' && start?.offset !== undefined && TASK_MARKER.test(doc.source.slice(start.offset, start.offset + 3))) {
+        found.add(`${start.line}:${start.column}`);
+      }
+    });
+  });
+  return found;
 }
 
 function describe(link: Link): string {
@@ -213,7 +243,7 @@ export default defineRule({
     messages,
   },
   async check(doc, ctx) {
-    (await checkedAliases(ctx)).set(doc.path, doc.frontMatter.data?.aliases);
+    (await checkedAliases(ctx)).set(doc.path, doc.frontMatter.data?.aliases ?? tomlAliases(doc.source));
     const links = [
       ...doc.links.filter(
         (link) =>
@@ -228,6 +258,9 @@ export default defineRule({
       .sort((a, b) => a.line - b.line || a.column - b.column);
     if (links.length === 0) return;
     const index = await siteIndex(ctx);
-    for (const link of links) await checkLink(doc, link, index, ctx);
+    // Only Hugo reads a task marker without a space after it; a page it does not publish is GitLab's to render.
+    const maybeCheckbox = (link: Link) => link.kind === 'inline' && /^[\t\n\f\r xX]$/.test(link.text);
+    const checkboxes = links.some(maybeCheckbox) && pageUrl(doc.path, index) !== undefined ? taskCheckboxes(doc) : undefined;
+    for (const link of links) if (!checkboxes?.has(`${link.line}:${link.column}`)) await checkLink(doc, link, index, ctx);
   },
 });

@@ -10,7 +10,8 @@
 #
 # Prints `ok - ...` / `not ok - ...` per check; exits non-zero if any check failed. Skips (exit 0,
 # one `# gitlab-ci-local: skipped (...)` line) where gitlab-ci-local cannot run: no rsync, or a
-# gitlab-ci-local that does not start on this Node.
+# gitlab-ci-local that does not start on this Node; fails there instead with
+# POLICYLINT_REQUIRE_ORACLES=1, as .ci/run sets it, so CI never passes without these checks.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,14 @@ passed=0 failed=0
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
 show() { sed -n '1,25p' "$1" | sed 's/^/    # /'; }
-skip() { echo "# gitlab-ci-local: skipped ($*)"; exit 0; }
+skip() {
+  if [ "${POLICYLINT_REQUIRE_ORACLES:-}" = 1 ]; then
+    echo "not ok - gitlab-ci-local runs ($*; POLICYLINT_REQUIRE_ORACLES=1 requires it)"
+    exit 1
+  fi
+  echo "# gitlab-ci-local: skipped ($*)"
+  exit 0
+}
 
 if ! command -v rsync >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -17,41 +17,29 @@
  * line); the first test checks those labels against Hugo, so the fixture documents what Hugo
  * 0.111.3 does and a Hugo release that behaves differently shows up there first.
  *
- * Skipped, with its reason, when `hugo` is not installed (`apt-get install -y hugo`).
+ * Skipped, with its reason, when `hugo` is not installed (`apt-get install -y hugo`); failed instead where
+ * POLICYLINT_REQUIRE_ORACLES=1 (CI).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lint } from '../src/engine/run.js';
 import { REPO_ROOT } from './support/cli.js';
-import { buildOracle, cleanupOracle, findHugo, type HugoOracle, type SourceTarget } from './support/hugo.js';
+import {
+  buildOracle,
+  cleanupOracle,
+  findHugo,
+  findingTarget,
+  minus,
+  policylintLinks,
+  type HugoOracle,
+  type LinkFinding,
+  type SourceTarget,
+} from './support/hugo.js';
+import { oracleMissing } from './support/oracles.js';
 
 const SITE = path.join(REPO_ROOT, 'fixtures/hugo-site');
 const hugo = findHugo();
 const TESTED_HUGO = '0.111.3';
-
-interface LinkFinding {
-  page: string;
-  line: number;
-  column: number;
-  endLine?: number;
-  endColumn?: number;
-  severity: string;
-  message: string;
-}
-
-/**
- * The only glue to policylint's API: lints every page of the site copy with the `links` rule
- * alone and returns its findings. Keep it small; the engine's API is being refactored.
- */
-async function policylintLinks(siteRoot: string): Promise<LinkFinding[]> {
-  const config = { classes: { page: { paths: ['content/**/*.md'], rules: { links: 'error' } } } };
-  fs.writeFileSync(path.join(siteRoot, '.policylint.yml'), JSON.stringify(config, null, 2));
-  const result = await lint({ cwd: siteRoot, now: new Date('2026-11-27') });
-  return result.findings
-    .filter((f) => f.ruleId === 'links')
-    .map((f) => ({ page: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, severity: f.severity, message: f.message }));
-}
 
 const SEVERITY: Record<string, string> = { error: 'error', warn: 'warn', warning: 'warn' };
 
@@ -60,18 +48,9 @@ function key(page: string, line: number, target: string, severity: string): stri
   return `${page}:${line} ${target} (${SEVERITY[severity] ?? severity})`;
 }
 
-/** The source target a policylint finding is about: the one written inside the finding's span. */
-function findingTarget(oracle: HugoOracle, finding: LinkFinding): string {
-  const source = fs.readFileSync(path.join(oracle.siteRoot, finding.page), 'utf8');
-  const lines = source.split('\n');
-  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-  const start = offset(finding.line, finding.column);
-  const end = finding.endLine !== undefined && finding.endColumn !== undefined ? offset(finding.endLine, finding.endColumn) : start + 1;
-  const targets = oracle.targets.get(finding.page) ?? [];
-  const inside = targets.filter((t) => t.offset >= start && t.offset < Math.max(end, start + 1));
-  const around = inside.length > 0 ? inside : targets.filter((t) => t.offset <= start && start < t.end);
-  if (around.length === 1) return around[0]!.target;
-  return `<span ${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn}: ${JSON.stringify(source.slice(start, Math.max(end, start + 1)))}>`;
+/** The target a finding is about, as written, or its span when no single target is inside it (the comparison then fails, showing it). */
+function targetOf(oracle: HugoOracle, finding: LinkFinding): string {
+  return findingTarget(oracle, finding)?.target ?? `<span ${finding.page}:${finding.line}:${finding.column}-${finding.endLine}:${finding.endColumn}>`;
 }
 
 /** The label the fixture gives a target: `ok` (default), `bad` or `warn`, from the target's line. */
@@ -116,19 +95,9 @@ describe.skipIf(!hugo)(`links agrees with Hugo ${hugo?.version ?? ''}`, () => {
   it('policylint reports exactly the links Hugo cannot serve', async () => {
     const expected = oracle.unservable.map((u) => key(u.page, u.line, u.target, u.severity));
     const findings = await policylintLinks(oracle.siteRoot);
-    const actual = findings.map((f) => key(f.page, f.line, findingTarget(oracle, f), f.severity));
+    const actual = findings.map((f) => key(f.page, f.line, targetOf(oracle, f), f.severity));
     const why = new Map(oracle.unservable.map((u) => [key(u.page, u.line, u.target, u.severity), u.reason]));
     const said = new Map(findings.map((f, i) => [actual[i]!, f.message]));
-    // Multiset difference: a link reported twice is one finding too many.
-    const minus = (a: string[], b: string[]) => {
-      const rest = [...b];
-      return a.filter((k) => {
-        const i = rest.indexOf(k);
-        if (i < 0) return true;
-        rest.splice(i, 1);
-        return false;
-      });
-    };
     const missing = minus(expected, actual).map((k) => `${k} — Hugo: ${why.get(k)}`);
     const extra = minus(actual, expected).map((k) => `${k} — policylint: ${said.get(k)}`);
     expect({ 'Hugo cannot serve, policylint silent': missing, 'Hugo serves, policylint reports': extra }).toEqual({
@@ -139,7 +108,5 @@ describe.skipIf(!hugo)(`links agrees with Hugo ${hugo?.version ?? ''}`, () => {
 });
 
 if (!hugo) {
-  describe('links agrees with Hugo', () => {
-    it.skip('skipped: hugo is not installed (apt-get install -y hugo, or set $HUGO)', () => {});
-  });
+  describe('links agrees with Hugo', () => oracleMissing('hugo is not installed (apt-get install -y hugo, or set $HUGO)'));
 }

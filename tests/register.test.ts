@@ -7,6 +7,7 @@ import { prepareRun } from '../src/engine/run.js';
 import { buildRegister, keepForRegister, type Register } from '../src/register/build.js';
 import { formatRegister } from '../src/register/format.js';
 import { makeTree, runCli } from './support/cli.js';
+import { oracleMissing } from './support/oracles.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 
@@ -195,7 +196,9 @@ function tool(...candidates: string[]): string | undefined {
 const chromium = tool('/usr/bin/chromium', 'chromium', 'chromium-browser');
 const pdftotext = tool('pdftotext');
 const missing = [chromium ? '' : 'chromium', pdftotext ? '' : 'pdftotext (poppler-utils)'].filter(Boolean);
-if (missing.length > 0) console.warn(`register print test skipped: ${missing.join(' and ')} not installed (.ci/run installs them)`);
+if (missing.length > 0) {
+  describe('the HTML register printed', () => oracleMissing(`${missing.join(' and ')} not installed (.ci/run installs them)`));
+}
 
 describe.skipIf(missing.length > 0)('the HTML register printed', () => {
   it('prints to PDF with headless Chromium, every row readable in the PDF text', () => {

@@ -143,22 +143,32 @@ function safeDecode(text: string): string {
   }
 }
 
-/** A site URL path (`/a/b/`, `/files/x.pdf`) as the published site serves it. */
+/**
+ * A site URL path (`/a/b/`, `/files/x.pdf`) as the published site serves it: case-sensitive, as a web server is. Hugo
+ * publishes a page at its path in lower case (`Upper.md` at `/upper/`) and a static file as it is, Markdown included.
+ */
 function resolveUrl(url: string, anchor: string | undefined, from: string | undefined, index: SiteIndex): Resolution {
-  const key =
-    url
-      .toLowerCase()
-      .replace(/\/index\.html$/, '/')
-      .replace(/(?<!\/)\/+$/, '') || '/';
+  const key = url.replace(/\/index\.html$/, '/').replace(/(?<!\/)\/+$/, '') || '/';
   const page = index.sections.get(key) ?? index.pages.get(key);
   if (page) return { kind: 'page', file: page.file, anchor };
-  const served = [index.contentRoot, ...index.staticDirs].map((dir) => repositoryPath(dir, url));
-  const file = served.find((candidate) => index.files.has(candidate) && !MARKDOWN_FILE.test(candidate));
+  const content = repositoryPath(index.contentRoot, url);
+  const served = [content, ...index.staticDirs.map((dir) => repositoryPath(dir, url))];
+  // A Markdown file of the content folder is a page, published at its URL only.
+  const file = served.find((candidate) => index.files.has(candidate) && (candidate !== content || !MARKDOWN_FILE.test(candidate)));
   if (file) return { kind: 'page', file, anchor };
   const tried = [from === undefined ? `the page ${url}` : `the page ${url} (the link resolved against this page's URL, ${from})`, ...new Set(served)];
+  return { kind: 'missing', tried, url, anchor, hint: publishedElsewhere(url, key, index) };
+}
+
+/** Where Hugo publishes the page a link seems to mean: the `.md` file it names, or its path in another case. */
+function publishedElsewhere(url: string, key: string, index: SiteIndex): string | undefined {
   const source = MARKDOWN_FILE.test(url) ? index.pages.get(logicalPath(url.slice(1), index.translation).key)?.file : undefined;
-  const hint = source ? `Hugo publishes ${source} at ${pageUrl(source, index)}, not as a .md file.` : undefined;
-  return { kind: 'missing', tried, url, anchor, hint };
+  if (source) return `Hugo publishes ${source} at ${pageUrl(source, index)}, not as a .md file.`;
+  const lower = key.toLowerCase();
+  const page = lower === key ? undefined : (index.sections.get(lower) ?? index.pages.get(lower));
+  return page?.file
+    ? `Hugo publishes ${page.file} at ${pageUrl(page.file, index)}: URLs are case-sensitive, and Hugo writes page paths in lower case.`
+    : undefined;
 }
 
 /** A link in a document Hugo does not publish: the file it names, or the page a folder or extensionless name stands for, from the document's folder or (`/x`) the repository root. */

@@ -109,6 +109,21 @@ ruleTester(rule, {
       ...page('[a](https://example.com/x) <https://example.org> [m](mailto:a@example.com) [p](//host/x)\n'),
     },
     { name: 'checkAnchors off', ...page('[a](/handbook/security/#nope)\n'), options: { checkAnchors: false } },
+    {
+      name: "Hugo's named and two-argument ref forms",
+      ...page('[a]({{< ref path="isms" >}}) [b]({{< relref lang="en" path=`/handbook/security` >}}) [c]({{< ref "leaf" "html" >}})\n'),
+    },
+    {
+      name: 'TOML front matter aliases; a Markdown file in a static folder',
+      ...page('[a](/toml-old/) [b](/handbook/multi-line/) [c](/files/notes.md)\n', {
+        'content/handbook/toml.md': "+++\ntitle = 'T'\naliases = [\n  \"/toml-old/\",\n  'multi-line', # a comment\n]\n+++\n# T\n",
+        'static/files/notes.md': '# Notes\n',
+      }),
+    },
+    {
+      name: "Goldmark's task-list marker with no space after it is a checkbox, not a link",
+      ...page('- [x](/gone/a)\n- [ ](/gone/b)\n- text then [X](/gone/c)\n1. *[x](/gone/d)*\n'),
+    },
     { name: 'ignored targets', ...page('[a](/images/x.png) [b]({{< ref "/generated/page" >}})\n'), options: { ignore: ['/^\\/images\\//', 'generated'] } },
   ],
   invalid: [
@@ -210,6 +225,44 @@ ruleTester(rule, {
           },
           details: /Link to \/handbook\/security\/#exception-management-process\.$/,
         },
+      ],
+    },
+    {
+      name: 'a URL in another case than Hugo publishes it; an alias only as written',
+      ...page('[a](/Handbook/Security/isms/) [b](/handbook/OLD-security/) [c](/Files/form.pdf)\n'),
+      errors: [
+        {
+          path: PAGE,
+          messageId: 'missing',
+          line: 1,
+          column: 1,
+          details:
+            /Hugo publishes content\/handbook\/security\/isms\.md at \/handbook\/security\/isms\/: URLs are case-sensitive, and Hugo writes page paths in lower case\.$/,
+        },
+        { path: PAGE, messageId: 'missing', line: 1, column: 31 },
+        { path: PAGE, messageId: 'missing', line: 1, column: 60 },
+      ],
+    },
+    {
+      name: 'refs in named and two-argument forms that Hugo cannot resolve',
+      ...page('[a]({{< ref path="/handbook/gone" >}}) [b]({{< ref "gone" "html" >}})\n'),
+      errors: [
+        { path: PAGE, messageId: 'missing', line: 1, column: 5, data: { link: 'Hugo ref "/handbook/gone"' } },
+        { path: PAGE, messageId: 'missing', line: 1, column: 44, data: { link: 'Hugo ref "gone"' } },
+      ],
+    },
+    {
+      name: 'task-list markers Goldmark does not read: in a quote, a later paragraph, outside a list, or on a page GitLab renders',
+      files: {
+        ...site,
+        'content/handbook/page.md': '- > [x](/gone/a)\n- item\n\n  [x](/gone/b)\n\n[x](/gone/c)\n',
+        'README.md': '- [x](content/gone.md)\n',
+      },
+      errors: [
+        { path: 'README.md', messageId: 'missing', line: 1, column: 3 },
+        { path: PAGE, messageId: 'missing', line: 1, column: 5 },
+        { path: PAGE, messageId: 'missing', line: 4, column: 3 },
+        { path: PAGE, messageId: 'missing', line: 6, column: 1 },
       ],
     },
     {

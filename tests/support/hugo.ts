@@ -13,7 +13,8 @@
  *
  * Mapping rendered links back to source lines (Hugo keeps no positions for links):
  * - a REF_NOT_FOUND warning carries `"<file>:<line>:<column>"` of the shortcode's `{{<`, so it
- *   maps to the ref written there exactly;
+ *   maps to the ref written there exactly (except a ref nested in another shortcode, which Hugo
+ *   logs at "1:1": see `placeRefNotFound`);
  * - a broken `<a href>` on a page is matched against the link targets written in that page's
  *   source (Markdown `](dest)`, `[label]: dest`, HTML `href="dest"`, and ref/relref shortcodes).
  *   A plain target matches when it equals the href (after HTML-entity and percent decoding). A
@@ -28,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lint } from '../../src/engine/run.js';
 
 export interface HugoBinary {
   path: string;
@@ -159,10 +161,8 @@ export function buildOracle(siteDir: string, hugo: HugoBinary = findHugo()!): Hu
 
   const refNotFound = parseRefNotFound(log, siteRoot);
   const unservable: Unservable[] = [];
-  for (const warning of refNotFound) {
-    const target = (targets.get(warning.page) ?? []).filter((t) => (t.kind === 'ref' || t.kind === 'relref') && t.line === warning.line);
-    const at = target.length === 1 ? target[0] : target.find((t) => t.column === warning.column);
-    if (!at) throw new Error(`REF_NOT_FOUND at ${warning.page}:${warning.line}:${warning.column} matches no ref in the source`);
+  const notFound = placeRefNotFound(refNotFound, targets);
+  for (const { warning, at } of notFound) {
     unservable.push({
       page: warning.page,
       line: at.line,
@@ -190,7 +190,8 @@ export function buildOracle(siteDir: string, hugo: HugoBinary = findHugo()!): Hu
     }
     for (const [href, verdicts] of broken) {
       if (verdicts.every((v) => v.reason === '')) continue;
-      const matches = written.filter((t) => sameTarget(t, href));
+      // A ref that was not found renders the placeholder, not this href.
+      const matches = written.filter((t) => sameTarget(t, href) && !notFound.some((n) => n.at === t));
       if (matches.length !== verdicts.length) {
         throw new Error(
           `cannot map href "${href}" on ${page.source} back to its source: ${verdicts.length} in the HTML, ${matches.length} matching targets in the source (${matches.map((m) => `${m.line}:${m.column} ${m.target}`).join(', ') || 'none'})`,
@@ -236,6 +237,44 @@ export function parseRefNotFound(log: string, siteRoot: string): RefNotFound[] {
   return out;
 }
 
+/**
+ * Pairs each REF_NOT_FOUND with the ref it is about. Hugo 0.111 logs a ref inside another
+ * shortcode's inner content (`{{% alert %}} … {{< ref "x" >}} … {{% /alert %}}`) at "1:1": its
+ * position is lost. A ref's verdict depends only on its page and argument, so such warnings stand
+ * for the refs of that page with that argument that no positioned warning names; when their
+ * counts differ, the mapping is ambiguous and this throws.
+ */
+function placeRefNotFound(refNotFound: RefNotFound[], targets: Map<string, SourceTarget[]>): Array<{ warning: RefNotFound; at: SourceTarget }> {
+  const refsOf = (page: string) => (targets.get(page) ?? []).filter((t) => t.kind === 'ref' || t.kind === 'relref');
+  const placed: Array<{ warning: RefNotFound; at: SourceTarget }> = [];
+  const unplaced: RefNotFound[] = [];
+  for (const warning of refNotFound) {
+    const onLine = refsOf(warning.page).filter((t) => t.line === warning.line);
+    const at = onLine.length === 1 ? onLine[0] : onLine.find((t) => t.column === warning.column);
+    if (at) placed.push({ warning, at });
+    else if (warning.line === 1 && warning.column === 1) unplaced.push(warning);
+    else throw new Error(`REF_NOT_FOUND at ${warning.page}:${warning.line}:${warning.column} matches no ref in the source`);
+  }
+  const named = new Set(placed.map((p) => p.at));
+  for (const key of new Set(unplaced.map((w) => `${w.page}\0${w.ref}`))) {
+    const warnings = unplaced.filter((w) => `${w.page}\0${w.ref}` === key);
+    const { page, ref } = warnings[0]!;
+    const refs = refsOf(page).filter((t) => !named.has(t) && refAsLogged(t.target) === ref);
+    if (refs.length !== warnings.length) {
+      throw new Error(
+        `cannot place ${warnings.length} REF_NOT_FOUND for "${ref}" logged at ${page}:1:1: ${refs.length} such refs in the source are not named elsewhere`,
+      );
+    }
+    refs.forEach((at, i) => placed.push({ warning: warnings[i]!, at }));
+  }
+  return placed;
+}
+
+/** A ref's argument as Hugo logs it: the path of the URL it parses (no host, query or fragment, percent-decoded). */
+function refAsLogged(target: string): string {
+  return safeDecode(/^(?:[a-z][a-z\d+.-]*:\/\/[^/?#]*)?([^?#]*)/i.exec(target)![1]!);
+}
+
 /* ---------------------------------------------------------------- source scan */
 
 /** Link targets written in a page: Markdown links and definitions, HTML hrefs, ref/relref shortcodes. */
@@ -254,10 +293,13 @@ export function sourceTargets(source: string): SourceTarget[] {
   };
   const out: SourceTarget[] = [];
   const add = (kind: SourceTarget['kind'], target: string, offset: number, end: number) => out.push({ kind, target, offset, end, ...at(offset) });
-  for (const m of source.matchAll(/\{\{[<%]\s*(ref|relref)\s+"([^"]*)"\s*[>%]\}\}/g)) add(m[1] as 'ref' | 'relref', m[2]!, m.index!, m.index! + m[0].length);
+  // `"x"`, `"x" "html"` (output format) or named, `path="x"` among others.
+  for (const m of source.matchAll(/\{\{[<%]\s*(ref|relref)\s+(?:\w+="[^"]*"\s+)*?(?:path=)?"([^"]*)"(?:\s+(?:\w+=)?"[^"]*")*\s*[>%]\}\}/g))
+    add(m[1] as 'ref' | 'relref', m[2]!, m.index!, m.index! + m[0].length);
   // Shortcodes blanked out so their quotes and brackets do not confuse the link patterns.
   const plain = source.replace(/\{\{[<%][\s\S]*?[>%]\}\}/g, (s) => ' '.repeat(s.length));
-  for (const m of plain.matchAll(/\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+  // A destination may hold balanced parentheses: `[x]((/a))` links to `(/a)`.
+  for (const m of plain.matchAll(/\]\(\s*<?((?:[^\s()>]|\([^\s()>]*\))+)>?(?:\s+"[^"]*")?\s*\)/g)) {
     if (m[1]!.trim() === '') continue;
     add('markdown', m[1]!, m.index! + m[0].indexOf(m[1]!), m.index! + m[0].length);
   }
@@ -387,4 +429,54 @@ function walk(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
+}
+
+/* ---------------------------------------------------------------- policylint's side */
+
+export interface LinkFinding {
+  page: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: string;
+  message: string;
+}
+
+/**
+ * The only glue to policylint's API: lints every page of a site copy with the `links` rule alone
+ * (at `error`, so an alias-anchor warning stays a warning) and returns its findings.
+ */
+export async function policylintLinks(siteRoot: string): Promise<LinkFinding[]> {
+  const config = { classes: { page: { paths: ['content/**/*.md'], rules: { links: 'error' } } } };
+  fs.writeFileSync(path.join(siteRoot, '.policylint.yml'), JSON.stringify(config, null, 2));
+  const result = await lint({ cwd: siteRoot, now: new Date('2026-11-27') });
+  return result.findings
+    .filter((f) => f.ruleId === 'links')
+    .map((f) => ({ page: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, severity: f.severity, message: f.message }));
+}
+
+/** The source target a policylint finding is about: the one written inside the finding's span, else the one around its start. */
+export function findingTarget(oracle: HugoOracle, finding: LinkFinding): SourceTarget | undefined {
+  const lines = fs.readFileSync(path.join(oracle.siteRoot, finding.page), 'utf8').split('\n');
+  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  const start = offset(finding.line, finding.column);
+  const end = finding.endLine !== undefined && finding.endColumn !== undefined ? Math.max(offset(finding.endLine, finding.endColumn), start + 1) : start + 1;
+  const targets = oracle.targets.get(finding.page) ?? [];
+  const inside = targets.filter((t) => t.offset >= start && t.offset < end);
+  // `[![alt](img.png)](page)`: the finding spans the whole link, whose own target ends with it.
+  const outer = inside.length > 1 ? inside.filter((t) => t.end === end) : inside;
+  const around = inside.length > 0 ? outer : targets.filter((t) => t.offset <= start && start < t.end);
+  return around.length === 1 ? around[0] : undefined;
+}
+
+/** Multiset difference: what `a` has more of than `b` (a link reported twice is one finding too many). */
+export function minus(a: string[], b: string[]): string[] {
+  const rest = [...b];
+  return a.filter((k) => {
+    const i = rest.indexOf(k);
+    if (i < 0) return true;
+    rest.splice(i, 1);
+    return false;
+  });
 }

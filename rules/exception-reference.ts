@@ -223,13 +223,33 @@ function referenceLinksFinder(doc: DocumentModel): (from: number, to: number) =>
   return (from, to) => references.slice(countAtMost(lines, from - 1), countAtMost(lines, to));
 }
 
+interface CitableText {
+  text: string;
+  /** Where an offset in `text` is in the document: in the paragraph's source, or at the reference link whose URL it falls in. */
+  locate(offset: number): Point;
+}
+
 /** The paragraph's source (issue references, inline link URLs) plus the URLs its reference-style links point to. */
-function citableText(doc: DocumentModel, paragraph: Paragraph, referenceLinksOn: (from: number, to: number) => Link[]): string {
+function citableText(doc: DocumentModel, paragraph: Paragraph, referenceLinksOn: (from: number, to: number) => Link[]): CitableText {
   const start = paragraph.position?.start;
   const end = paragraph.position?.end;
-  if (!start || !end || start.offset === undefined || end.offset === undefined) return '';
+  if (!start || !end || start.offset === undefined || end.offset === undefined) return { text: '', locate: () => ({ line: 0, column: 0 }) };
+  const source = doc.source.slice(start.offset, end.offset);
   const referenced = referenceLinksOn(start.line, end.line);
-  return [doc.source.slice(start.offset, end.offset), ...referenced.map((link) => link.url)].join('\n');
+  return {
+    text: [source, ...referenced.map((link) => link.url)].join('\n'),
+    locate: (offset) => {
+      if (offset <= source.length) {
+        const before = source.slice(0, offset);
+        const newline = before.lastIndexOf('\n');
+        const lines = newlineOffsets(before).length;
+        return { line: start.line + lines, column: newline === -1 ? start.column + offset : offset - newline };
+      }
+      let urlStart = source.length + 1;
+      const link = referenced.find((candidate) => (urlStart += candidate.url.length + 1) > offset) ?? referenced.at(-1)!;
+      return { line: link.line, column: link.column };
+    },
+  };
 }
 
 function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Context): void {
@@ -238,7 +258,7 @@ function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Cont
     const line = paragraph.position?.start.line ?? 0;
     if (exceptionSections.some((section) => withinSection(line, section))) continue;
     const grants = sentencesOf(paragraph).filter((sentence) => matchesAny(ctx.options.grantPatterns, sentence.text));
-    if (grants.length === 0 || matchesAny(ctx.options.trackedExceptionPatterns, citableText(doc, paragraph, referenceLinksOn))) continue;
+    if (grants.length === 0 || matchesAny(ctx.options.trackedExceptionPatterns, citableText(doc, paragraph, referenceLinksOn).text)) continue;
     for (const grant of grants) {
       const start = grant.start();
       const quoted = grant.text.length > 100 ? `${grant.text.slice(0, 99)}…` : grant.text;
@@ -254,11 +274,12 @@ function checkGrants(doc: DocumentModel, exceptionSections: Section[], ctx: Cont
   }
 }
 
-/** Every match of the patterns in the text: a regular expression's matches, or a plain text once when it occurs. */
-function matchesOf(patterns: readonly Pattern[], text: string): string[] {
+/** Every match of the patterns in the text, with its offset: a regular expression's matches, or a plain text once, where it first occurs. */
+function matchesOf(patterns: readonly Pattern[], text: string): Array<{ text: string; offset: number }> {
   return patterns.flatMap((pattern) => {
-    if (pattern.regex) return [...text.matchAll(new RegExp(pattern.regex.source, `${pattern.regex.flags}g`))].map((match) => match[0]);
-    return pattern.test(text) ? [pattern.source] : [];
+    if (pattern.regex)
+      return [...text.matchAll(new RegExp(pattern.regex.source, `${pattern.regex.flags}g`))].map((match) => ({ text: match[0], offset: match.index }));
+    return pattern.test(text) ? [{ text: pattern.source, offset: Math.max(0, text.toLowerCase().indexOf(pattern.source.toLowerCase())) }] : [];
   });
 }
 
@@ -266,22 +287,58 @@ function exceptionSectionsOf(doc: DocumentModel, options: Options): Section[] {
   return doc.sections.filter((section) => options.levels.includes(section.level) && matchesAny(options.section, section.normalized));
 }
 
+/** A tracked exception as a document cites it: the text citing it, where it starts and the sentence it is in. */
+export interface ExceptionCitation {
+  reference: string;
+  line: number;
+  column: number;
+  sentence: string;
+}
+
+/** GitLab project paths are at most 255 characters. */
+const PROJECT_PATH_BEFORE = /[\w.-]+(?:\/[\w.-]+)*$/;
+
+/** A match starting at `#12` (the default pattern checks the path before `#` without taking it) with that path: `group/project#12`. */
+function withProjectPath(match: { text: string; offset: number }, text: string): { text: string; offset: number } {
+  if (!match.text.startsWith('#')) return match;
+  const path = PROJECT_PATH_BEFORE.exec(text.slice(Math.max(0, match.offset - 255), match.offset))?.[0];
+  return path ? { text: path + match.text, offset: match.offset - path.length } : match;
+}
+
+function isBefore(a: Point, b: Point): boolean {
+  return a.line < b.line || (a.line === b.line && a.column <= b.column);
+}
+
 /**
  * The tracked exceptions a document cites, as `trackedExceptionPatterns` match them, in its
  * Exceptions sections and in the paragraphs elsewhere that grant an exception; each distinct text
- * once (`#214` and its issue URL are two). The register counts them.
+ * once, where it is first cited (`#214` and its issue URL are two). The exceptions register lists them.
  */
-export function citedExceptions(doc: DocumentModel, options: Options): string[] {
+export function exceptionCitations(doc: DocumentModel, options: Options): ExceptionCitation[] {
   const sections = exceptionSectionsOf(doc, options);
   const referenceLinksOn = referenceLinksFinder(doc);
-  const cited = new Set<string>();
+  const cited = new Map<string, ExceptionCitation>();
   for (const paragraph of paragraphsOf(doc.tree)) {
     const line = paragraph.position?.start.line ?? 0;
     const inSection = sections.some((section) => withinSection(line, section));
-    if (!inSection && !sentencesOf(paragraph).some((sentence) => matchesAny(options.grantPatterns, sentence.text))) continue;
-    for (const reference of matchesOf(options.trackedExceptionPatterns, citableText(doc, paragraph, referenceLinksOn))) cited.add(reference);
+    const sentences = sentencesOf(paragraph);
+    if (!inSection && !sentences.some((sentence) => matchesAny(options.grantPatterns, sentence.text))) continue;
+    const citable = citableText(doc, paragraph, referenceLinksOn);
+    for (const found of matchesOf(options.trackedExceptionPatterns, citable.text)) {
+      const match = withProjectPath(found, citable.text);
+      if (cited.has(match.text)) continue;
+      const at = citable.locate(match.offset);
+      // The last sentence starting at or before the citation; a reference link's URL counts where the link is.
+      const sentence = sentences.filter((candidate) => isBefore(candidate.start(), at)).at(-1) ?? sentences[0];
+      cited.set(match.text, { reference: match.text, line: at.line, column: at.column, sentence: sentence?.text ?? '' });
+    }
   }
-  return [...cited];
+  return [...cited.values()];
+}
+
+/** The distinct texts citing a tracked exception (`exceptionCitations`); the register counts them. */
+export function citedExceptions(doc: DocumentModel, options: Options): string[] {
+  return exceptionCitations(doc, options).map((citation) => citation.reference);
 }
 
 export default defineRule({

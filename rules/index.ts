@@ -2,6 +2,7 @@ import type { AnyRule } from '../src/engine/types.js';
 import codeownersCoverage from './codeowners-coverage.js';
 import directives from './directives.js';
 import documentId from './document-id.js';
+import exceptionExpiry from './exception-expiry.js';
 import exceptionReference from './exception-reference.js';
 import frontmatter from './frontmatter.js';
 import governanceFiles from './governance-files.js';
@@ -15,6 +16,7 @@ export const rules: readonly AnyRule[] = [
   requiredSections,
   frontmatter,
   exceptionReference,
+  exceptionExpiry,
   reviewDate,
   documentId,
   codeownersCoverage,

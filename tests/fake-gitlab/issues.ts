@@ -53,6 +53,14 @@ function labelList(value: unknown): string[] {
   return parts.map((label) => label.trim()).filter((label) => label !== '');
 }
 
+/** `iids[]=1&iids[]=2` (Grape `Array[Integer]`): only those issues; anything but integers is `iids is invalid`. Undefined: no filter. */
+function iidList(query: URLSearchParams): Set<number> | undefined {
+  const values = query.getAll('iids[]');
+  if (values.length === 0) return undefined;
+  if (values.some((value) => !/^\d+$/.test(value))) throw invalidParam('iids is invalid');
+  return new Set(values.map(Number));
+}
+
 /** Scoped labels are exclusive: of two labels with the same `scope::`, the one added last stays (labels.md "Scoped labels"). */
 function withScopesExclusive(labels: string[]): string[] {
   const scopeOf = (label: string) => (label.includes('::') ? label.slice(0, label.lastIndexOf('::')) : null);
@@ -161,12 +169,14 @@ export const issueRoutes: Route[] = [
       const state = oneOf(ctx.input, 'state', ['opened', 'closed', 'all'] as const, 'all');
       const labels = labelList(ctx.query.get('labels') ?? '');
       const search = ctx.query.get('search')?.toLowerCase();
+      const iids = iidList(ctx.query);
       const sort = oneOf(ctx.input, 'sort', ['asc', 'desc'] as const, 'desc');
       const issues = ctx.state.issues
         .filter((i) => i.project_id === project.id && (state === 'all' || i.state === state))
         .filter((i) => labels.every((label) => i.labels.some((own) => own.toLowerCase() === label.toLowerCase())))
         // `search` matches title and description (`in` defaults to both).
         .filter((i) => !search || i.title.toLowerCase().includes(search) || i.description.toLowerCase().includes(search))
+        .filter((i) => !iids || iids.has(i.iid))
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
       if (sort === 'desc') issues.reverse();
       return paginate(

@@ -1,11 +1,12 @@
 // The docs agree with the code: every repository file a doc or comment names exists, and the
-// README's rule table gives each rule the default severity its metadata declares.
+// README's rule table, generated from the registry, is up to date and gives each rule its default severity.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
 import { PRESETS } from '../src/config/presets/index.js';
+import { committedRuleTable, ruleTable, withRuleTable } from '../scripts/readme-rule-table.js';
 import { FILE_ERROR_SUMMARY } from '../src/engine/documents.js';
 import { REPO_ROOT } from './support/cli.js';
 
@@ -108,29 +109,43 @@ describe('file references', () => {
   });
 });
 
-describe('default severities', () => {
-  /** README's rule table: `| [id](docs/rules/id.md) | description | severity (… in the gitlab-handbook preset) |`. */
-  const readmeRows = new Map(
+describe('README rule table', () => {
+  const readmePath = path.join(REPO_ROOT, 'README.md');
+  const table = ruleTable();
+
+  it('is generated from the registry and committed up to date (npm run schema regenerates it)', () => {
+    if (process.env.UPDATE_SCHEMA) writeFileSync(readmePath, withRuleTable(readFileSync(readmePath, 'utf8')));
+    expect(committedRuleTable(readFileSync(readmePath, 'utf8'))).toBe(table);
+  });
+
+  /** The generated rows: `| [id](docs/rules/id.md) | description | severity (… in the gitlab-handbook preset) |`. */
+  const rows = new Map(
     [
-      ...readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').matchAll(
-        /^\| \[([\w-]+)\]\(docs\/rules\/\1\.md\) \|[^|]*\| (error|warn)(?: \(`(error|warn)` in the gitlab-handbook preset\))? \|$/gm,
+      ...table.matchAll(
+        /^\| \[([\w-]+)\]\(docs\/rules\/\1\.md\) \|[^|]*\| (error|warn)(?: \((?:`(error|warn)` in the gitlab-handbook preset|not in the gitlab-handbook preset|always on)\))? \|$/gm,
       ),
     ].map(([, id, severity, presetSeverity]) => [id!, { severity, presetSeverity }]),
   );
   const presetRules = PRESETS['gitlab-handbook']!.classes!['controlled-document']!.rules!;
   const summaries = [...rules.map((rule) => ({ id: rule.meta.id, defaultSeverity: rule.meta.defaultSeverity })), FILE_ERROR_SUMMARY];
 
-  it.each(summaries)("README and the rule's page give $id its default severity and the preset's where that differs", ({ id, defaultSeverity }) => {
+  it.each(summaries)("the table and the rule's page give $id its default severity and the preset's where that differs", ({ id, defaultSeverity }) => {
     const setting = presetRules[id];
     const presetSeverity = Array.isArray(setting) ? setting[0] : setting;
     const presetDiffers = presetSeverity !== undefined && presetSeverity !== defaultSeverity;
-    expect(readmeRows.get(id)).toEqual({ severity: defaultSeverity, presetSeverity: presetDiffers ? presetSeverity : undefined });
+    expect(rows.get(id)).toEqual({ severity: defaultSeverity, presetSeverity: presetDiffers ? presetSeverity : undefined });
     // The rule's page (whose default tests/rule-meta.test.ts checks) names the preset's severity too.
     const pageLine = /^- Default severity: .*$/m.exec(readFileSync(path.join(REPO_ROOT, `docs/rules/${id}.md`), 'utf8'))?.[0];
     expect(pageLine?.includes(`(\`${presetSeverity}\` in the \`gitlab-handbook\` preset)`)).toBe(presetDiffers);
   });
 
-  it("the README's rule table lists every rule and nothing else", () => {
-    expect([...readmeRows.keys()].sort()).toEqual(summaries.map((rule) => rule.id).sort());
+  it('lists every rule and nothing else, in the order `policylint rules` lists them', () => {
+    expect([...rows.keys()]).toEqual(summaries.map((rule) => rule.id));
+  });
+
+  it('says where the preset leaves a rule out, and which rules are always on', () => {
+    expect(table).toMatch(/^\| \[document-id\].* \| error \(not in the gitlab-handbook preset\) \|$/m);
+    expect(table).toMatch(/^\| \[governance-files\].* \| error \(always on\) \|$/m);
+    expect(table).toMatch(/^\| \[file-error\].* \| error \(always on\) \|$/m);
   });
 });

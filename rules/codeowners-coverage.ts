@@ -111,8 +111,8 @@ function checkDocuments(ctx: Context, file: CodeownersFile, sections: Codeowners
   }
 }
 
-function checkStaleEntries(ctx: Context, sections: CodeownersSection[], files: readonly string[], where: Where): void {
-  const repositoryFiles = files.map((path) => where.inRepository(path));
+/** `repositoryFiles`: every file CODEOWNERS can name (outside the root too), as it names them. */
+function checkStaleEntries(ctx: Context, sections: CodeownersSection[], repositoryFiles: readonly string[], where: Where): void {
   for (const section of sections) {
     for (const entry of section.entries) {
       if (repositoryFiles.some((path) => patternMatches(entry.normalized, path))) continue;
@@ -202,9 +202,7 @@ export default defineRule({
     }
 
     if (ctx.options.requireEntry) checkDocuments(ctx, file, sections, where);
-    if (!ctx.options.staleEntries && !ctx.options.uncontrolledFiles) return;
-    const files = await ctx.project.listFiles();
-    if (ctx.options.staleEntries) checkStaleEntries(ctx, sections, files, where);
-    if (ctx.options.uncontrolledFiles) await checkUncontrolledFiles(ctx, sections, files, where);
+    if (ctx.options.staleEntries) checkStaleEntries(ctx, sections, await ctx.project.codeownersFiles(), where);
+    if (ctx.options.uncontrolledFiles) await checkUncontrolledFiles(ctx, sections, await ctx.project.listFiles(), where);
   },
 });

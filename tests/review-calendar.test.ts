@@ -54,11 +54,11 @@ describe('formatCalendar', () => {
     );
   });
 
-  it('writes a Markdown table with pipes and backslashes escaped', () => {
+  it('writes a Markdown table with pipes and backslashes escaped and owners as code, which mentions nobody', () => {
     const lines = formatCalendar(entries, 'markdown').split('\n');
     expect(lines.slice(0, 2)).toEqual(['| Due | Status | Last reviewed | Source | Path | Title | Owners |', '| --- | --- | --- | --- | --- | --- | --- |']);
-    expect(lines[2]).toBe('| 2026-10-07 | overdue | 2025-10-07 | frontmatter | policies/isms.md | ISMS, "core" \\| scope | @ciso @cfo |');
-    expect(lines[4]).toBe('| 2027-01-15 | ok | 2026-01-15 | git | policies/a\\\\b.md | -1+1 | @legal |');
+    expect(lines[2]).toBe('| 2026-10-07 | overdue | 2025-10-07 | frontmatter | policies/isms.md | ISMS, "core" \\| scope | `@ciso` `@cfo` |');
+    expect(lines[4]).toBe('| 2027-01-15 | ok | 2026-01-15 | git | policies/a\\\\b.md | -1+1 | `@legal` |');
     // Every row has the header's seven cells once escaped pipes are set aside.
     for (const line of lines.filter(Boolean)) expect(line.replace(/\\\\/g, '').split(/(?<!\\)\|/).length - 2).toBe(7);
   });

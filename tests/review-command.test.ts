@@ -146,7 +146,7 @@ describe('runReviewsCommand', () => {
     expect(output.split('\n')).toEqual([
       '| Due | Status | Last reviewed | Source | Path | Title | Owners |',
       '| --- | --- | --- | --- | --- | --- | --- |',
-      '| 2026-10-07 | overdue | 2025-10-07 | frontmatter | content/handbook/security/isms.md | ISMS | @ciso @cfo @security-team |',
+      '| 2026-10-07 | overdue | 2025-10-07 | frontmatter | content/handbook/security/isms.md | ISMS | `@ciso` `@cfo` `@security-team` |',
       '',
     ]);
   });

@@ -120,6 +120,7 @@ function collect(tree: Root, source: string): Collected {
         break;
       }
       case 'definition':
+        if (isFootnoteLabel(node.label ?? node.identifier)) break;
         definitions.set(node.identifier, node.url);
         links.push(makeLink('definition', node.url, node.label ?? node.identifier, node));
         break;
@@ -137,6 +138,15 @@ function collect(tree: Root, source: string): Collected {
   // Headings are pushed in document order by the pre-order walk; links are sorted for stable output.
   links.sort((a, b) => a.line - b.line || a.column - b.column);
   return { headings, links, htmlNodes };
+}
+
+/**
+ * `[^note]: text` is a footnote to Goldmark (Hugo) and GitLab, not a link definition, and `[^note]` a link to it; remark-parse
+ * (CommonMark, no footnotes) reads a one-word footnote as a definition. As in Goldmark, the label starts with `^` followed
+ * by more than spaces (`[^]: x` and `[ ^x]: y` stay definitions); its references then find no definition and are no links.
+ */
+function isFootnoteLabel(label: string): boolean {
+  return label.startsWith('^') && label.slice(1).trim() !== '';
 }
 
 function makeLink(kind: LinkKind, rawUrl: string, text: string, node: Nodes): Link {

@@ -35,6 +35,7 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
   };
   const gitRoot = () => memo('gitRoot', () => findGitRoot(options.root));
   const reader = options.reader ?? new RepositoryReader(options.root, DEFAULT_MAX_FILE_BYTES);
+  const listFiles = () => memo('files', () => listRepositoryFiles(options.root, gitRoot));
   const codeownersFound = () =>
     memo('codeowners', async (): Promise<{ file: CodeownersFile; prefix: string } | null> => {
       const top = await gitRoot();
@@ -57,7 +58,12 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
       const others = (await memo('selectAll', selectAll)).filter((doc) => doc.documentClass === documentClass && !lintedPaths.has(doc.path));
       return [...linted, ...others];
     },
-    listFiles: () => memo('files', () => listRepositoryFiles(options.root, gitRoot)),
+    listFiles,
+    codeownersFiles: async () => {
+      const top = await gitRoot();
+      // Found above the root, CODEOWNERS names files anywhere in the work tree, not only the root's.
+      return top && (await codeownersFound())?.prefix ? memo('codeownersFiles', () => listRepositoryFiles(top, gitRoot)) : listFiles();
+    },
     readText: (path) => reader.text(path),
     readBytes: (path) => reader.bytes(path),
     codeowners: async () => (await codeownersFound())?.file ?? null,
@@ -72,11 +78,11 @@ function repositoryPrefix(root: string, gitRoot: string): string {
 }
 
 /** Files git would see (tracked or untracked, not ignored); a plain walk outside git. */
-async function listRepositoryFiles(root: string, gitRoot: () => Promise<string | null>): Promise<string[]> {
+async function listRepositoryFiles(folder: string, gitRoot: () => Promise<string | null>): Promise<string[]> {
   if (await gitRoot()) {
-    const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+    const out = await git(folder, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
     return [...new Set(out.split('\0').filter(Boolean))].sort();
   }
-  const files = await glob('**', { cwd: root, dot: true, ignore: ['**/.git/**', '**/node_modules/**'], followSymbolicLinks: false });
+  const files = await glob('**', { cwd: folder, dot: true, ignore: ['**/.git/**', '**/node_modules/**'], followSymbolicLinks: false });
   return files.sort();
 }

@@ -40,6 +40,8 @@ export interface ProjectContext {
   codeowners(): Promise<CodeownersFile | null>;
   /** The root's path from the folder CODEOWNERS applies to: '' when they are the same, 'handbook/' for a config in handbook/. */
   codeownersPrefix(): Promise<string>;
+  /** Every file of the folder CODEOWNERS applies to, named as its patterns match them (sorted): listFiles() when that folder is the root. */
+  codeownersFiles(): Promise<readonly string[]>;
   /** Absolute path of the git work tree, or null when the root is not in one. */
   gitRoot(): Promise<string | null>;
   /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */

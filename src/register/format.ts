@@ -1,6 +1,6 @@
 import { statusCounts } from '../reviews/status.js';
 import { plural } from '../util/text.js';
-import { csvTable, markdownTable, textTable } from '../util/table.js';
+import { csvTable, markdownCode, markdownTable, textTable } from '../util/table.js';
 import { VERSION } from '../version.js';
 import type { Register, RegisterEntry } from './build.js';
 import type { RegisterFormat } from './formats.js';
@@ -47,12 +47,6 @@ function cells(entry: RegisterEntry, owners: string): string[] {
 
 function summary(register: Register): string {
   return `${plural(register.entries.length, 'document')} as of ${register.asOf}: ${statusCounts(register.entries)}`;
-}
-
-/** Inline code that shows its text as is: a backtick run longer than any inside it. */
-function markdownCode(text: string): string {
-  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length)) + 1);
-  return `${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

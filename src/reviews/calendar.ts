@@ -4,7 +4,7 @@ import type { CodeownersFile } from '../codeowners/types.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/rules.js';
 import { byPath } from '../util/paths.js';
-import { csvTable, markdownTable, textTable } from '../util/table.js';
+import { csvTable, markdownCode, markdownTable, textTable } from '../util/table.js';
 import { plural } from '../util/text.js';
 import { formatDay } from './dates.js';
 import { CALENDAR_FORMATS } from './formats.js';
@@ -76,15 +76,16 @@ export function dueWithin(entries: readonly CalendarEntry[], days: number): Cale
 
 const COLUMNS = ['Due', 'Status', 'Last reviewed', 'Source', 'Path', 'Title', 'Owners'] as const;
 
-function cells(entry: CalendarEntry): string[] {
-  return [entry.due ?? '', entry.status, entry.lastReviewed ?? '', entry.source ?? '', entry.path, entry.title ?? '', entry.owners.join(' ')];
+/** `owner` writes each owner. */
+function cells(entry: CalendarEntry, owner: (text: string) => string = (text) => text): string[] {
+  return [entry.due ?? '', entry.status, entry.lastReviewed ?? '', entry.source ?? '', entry.path, entry.title ?? '', entry.owners.map(owner).join(' ')];
 }
 
 function calendarText(entries: readonly CalendarEntry[]): string {
   const total = `${plural(entries.length, 'document')}: ${statusCounts(entries)}`;
   return `${textTable(
     COLUMNS.map((column) => column.toUpperCase()),
-    entries.map(cells),
+    entries.map((entry) => cells(entry)),
   )}\n${total}\n`;
 }
 
@@ -97,9 +98,16 @@ export function formatCalendar(entries: readonly CalendarEntry[], format: Calend
         2,
       )}\n`;
     case 'csv':
-      return csvTable(COLUMNS, entries.map(cells));
+      return csvTable(
+        COLUMNS,
+        entries.map((entry) => cells(entry)),
+      );
     case 'markdown':
-      return markdownTable(COLUMNS, entries.map(cells));
+      // Owners as code, as in the register: pasted into an issue, `@group` would otherwise notify every member.
+      return markdownTable(
+        COLUMNS,
+        entries.map((entry) => cells(entry, markdownCode)),
+      );
     case 'text':
       return calendarText(entries);
   }

@@ -26,6 +26,12 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
   return [line(header), `|${header.map(() => ' --- |').join('')}`, ...rows.map(line)].join('\n') + '\n';
 }
 
+/** Inline code that shows its text as is: a backtick run longer than any inside it. For an `@owner`, whose mention would notify every member of a group. */
+export function markdownCode(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length)) + 1);
+  return `${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
 /** Columns padded to their widest cell (the last left ragged), an empty cell shown as `-`, whitespace runs made one space. */
 export function textTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const all = [header, ...rows.map((row) => row.map((cell) => cell.replace(/\s+/g, ' ') || '-'))];

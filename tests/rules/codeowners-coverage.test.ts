@@ -204,6 +204,18 @@ describe('codeowners-coverage beyond the table', () => {
     ]);
   });
 
+  it("finds the files of a CODEOWNERS above the config's folder anywhere in the work tree, so entries outside it are not stale", async () => {
+    const handbook = inSubfolder({
+      CODEOWNERS: '[Controlled Documents]\n/handbook/content/a-policy.md @dave\n/docs/outside.md @bob\n/scripts/ @bob\n/docs/gone.md @bob\n',
+      'docs/outside.md': '# Outside the handbook\n',
+      'scripts/check.sh': 'true\n',
+    });
+    const { findings } = await lint({ cwd: handbook, now });
+    expect(findings.map((f) => `${f.path}:${f.line} ${f.message}`)).toEqual([
+      '../CODEOWNERS:5 /docs/gone.md in [Controlled Documents] matches no file in the repository (moved or deleted?)',
+    ]);
+  });
+
   it("falls back to the config's folder for a handbook that is not a repository of its own", async () => {
     const handbook = inSubfolder({ 'handbook/.gitlab/CODEOWNERS': '[Controlled Documents]\n/content/a-policy.md @dave\n' });
     expect((await lint({ cwd: handbook, now })).findings).toEqual([]);

@@ -266,6 +266,14 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'footnotes (Goldmark) have no target, while labels `^` and ` ^x` are still link definitions',
+      ...page('Claim.[^1] Named.[^note] [a][^] [b][ ^x]\n\n[^1]: Approved.\n\n[^note]: gone/page/\n\n[^]: /gone/a/\n\n[ ^x]: /gone/b/\n'),
+      errors: [
+        { path: PAGE, messageId: 'missing', line: 7, column: 1, data: { link: 'Link target "/gone/a/"' } },
+        { path: PAGE, messageId: 'missing', line: 9, column: 1, data: { link: 'Link target "/gone/b/"' } },
+      ],
+    },
+    {
       name: 'a document Hugo does not publish, linking a missing file',
       files: { ...site, 'README.md': '[gone](content/handbook/gone.md)\n' },
       errors: [{ path: 'README.md', messageId: 'missing', line: 1, details: 'Tried content/handbook/gone.md.' }],

@@ -193,13 +193,46 @@ const mergeRequestSchema = z.object({
   approval_rules: z.array(approvalRuleSchema).default([]),
 });
 
-export const seedSchema = z.object({
-  users: z.array(userSchema).default([]),
-  tokens: z.array(tokenSchema).default([]),
-  groups: z.array(groupSchema).default([]),
-  projects: z.array(projectSchema).default([]),
-  merge_requests: z.array(mergeRequestSchema).default([]),
+/** A calendar date as GitLab's `due_date` takes it (Grape `type: Date`): `YYYY-MM-DD` naming a real day. */
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real day');
+
+/** An issue already in a project (numbered per project in seed order, as `POST /projects/:id/issues` numbers them). */
+const seedIssueSchema = z.object({
+  project_id: z.number().int(),
+  title: z.string().min(1).max(255),
+  description: z.string().default(''),
+  state: z.enum(['opened', 'closed']).default('opened'),
+  author_id: z.number().int(),
+  assignee_ids: z.array(z.number().int()).default([]),
+  labels: z.array(z.string().min(1)).default([]),
+  due_date: calendarDate.nullable().default(null),
 });
+
+export const seedSchema = z
+  .object({
+    users: z.array(userSchema).default([]),
+    tokens: z.array(tokenSchema).default([]),
+    groups: z.array(groupSchema).default([]),
+    projects: z.array(projectSchema).default([]),
+    merge_requests: z.array(mergeRequestSchema).default([]),
+    issues: z.array(seedIssueSchema).default([]),
+  })
+  .superRefine((seed, context) => {
+    // An issue GitLab could not hold (no such project, author or assignee, two labels of one scope) is a mistake in the seed.
+    const projects = new Set(seed.projects.map((project) => project.id));
+    const users = new Set(seed.users.map((user) => user.id));
+    seed.issues.forEach((issue, index) => {
+      const problem = (message: string, field: string) => context.addIssue({ code: 'custom', message, path: ['issues', index, field] });
+      if (!projects.has(issue.project_id)) problem(`no project ${issue.project_id} in the seed`, 'project_id');
+      if (!users.has(issue.author_id)) problem(`no user ${issue.author_id} in the seed`, 'author_id');
+      for (const id of issue.assignee_ids) if (!users.has(id)) problem(`no user ${id} in the seed`, 'assignee_ids');
+      const scopes = issue.labels.filter((label) => label.includes('::')).map((label) => label.slice(0, label.lastIndexOf('::')));
+      if (new Set(scopes).size !== scopes.length) problem('scoped labels are exclusive: at most one label per scope', 'labels');
+    });
+  });
 
 /** What callers write (defaults optional). */
 export type SeedData = z.input<typeof seedSchema>;

@@ -191,6 +191,10 @@ export class FakeState {
     this.groups = data.groups;
     this.projects = data.projects.map((p) => this.projectState(p));
     for (const mr of data.merge_requests) this.addMergeRequest(mr);
+    for (const { state, ...fields } of data.issues) {
+      const issue = this.addIssue(fields);
+      if (state === 'closed') Object.assign(issue, { state, closed_at: issue.updated_at });
+    }
   }
 
   now(): string {

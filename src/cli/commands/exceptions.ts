@@ -22,6 +22,8 @@ export interface ExceptionsCommandInput {
   env: NodeJS.ProcessEnv;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The CLI's progress line on a TTY (`startProgress`, as `register` shows it), stopped before the list is printed. */
+  progress?: ReturnType<typeof startProgress>;
   /** Tests make GitLab retries instant. */
   retry?: Partial<RetryPolicy>;
 }
@@ -49,17 +51,19 @@ export async function runExceptionsCommand(input: ExceptionsCommandInput): Promi
   ]);
   const setup = exceptionIssueReader(input, input.env, input.retry);
   const secrets = 'secrets' in setup ? setup.secrets : [];
-  const progress = startProgress(process.stderr);
   let text: string;
   try {
-    const prepared = await prepareRun({ cwd: input.cwd, configPath: input.config, patterns: input.paths, now, onProgress: progress.update }, keepForExceptions);
+    const prepared = await prepareRun(
+      { cwd: input.cwd, configPath: input.config, patterns: input.paths, now, onProgress: input.progress?.update },
+      keepForExceptions,
+    );
     text = formatExceptions(await buildExceptions(prepared, setup), input.format);
   } catch (error) {
     if (!(error instanceof GitLabApiError)) throw error;
     input.stderr(`policylint exceptions: exception issues not read, expiry not checked: ${describeError(error, secrets)}. ${fixForReadError(error)}\n`);
     return READ_FAILED;
   } finally {
-    progress.stop();
+    input.progress?.stop();
   }
   if ('unchecked' in setup) input.stderr(`policylint exceptions: ${setup.unchecked}: issues not read, so state, due dates and expiry are not shown.\n`);
   text = redact(text, secrets);
@@ -94,5 +98,7 @@ export const exceptionsCommand: CliCommand<ExceptionsFlags> = {
       env: process.env,
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
+      // Only the CLI writes to the terminal: a caller passing its own stderr gets no progress line there.
+      progress: startProgress(process.stderr),
     }),
 };

@@ -116,11 +116,13 @@ function checkedAliases(ctx: Context): Promise<Map<string, unknown>> {
 function aliasIndex(ctx: Context, index: SiteIndex): Promise<ReadonlyMap<string, Alias>> {
   return ctx.project.memo(`links:aliases:${siteKey(ctx)}`, async () => {
     const checked = await checkedAliases(ctx);
+    // One `git grep` names the few pages that say `aliases` at all, instead of opening every page of the site.
+    const mentioning = await ctx.project.filesContaining(ALIASES_KEY, index.contentRoot);
     const aliases = new Map<string, Alias>();
     for (const file of index.files) {
       const url = pageUrl(file, index);
       if (url === undefined) continue;
-      const listed = checked.has(file) ? checked.get(file) : readAliases(ctx, file);
+      const listed = checked.has(file) ? checked.get(file) : mentioning && !mentioning.has(file) ? undefined : readAliases(ctx, file);
       for (const alias of Array.isArray(listed) ? listed : []) {
         if (typeof alias !== 'string' || alias.trim() === '') continue;
         const absolute = alias.startsWith('/') ? alias : path.posix.join(path.posix.dirname(url.replace(/\/$/, '') || '/'), alias);
@@ -141,7 +143,8 @@ function readAliases(ctx: Context, file: string): unknown {
 
 /** The fences of YAML and of TOML front matter. */
 const FENCES = ['---', '+++'].map((fence) => Buffer.from(fence));
-const ALIASES = Buffer.from('aliases');
+const ALIASES_KEY = 'aliases';
+const ALIASES = Buffer.from(ALIASES_KEY);
 
 /** Whether a page's front matter (`---` or `+++` on its first line, a byte order mark aside) has the word `aliases` before its closing fence. */
 function mentionsAliases(data: Buffer): boolean {

@@ -10,6 +10,7 @@ import { parseDocumentModel } from '../src/model/parse.js';
 import type { LinkKind } from '../src/model/types.js';
 import { createProjectContext } from '../src/project/context.js';
 import type { ProjectContext } from '../src/project/types.js';
+import { git } from './support/git.js';
 import { makeTree } from './support/cli.js';
 
 function tempRepo(files: Record<string, string>): string {
@@ -86,6 +87,27 @@ describe('links, once per run', () => {
       ['aliasAnchor:/b-old/#two%20words', 'Link target "/b-old/#two%20words" is an alias of content/b.md: the redirect drops "#two words"'],
     ]);
     expect(read).toEqual(['content/b.md']);
+  });
+
+  it('in git, opens only the pages git grep finds saying aliases, untracked ones included', async () => {
+    const root = tempRepo({
+      'content/a.md': '[gone](/gone/) [old](/b-old/) [new](/d-old/)\n',
+      'content/b.md': '---\naliases: [/b-old/]\n---\n# B\n',
+      'content/c.md': '---\ntitle: C\n---\n# C\n',
+    });
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'pages');
+    tempFile(root, 'content/d.md', '---\naliases: [/d-old/]\n---\n# D\n');
+    const { project } = countingProject(root);
+    const read: string[] = [];
+    const readBytes = project.readBytes;
+    project.readBytes = (file) => {
+      read.push(file);
+      return readBytes(file);
+    };
+    expect((await check(root, ['content/a.md'], {}, project)).map((report) => report.key)).toEqual(['missing:/gone/']);
+    expect(read.sort()).toEqual(['content/b.md', 'content/d.md']);
   });
 
   it('leaves a document without internal links alone without indexing the repository', async () => {

@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby';
 import { loadCodeowners } from '../codeowners/load.js';
 import type { CodeownersFile } from '../codeowners/types.js';
 import { isOutsideRoot, toPosix } from '../util/paths.js';
-import { findGitRoot, git } from '../git/exec.js';
+import { findGitRoot, git, GitError } from '../git/exec.js';
 import { DEFAULT_MAX_FILE_BYTES, RepositoryReader } from '../select/read.js';
 import type { ProjectContext, ProjectDocument } from './types.js';
 
@@ -59,6 +59,7 @@ export function createProjectContext(options: ProjectOptions): ProjectContext {
       return [...linted, ...others];
     },
     listFiles,
+    filesContaining: (text, folder) => memo(`containing:${folder}\0${text}`, () => filesContaining(options.root, gitRoot, text, folder)),
     codeownersFiles: async () => {
       const top = await gitRoot();
       // Found above the root, CODEOWNERS names files anywhere in the work tree, not only the root's.
@@ -75,6 +76,18 @@ function repositoryPrefix(root: string, gitRoot: string): string {
   // git prints the work tree's real path; compare it with the root's.
   const relative = toPosix(path.relative(gitRoot, realpathSync.native(root)));
   return relative === '' || isOutsideRoot(relative) ? '' : `${relative}/`;
+}
+
+async function filesContaining(root: string, gitRoot: () => Promise<string | null>, text: string, folder: string): Promise<ReadonlySet<string> | undefined> {
+  if (!(await gitRoot())) return undefined;
+  try {
+    // The work tree's tracked and untracked (not ignored) files, as listFiles lists them; paths relative to the root.
+    const out = await git(root, ['grep', '--untracked', '-l', '-z', '-I', '-F', '-e', text, '--', folder === '' ? '.' : folder]);
+    return new Set(out.split('\0').filter(Boolean));
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return new Set(); // git grep's "nothing matched"
+    return undefined;
+  }
 }
 
 /** Files git would see (tracked or untracked, not ignored); a plain walk outside git. */

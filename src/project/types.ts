@@ -42,6 +42,11 @@ export interface ProjectContext {
   codeownersPrefix(): Promise<string>;
   /** Every file of the folder CODEOWNERS applies to, named as its patterns match them (sorted): listFiles() when that folder is the root. */
   codeownersFiles(): Promise<readonly string[]>;
+  /**
+   * The files under `folder` (repository-relative, '' for the root) that git would see and whose text contains `text`
+   * (one `git grep`, memoised): a prefilter before reading many files; undefined outside git or when git fails, so read them all.
+   */
+  filesContaining(text: string, folder: string): Promise<ReadonlySet<string> | undefined>;
   /** Absolute path of the git work tree, or null when the root is not in one. */
   gitRoot(): Promise<string | null>;
   /** The class that selects a file (cheaply: path, text and front matter), or undefined; for files outside this run's document list. */

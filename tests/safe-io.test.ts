@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReports } from '../src/reporters/write.js';
@@ -213,6 +213,33 @@ describe('reports', () => {
     mkdirSync(path.join(root, 'taken/report.json'), { recursive: true });
     await expect(writeReports(result, [{ format: 'json', file: 'taken/report.json' }], { cwd: root })).rejects.toThrow();
     expect(readdirSync(path.join(root, 'taken'))).toEqual(['report.json']);
+  });
+});
+
+describe('a report path outside the work tree', () => {
+  it('is written into when it is a named pipe or a link the user chose (as -o /dev/null or /dev/stdout), never replaced', async () => {
+    const root = repo({ 'content/doc.md': controlledDocument('Doc') });
+    const result = await lint({ cwd: root, now: NOW });
+    const elsewhere = outside();
+    const pipe = path.join(elsewhere, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    const received = new Promise<string>((resolve) => {
+      let text = '';
+      createReadStream(pipe, 'utf8')
+        .on('data', (chunk) => (text += chunk))
+        .on('end', () => resolve(text));
+    });
+    await writeReports(result, [{ format: 'json', file: pipe }], { cwd: root });
+    expect(JSON.parse(await received)).toHaveLength(result.findings.length);
+    expect(lstatSync(pipe).isFIFO()).toBe(true);
+
+    const real = path.join(elsewhere, 'real.json');
+    writeFileSync(real, '');
+    const link = path.join(elsewhere, 'link.json');
+    symlinkSync(real, link);
+    await writeReports(result, [{ format: 'json', file: link }], { cwd: root });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, 'utf8'))).toHaveLength(result.findings.length);
   });
 });
 

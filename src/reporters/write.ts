@@ -42,6 +42,12 @@ export async function writeReports(result: LintResult, targets: readonly ReportT
  */
 export async function writeFileSafely(cwd: string, file: string, data: string | Iterable<string>, what: string): Promise<void> {
   const target = path.resolve(cwd, file);
+  if (!isInside(cwd, target)) {
+    // Outside the work tree the path is the user's own choice: `-o /dev/null`, `/dev/stdout` or a named pipe is written
+    // into, never replaced by the rename below (which would swap a device for a regular file).
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing && !existing.isFile()) return writeFile(target, data);
+  }
   await refuseLinkedFolders(cwd, path.dirname(target), file, what);
   await mkdir(path.dirname(target), { recursive: true });
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
@@ -55,10 +61,16 @@ export async function writeFileSafely(cwd: string, file: string, data: string | 
   }
 }
 
+/** Whether `target` is strictly below `cwd`. */
+function isInside(cwd: string, target: string): boolean {
+  const relative = path.relative(cwd, target);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
 /** Throws when a folder between `cwd` and `folder` (those that exist) is a symbolic link; folders outside `cwd` are the user's own choice. */
 async function refuseLinkedFolders(cwd: string, folder: string, asGiven: string, what: string): Promise<void> {
+  if (!isInside(cwd, folder)) return;
   const relative = path.relative(cwd, folder);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return;
   let current = cwd;
   for (const part of relative.split(path.sep)) {
     current = path.join(current, part);

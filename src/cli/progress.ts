@@ -1,5 +1,5 @@
 /** After a second, a one-line progress counter on a TTY's stderr; nothing elsewhere (CI logs stay clean). */
-export function startProgress(stream: NodeJS.WriteStream, delayMs = 1000): { update: (done: number, total: number) => void; stop: () => void } {
+export function startProgress(stream: NodeJS.WriteStream, delayMs = 1000): { update: (done: number, total: number, what?: string) => void; stop: () => void } {
   if (!stream.isTTY) return { update: () => {}, stop: () => {} };
   let latest = '';
   let shown = false;
@@ -10,8 +10,8 @@ export function startProgress(stream: NodeJS.WriteStream, delayMs = 1000): { upd
   }, delayMs);
   timer.unref();
   return {
-    update: (done, total) => {
-      latest = `policylint: ${done}/${total} files`;
+    update: (done, total, what = 'files') => {
+      latest = `policylint: ${done}/${total} ${what}`;
     },
     stop: () => {
       clearInterval(timer);

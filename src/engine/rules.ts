@@ -14,6 +14,13 @@ export function ruleSettingFor(config: ResolvedConfig, doc: Pick<DocumentModel, 
   return config.classes.find((c) => c.name === doc.documentClass)?.rules[ruleId];
 }
 
+/** A rule's options for the document's class: as configured when the class enables it, else the rule's defaults. */
+export function ruleOptionsFor<T>(config: ResolvedConfig, doc: Pick<DocumentModel, 'documentClass'>, ruleId: string, defaults: T): T {
+  const setting = ruleSettingFor(config, doc, ruleId);
+  // Parsed (patterns compiled) when the config was loaded.
+  return setting && setting.severity !== 'off' ? (setting.options as T) : defaults;
+}
+
 export type RulePlan = Array<{ rule: AnyRule; setting: RuleSetting }>;
 
 /** The rules a lint runs for a class; merge-request-only rules are judged by `policylint mr` itself. */

@@ -59,3 +59,22 @@ export async function readBlobsAt(gitRoot: string, commit: string, paths: readon
   }
   return { commitFound: true, blobs };
 }
+
+/** Reads blobs by object id with one `git cat-file --batch`; ids git does not have (or that are not blobs) are left out. */
+export async function readBlobs(gitRoot: string, ids: readonly string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(ids)];
+  const blobs = new Map<string, Buffer>();
+  if (unique.length === 0) return blobs;
+  let output: Buffer;
+  try {
+    output = await gitBytes(gitRoot, ['cat-file', '--batch'], { input: `${unique.join('\n')}\n` });
+  } catch (error) {
+    throw new GitObjectError(`Cannot read objects in ${gitRoot}: ${(error as Error).message}`);
+  }
+  const objects = parseBatchOutput(output, unique.length);
+  for (const [index, id] of unique.entries()) {
+    const object = objects[index];
+    if (object?.type === 'blob') blobs.set(id, object.data);
+  }
+  return blobs;
+}

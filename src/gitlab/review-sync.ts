@@ -1,7 +1,6 @@
 // Runs `policylint reviews --sync-issues`: settings and token as `mr` reads them, the checklist
 // template from the config, the review calendar, then the sync (review-issues.ts) and its plan.
 import path from 'node:path';
-import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { FileTooLarge, openRegularFile, readBounded, readErrorReason } from '../io/files.js';
@@ -12,7 +11,7 @@ import { createGitLabClient, fixForApiError, type ApiErrorFixes, type RetryPolic
 import { describeError, redact } from './redact.js';
 import { DEFAULT_CHECKLIST } from './review-issue-body.js';
 import { syncReviewIssues, type ReviewIssueAction, type SyncResult } from './review-issues.js';
-import { checkServerInCi, nonEmpty, readToken, serverFromApiUrl } from './settings.js';
+import { readProjectTarget, readToken } from './settings.js';
 
 /** Exit code when GitLab could not be read or written: the scheduled job fails, reports nothing half-done silently. */
 const SYNC_FAILED = 3;
@@ -57,19 +56,6 @@ function readChecklist(config: ResolvedConfig): string {
   }
 }
 
-const serverSchema = z.url({ protocol: /^https?$/ });
-
-/** The GitLab URL and project, needed once there is a token. */
-function readTarget(flags: SyncFlags, env: NodeJS.ProcessEnv): { serverUrl: string; projectId: string } {
-  const serverUrl = nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
-  const projectId = nonEmpty(flags.project, env.CI_PROJECT_ID);
-  if (serverUrl === undefined || !serverSchema.safeParse(serverUrl).success)
-    throw new ConfigError('reviews --sync-issues needs the GitLab URL: set CI_SERVER_URL or pass --server-url https://gitlab.example.com');
-  if (projectId === undefined) throw new ConfigError('reviews --sync-issues needs the project: set CI_PROJECT_ID or pass --project <id or path>');
-  checkServerInCi(serverUrl, env, 'reviews --sync-issues');
-  return { serverUrl: serverUrl.replace(/\/+$/, ''), projectId: projectId.trim() };
-}
-
 export async function runReviewSync(options: SyncRunOptions): Promise<number> {
   const { token, tokenSource } = readToken(options.tokenEnv, options.env);
   const secrets = token ? [token] : [];
@@ -77,7 +63,7 @@ export async function runReviewSync(options: SyncRunOptions): Promise<number> {
     throw new ConfigError(`reviews --sync-issues --apply needs a GitLab token with the api scope, and ${tokenSource} is not set: nothing was changed`);
   }
   const checklist = readChecklist(options.config);
-  const target = token ? readTarget(options, options.env) : undefined;
+  const target = token ? readProjectTarget(options, options.env, 'reviews --sync-issues') : undefined;
   const gitlab = target && token ? { api: createGitLabClient({ host: target.serverUrl, token, retry: options.retry }), projectId: target.projectId } : null;
   let result: SyncResult;
   const done: ReviewIssueAction[] = [];

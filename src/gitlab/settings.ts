@@ -112,3 +112,20 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
   checkServerInCi(parsed.data.serverUrl, env);
   return { ...parsed.data, serverUrl: parsed.data.serverUrl.replace(/\/+$/, ''), ...token };
 }
+
+const serverSchema = z.url({ protocol: /^https?$/ });
+
+/** The GitLab URL and project a command that reads or writes the project (not a merge request) needs once there is a token. */
+export function readProjectTarget(
+  flags: { serverUrl?: string; project?: string },
+  env: NodeJS.ProcessEnv,
+  command: string,
+): { serverUrl: string; projectId: string } {
+  const serverUrl = nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
+  const projectId = nonEmpty(flags.project, env.CI_PROJECT_ID);
+  if (serverUrl === undefined || !serverSchema.safeParse(serverUrl).success)
+    throw new ConfigError(`${command} needs the GitLab URL: set CI_SERVER_URL or pass --server-url https://gitlab.example.com`);
+  if (projectId === undefined) throw new ConfigError(`${command} needs the project: set CI_PROJECT_ID or pass --project <id or path>`);
+  checkServerInCi(serverUrl, env, command);
+  return { serverUrl: serverUrl.replace(/\/+$/, ''), projectId: projectId.trim() };
+}

@@ -4,7 +4,7 @@ import reviewDate from '../../rules/review-date.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { releaseDocument, type KeptDocument } from '../engine/documents.js';
 import type { PreparedRun } from '../engine/run.js';
-import { ruleSettingFor } from '../engine/rules.js';
+import { ruleOptionsFor } from '../engine/rules.js';
 import type { DocumentModel } from '../model/types.js';
 import { formatDay } from '../reviews/dates.js';
 import { projectReviewHistory } from '../reviews/history.js';
@@ -36,13 +36,6 @@ export interface Register {
   entries: RegisterEntry[];
 }
 
-/** A rule's options for the document's class: as configured when the class enables it, else its defaults. */
-function optionsFor<T>(config: ResolvedConfig, doc: Pick<DocumentModel, 'documentClass'>, ruleId: string, defaults: T): T {
-  const setting = ruleSettingFor(config, doc, ruleId);
-  // Parsed (patterns compiled) when the config was loaded.
-  return setting && setting.severity !== 'off' ? (setting.options as T) : defaults;
-}
-
 const EXCEPTION_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
 
 /** What the register keeps of a document (`prepareRun`'s `keep`): what `lint` keeps, and what only the syntax tree tells. */
@@ -51,7 +44,7 @@ export interface RegisterDocument extends KeptDocument {
 }
 
 export function keepForRegister(doc: DocumentModel, config: ResolvedConfig): RegisterDocument {
-  const options = optionsFor(config, doc, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
+  const options = ruleOptionsFor(config, doc, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
   return { ...releaseDocument(doc), exceptionReferences: citedExceptions(doc, options).length };
 }
 
@@ -81,14 +74,14 @@ export async function buildRegister(prepared: PreparedRun<RegisterDocument>): Pr
   );
   const reviews = await reviewDocuments(
     project,
-    documents.map((doc) => ({ doc, options: optionsFor(config, doc, reviewDate.meta.id, reviewDefaults) })),
+    documents.map((doc) => ({ doc, options: ruleOptionsFor(config, doc, reviewDate.meta.id, reviewDefaults) })),
     history,
   );
   const codeowners = await project.codeowners();
   const prefix = await project.codeownersPrefix();
   const entries = documents.map((doc, index): RegisterEntry => {
     const review = reviews[index]!;
-    const idOptions = optionsFor<DocumentIdOptions>(config, doc, documentId.meta.id, defaultDocumentIdOptions);
+    const idOptions = ruleOptionsFor<DocumentIdOptions>(config, doc, documentId.meta.id, defaultDocumentIdOptions);
     const found = readDocumentId(doc.frontMatter, idOptions.key);
     const change = history?.paths.get(doc.path);
     return {

@@ -1,5 +1,5 @@
 import { statusCounts } from '../reviews/status.js';
-import { plural } from '../util/text.js';
+import { escapeHtml as html, plural } from '../util/text.js';
 import { csvTable, markdownCode, markdownTable, textTable } from '../util/table.js';
 import { VERSION } from '../version.js';
 import type { Register, RegisterEntry } from './build.js';
@@ -47,12 +47,6 @@ function cells(entry: RegisterEntry, owners: string): string[] {
 
 function summary(register: Register): string {
   return `${plural(register.entries.length, 'document')} as of ${register.asOf}: ${statusCounts(register.entries)}`;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
 }
 
 const STYLE = `

@@ -30,6 +30,8 @@ export interface ReviewHistory {
 export interface HistoryOptions {
   /** Commits whose message (subject and body) matches do not count as a change. */
   ignoreCommitPattern?: Pattern;
+  /** The commit whose history is read (default HEAD): the audit evidence dates reviews as of a period's start. */
+  rev?: string;
 }
 
 /** Bounds each `git log` command line well below every OS's argument limit; large sets take a few calls, never one per file. */
@@ -56,7 +58,7 @@ export async function loadReviewHistory(cwd: string, paths: readonly string[], o
 
   const result = new Map<string, PathHistory>(paths.map((path) => [path, { kind: 'uncommitted' }]));
   for (const batch of batches(paths)) {
-    const log = await gitLog(cwd, batch);
+    const log = await gitLog(cwd, batch, options.rev);
     for (const commit of parseLog(log)) {
       const counts = !ignore?.test(commit.message);
       for (const name of commit.files) {
@@ -121,7 +123,7 @@ function* batches(paths: readonly string[]): Generator<string[]> {
   if (batch.length > 0) yield batch;
 }
 
-async function gitLog(cwd: string, paths: readonly string[]): Promise<string> {
+async function gitLog(cwd: string, paths: readonly string[], rev: string | undefined): Promise<string> {
   const args = [
     '--literal-pathspecs',
     '-c',
@@ -134,6 +136,7 @@ async function gitLog(cwd: string, paths: readonly string[]): Promise<string> {
     '-z',
     // A NUL opens each record, so a record is: '' then header, then its file names.
     '--format=%x00%H%x09%cI%x09%B',
+    ...(rev === undefined ? [] : [rev]),
     '--',
     ...paths,
   ];

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,8 +13,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (npm test builds first) as a user would, with a clean, colourless environment. */
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string }): CliResult {
+/** The environment the CLI runs in: the test's, colourless, dated, and outside any CI job, with `extra` on top (`undefined` removes). */
+function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {
     ...process.env,
     NO_COLOR: '1',
@@ -23,17 +23,35 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
     CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined,
     CI_DEFAULT_BRANCH: undefined,
     CI_PIPELINE_SOURCE: undefined,
-    ...options.env,
+    ...extra,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env as NodeJS.ProcessEnv;
+}
+
+/** Runs the built CLI (npm test builds first) as a user would, with a clean, colourless environment. */
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string }): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: env as NodeJS.ProcessEnv,
+    env: cliEnv(options.env),
     encoding: 'utf8',
     input: options.input,
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As runCli, without blocking this process: for a CLI that talks to a server the test runs in process (the fake GitLab). */
+export function runCliAsync(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 const trees: string[] = [];

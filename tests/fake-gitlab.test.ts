@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gitlab, GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addressableLines, seedFromJson, startFakeGitLab, type FakeGitLab, type SeedData } from './fake-gitlab/server.js';
+import { paginate } from './fake-gitlab/http.js';
+import { addressableLines, seedFromJson, startFakeGitLab, type FakeGitLab, type SeedData, type SeedMergeRequest } from './fake-gitlab/server.js';
 
 const BOT = 1;
 const ALICE = 2;
@@ -643,6 +644,33 @@ describe('faults', () => {
     expect(bodies.slice(-2)).toEqual(['fast', 'slow']);
   });
 
+  it('stages an outage: after N matching requests every one answers 503 until cleared', async () => {
+    fake.faults.outage({ after: 2, path: 'users/*' });
+    const statuses = async () => {
+      const settled = await Promise.allSettled([1, 2, 3].map((id) => api.Users.show(id)));
+      return settled.map((result) => (result.status === 'fulfilled' ? 200 : (result.reason as { cause: { response: Response } }).cause.response.status));
+    };
+    await api.Users.showCurrentUser(); // another path: not counted
+    expect(await statuses()).toEqual([200, 200, 503]);
+    expect(await statuses()).toEqual([503, 503, 503]);
+    fake.faults.clear();
+    expect(await statuses()).toEqual([200, 200, 200]);
+
+    fake.faults.outage({ status: 502 });
+    await expect(api.Users.show(1)).rejects.toBeInstanceOf(GitbeakerRetryError); // gitbeaker retries 502 ten times
+    expect(fake.requests.slice(-10).map((r) => [r.status, r.fault])).toEqual(Array.from({ length: 10 }, () => [502, 'status']));
+  });
+
+  it('counts the requests in flight at once', async () => {
+    fake.faults.delay(50, { times: Infinity, path: 'users/*' });
+    await Promise.all([1, 2, 3].map((id) => api.Users.show(id)));
+    expect(fake.maxInFlight).toBe(3);
+    expect(fake.inFlight).toBe(0);
+    fake.maxInFlight = 0;
+    await api.Users.show(1);
+    expect(fake.maxInFlight).toBe(1);
+  });
+
   it('gates a request so two find-or-create publishers can race', async () => {
     const findOrCreate = async () => {
       const notes = await api.MergeRequestNotes.all(42, 7);
@@ -656,6 +684,138 @@ describe('faults', () => {
     await first;
     const markers = fake.state.notesOf(fake.state.mergeRequest(42, 7)!).filter((n) => n.body === '<!-- marker -->');
     expect(markers).toHaveLength(2);
+  });
+});
+
+describe('merged merge requests and the commits that brought them', () => {
+  const MERGED_AT = '2026-03-02T10:00:00.000Z';
+  /** A merged MR of project 42 whose commits are `sha(n)`, newest first. */
+  const merged = (iid: number, commits: number[], fields: Partial<SeedMergeRequest> = {}) =>
+    fake.state.addMergeRequest({
+      project_id: 42,
+      iid,
+      state: 'merged',
+      author_id: ALICE,
+      merged_by: CAROL,
+      merged_at: MERGED_AT,
+      commits: commits.map((n) => ({ id: sha(n), message: `Commit ${n}` })),
+      ...fields,
+    });
+
+  it('serves who merged a merge request, when, and the merge and squash commits, on the single and the list routes', async () => {
+    merged(8, [31, 30], { title: 'Squashed', source_branch: 'squash', squash_commit_sha: sha(32), merge_commit_sha: sha(33) });
+    merged(9, [40], { title: 'Fast-forward', source_branch: 'ff' });
+    const single = await api.MergeRequests.show(42, 8);
+    expect(single).toMatchObject({
+      iid: 8,
+      title: 'Squashed',
+      state: 'merged',
+      merged_by: { id: CAROL, username: 'carol' },
+      merge_user: { id: CAROL, username: 'carol' },
+      merged_at: MERGED_AT,
+      updated_at: MERGED_AT,
+      merge_commit_sha: sha(33),
+      squash_commit_sha: sha(32),
+      sha: sha(31), // no diff_refs: the newest commit
+      detailed_merge_status: 'not_open',
+      web_url: `${fake.url}/${PROJECT}/-/merge_requests/8`,
+    });
+    const [listed] = await api.MergeRequests.all({ projectId: 42, sourceBranch: 'ff' });
+    expect(listed).toMatchObject({ iid: 9, merge_commit_sha: null, squash_commit_sha: null, sha: sha(40), merged_by: { username: 'carol' } });
+    expect(listed).not.toHaveProperty('diff_refs'); // MergeRequestBasic
+    expect(await api.MergeRequests.show(42, 7)).toMatchObject({
+      state: 'opened',
+      merged_by: null,
+      merged_at: null,
+      merge_commit_sha: null,
+      sha: REFS.head_sha,
+    });
+    expect(() => fake.state.addMergeRequest({ project_id: 42, iid: 10, merged_at: MERGED_AT })).toThrow(/only a merged merge request has merged_at/);
+  });
+
+  it("lists a project's merge requests by state, target branch and update time, oldest or newest first", async () => {
+    merged(8, [31], { created_at: '2026-02-01T00:00:00Z', updated_at: '2026-02-05T00:00:00Z', merged_at: '2026-02-04T00:00:00Z' });
+    merged(9, [32], { created_at: '2026-02-02T00:00:00Z', updated_at: '2026-01-20T00:00:00Z', merged_at: '2026-01-20T00:00:00Z' });
+    merged(10, [33], { created_at: '2026-02-03T00:00:00Z', target_branch: 'release' });
+    fake.state.addMergeRequest({ project_id: 42, iid: 11, state: 'closed', created_at: '2026-02-04T00:00:00Z' });
+    const iids = async (query: Record<string, string>) => (await api.MergeRequests.all({ projectId: 42, ...query })).map((mr) => mr.iid);
+
+    expect(await iids({})).toEqual([11, 10, 9, 8, 7]); // state=all, created_at desc
+    expect(await iids({ state: 'merged', targetBranch: 'main' })).toEqual([9, 8]);
+    expect(await iids({ state: 'merged', updatedAfter: '2026-02-01T00:00:00Z', sort: 'asc' })).toEqual([8, 10]);
+    expect(await iids({ state: 'merged', updatedAfter: '2026-02-05T00:00:00Z' })).toEqual([10, 8]); // on or after
+    expect(await iids({ state: 'merged', updatedBefore: '2026-01-31T00:00:00Z' })).toEqual([9]);
+    expect(await iids({ state: 'merged', orderBy: 'updated_at', sort: 'asc' })).toEqual([9, 8, 10]);
+    expect(await iids({ state: 'opened' })).toEqual([7]);
+
+    const badOrder = await rejection(api.MergeRequests.all({ projectId: 42, orderBy: 'merged_at' as 'created_at' }));
+    expect([badOrder.cause.response.status, badOrder.message]).toEqual([400, 'order_by does not have a valid value']);
+    const badTime = await rejection(api.MergeRequests.all({ projectId: 42, updatedAfter: 'last week' }));
+    expect([badTime.cause.response.status, badTime.message]).toEqual([400, 'updated_after is invalid']);
+    const noProject = await rejection(api.MergeRequests.all({ projectId: 'acme/nothing' }));
+    expect([noProject.cause.response.status, noProject.message]).toEqual([404, '404 Project Not Found']);
+  });
+
+  it('pages the list by up to 100, and leaves out the totals above 10,000 results as GitLab does', async () => {
+    for (let iid = 100; iid < 250; iid++) merged(iid, [iid]);
+    const first = await api.MergeRequests.all({ projectId: 42, state: 'merged', perPage: 100, page: 1, showExpanded: true });
+    expect(first.data).toHaveLength(100);
+    expect(first.paginationInfo).toMatchObject({ total: 150, totalPages: 2, next: 2, perPage: 100 });
+    expect(await api.MergeRequests.all({ projectId: 42, state: 'merged', perPage: 100 })).toHaveLength(150);
+    expect(apiRequests('/merge_requests').map((r) => r.query.page ?? '1')).toEqual(['1', '1', '2']);
+
+    const query = new URLSearchParams({ per_page: '100', page: '2' });
+    const many = paginate(
+      Array.from({ length: 10_001 }, (_, i) => i),
+      query,
+      new URL(`${fake.url}/api/v4/projects/42/merge_requests?${query}`),
+    );
+    expect(many.headers).toMatchObject({ 'x-page': '2', 'x-next-page': '3', 'x-prev-page': '1' });
+    expect(many.headers).not.toHaveProperty('x-total');
+    expect(many.headers).not.toHaveProperty('x-total-pages');
+    expect(many.headers!.link).not.toMatch(/rel="last"/);
+    expect(paginate([1], query, new URL(fake.url)).headers).toMatchObject({ 'x-total': '1', 'x-total-pages': '1' });
+  });
+
+  it('finds the merge requests of a commit by their commits, head, merge and squash commits, newest first', async () => {
+    merged(8, [31, 30], { merge_commit_sha: sha(39) });
+    merged(9, [41], { squash_commit_sha: sha(49), source_branch: 'other' });
+    merged(10, [50], { sha: sha(51), target_branch: 'release' }); // the seeded head, not among the commits
+    fake.state.addMergeRequest({ project_id: 42, iid: 11, commits: [{ id: sha(30), message: 'Same commit, reopened' }] });
+    fake.state.project(42)!.repository_commits.push(sha(60)); // a direct push
+    const iids = async (commit: string, options: { state?: string } = {}) =>
+      (await api.Commits.allMergeRequests(42, commit, options as object)).map((mr) => mr.iid);
+
+    expect(await iids(sha(39))).toEqual([8]);
+    expect(await iids(sha(49))).toEqual([9]);
+    expect(await iids(sha(51))).toEqual([10]);
+    expect(await iids(sha(30))).toEqual([11, 8]);
+    expect(await iids(sha(30), { state: 'merged' })).toEqual([8]);
+    expect(await iids(REFS.head_sha)).toEqual([7]);
+    expect(await iids(sha(60))).toEqual([]);
+    const [entity] = await api.Commits.allMergeRequests(42, sha(39));
+    expect(entity).toMatchObject({ iid: 8, state: 'merged', target_branch: 'main', merge_commit_sha: sha(39), merged_by: { username: 'carol' } });
+
+    const unknown = await rejection(api.Commits.allMergeRequests(42, sha(99)));
+    expect([unknown.cause.response.status, unknown.message]).toEqual([404, '404 Commit Not Found']);
+    const noProject = await rejection(api.Commits.allMergeRequests(4242, sha(39)));
+    expect([noProject.cause.response.status, noProject.message]).toEqual([404, '404 Project Not Found']);
+  });
+
+  it('seeds thousands of users and shows each with the email on their profile', async () => {
+    const crowd = await startFakeGitLab({
+      users: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, username: `user${i + 1}`, public_email: i % 2 ? `user${i + 1}@example.com` : undefined })),
+      tokens: [{ token: 't', user_id: 1, scopes: ['read_api'] }],
+    });
+    try {
+      const client = new Gitlab({ host: crowd.url, token: 't' });
+      expect(await client.Users.show(2999)).toMatchObject({ id: 2999, username: 'user2999', public_email: '' });
+      expect(await client.Users.show(3000)).toMatchObject({ id: 3000, public_email: 'user3000@example.com' });
+      const missing = await rejection(client.Users.show(3001));
+      expect([missing.cause.response.status, missing.message]).toEqual([404, '404 User Not Found']);
+    } finally {
+      await crowd.close();
+    }
   });
 });
 

@@ -73,8 +73,9 @@ async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function readApprovals(options: EvidenceOptions): Promise<Approval[]> {
-  const state = await options.api.MergeRequestApprovals.showConfiguration(options.projectId, { mergerequestIId: options.iid });
+/** Who approved a merge request and when (`approved_by[].user`, `approved_at`), as GitLab's approvals endpoint reports it. */
+export async function readApprovals(api: GitLabApi, projectId: string, iid: number): Promise<Approval[]> {
+  const state = await api.MergeRequestApprovals.showConfiguration(projectId, { mergerequestIId: iid });
   const approvedBy = (state.approved_by ?? []) as Array<{ user?: { id?: number; username?: string }; approved_at?: string | null }>;
   return approvedBy.flatMap((entry) =>
     entry.user?.id !== undefined && entry.user.username
@@ -216,14 +217,14 @@ async function ineligibleApprovers(options: EvidenceOptions, approvals: readonly
   return ineligible;
 }
 
-type OwnerKind =
+export type OwnerKind =
   { kind: 'user' } | { kind: 'group' } | { kind: 'role'; level: number } | { kind: 'unresolved'; why: string } | { kind: 'unverified'; why: string };
 
 /**
  * What an owner reference names. `@name` may be a user or a top-level group; `@a/b` is a group,
  * which the token must be able to see (GitLab hides private groups behind 404).
  */
-async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
+export async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
   if (owner.kind === 'role') {
     const level = roleLevel(owner);
     return level === undefined ? { kind: 'unresolved', why: 'is not a role' } : { kind: 'role', level };
@@ -242,17 +243,18 @@ async function resolveOwner(api: GitLabApi, owner: Owner): Promise<OwnerKind> {
   return { kind: 'unresolved', why: 'names no user and no group the token can see' };
 }
 
-async function memberOf(options: EvidenceOptions, owner: Owner, kind: OwnerKind, userId: number): Promise<Membership> {
+/** Whether `userId` stands for a group or role owner; user owners are matched by username, so always `no` here. */
+export async function memberOf(api: GitLabApi, projectId: string, owner: Owner, kind: OwnerKind, userId: number): Promise<Membership> {
   if (kind.kind === 'user' || kind.kind === 'unresolved') return 'no'; // users are matched by username
   if (kind.kind === 'unverified') return { unverified: kind.why };
   try {
     if (kind.kind === 'role') {
       // Roles mean direct project members with exactly that role.
-      const member = (await options.api.ProjectMembers.show(options.projectId, userId)) as unknown as Member;
+      const member = (await api.ProjectMembers.show(projectId, userId)) as unknown as Member;
       return member.access_level === kind.level ? 'yes' : 'no';
     }
     // Groups mean their direct members, with at least Developer in the group.
-    const member = (await options.api.GroupMembers.show(owner.text.slice(1), userId)) as unknown as Member;
+    const member = (await api.GroupMembers.show(owner.text.slice(1), userId)) as unknown as Member;
     return (member.access_level ?? 0) >= DEVELOPER && (member.state ?? 'active') === 'active' ? 'yes' : 'no';
   } catch (error) {
     if (isNotFound(error)) return 'no';
@@ -262,7 +264,7 @@ async function memberOf(options: EvidenceOptions, owner: Owner, kind: OwnerKind,
 
 export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<ApprovalEvidence> {
   try {
-    const approvals = await step('the approvals', () => readApprovals(options));
+    const approvals = await step('the approvals', () => readApprovals(options.api, options.projectId, options.iid));
     const lastChangedAt = await step('the versions of the merge request (to tell approvals given before the last push)', () => lastChanges(options));
     const committerIds = await step('the commits and pushes of the merge request', () => committers(options, approvals));
     const ineligible = await step("the approvers' project membership", () => ineligibleApprovers(options, approvals));
@@ -272,7 +274,8 @@ export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<
     for (const [key, owner] of owners) kinds.set(key, await step(`who ${owner.text} is`, () => resolveOwner(options.api, owner)));
     const memberships = new Map<string, Membership>();
     for (const [key, owner] of owners) {
-      for (const approval of approvals) memberships.set(`${key}\0${approval.userId}`, await memberOf(options, owner, kinds.get(key)!, approval.userId));
+      for (const approval of approvals)
+        memberships.set(`${key}\0${approval.userId}`, await memberOf(options.api, options.projectId, owner, kinds.get(key)!, approval.userId));
     }
 
     const unresolvedOwners = new Map<string, string>();

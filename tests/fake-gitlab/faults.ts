@@ -10,6 +10,8 @@ export interface FaultMatch {
   path?: string | RegExp;
   /** How many matching requests this fault applies to; default 1, `Infinity` for all. */
   times?: number;
+  /** Let this many matching requests through first (counted whether or not another fault takes them); default 0. */
+  after?: number;
 }
 
 export type FaultAction =
@@ -42,6 +44,8 @@ interface QueuedFault {
   method: string | null;
   matchPath: (path: string) => boolean;
   remaining: number;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
 }
 
 export class FaultInjector {
@@ -72,6 +76,15 @@ export class FaultInjector {
     return this.add({ kind: 'delay', ms }, options);
   }
 
+  /**
+   * An outage mid-run: after `after` matching requests (default 0) every matching request answers `status`
+   * (default 503, GitLab's answer while it is down or deploying) until `clear()`.
+   */
+  outage(options: Omit<FaultMatch, 'times'> & { status?: number; retryAfter?: number } = {}): this {
+    const { status = 503, retryAfter, ...match } = options;
+    return this.add({ kind: 'status', status, retryAfter }, { ...match, times: Infinity });
+  }
+
   /** Pauses the next matching request before it touches state, to stage races between clients. */
   gate(options: Omit<FaultMatch, 'times'> = {}): Gate {
     let signalReached!: () => void;
@@ -99,7 +112,12 @@ export class FaultInjector {
 
   /** Takes the fault for this request, if any. */
   take(method: string, apiPath: string): FaultAction | null {
-    const index = this.queue.findIndex((f) => (f.method === null || f.method === method.toUpperCase()) && f.matchPath(apiPath));
+    let index = -1;
+    this.queue.forEach((f, i) => {
+      if ((f.method !== null && f.method !== method.toUpperCase()) || !f.matchPath(apiPath)) return;
+      if (f.skip > 0) f.skip -= 1;
+      else if (index === -1) index = i;
+    });
     if (index === -1) return null;
     const fault = this.queue[index]!;
     fault.remaining -= 1;
@@ -107,9 +125,10 @@ export class FaultInjector {
     return fault.action;
   }
 
-  private add(action: FaultAction, { method, path, times = 1 }: FaultMatch): this {
+  private add(action: FaultAction, { method, path, times = 1, after = 0 }: FaultMatch): this {
     if (!(times > 0)) throw new Error(`fault times must be positive, got ${times}`);
-    this.queue.push({ action, method: method?.toUpperCase() ?? null, matchPath: pathMatcher(path), remaining: times });
+    if (!(Number.isInteger(after) && after >= 0)) throw new Error(`fault after must be a whole number, got ${after}`);
+    this.queue.push({ action, method: method?.toUpperCase() ?? null, matchPath: pathMatcher(path), remaining: times, skip: after });
     return this;
   }
 }

@@ -112,15 +112,29 @@ export function oneOf<T extends string>(params: Params, name: string, allowed: r
   return value as T;
 }
 
+/** Grape's `type: DateTime` coercion: an unparsable time is `<name> is invalid`. Milliseconds since the epoch, or null when absent. */
+export function optionalTime(params: Params, name: string): number | null {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') return null;
+  const time = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) throw invalidParam(`${name} is invalid`);
+  return time;
+}
+
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 100;
+/**
+ * Kaminari's MAX_COUNT_LIMIT: above it GitLab's OffsetPagination pages `without_count` and sends no
+ * x-total, x-total-pages or rel="last" (lib/gitlab/pagination/offset_pagination.rb).
+ */
+const MAX_COUNT_LIMIT = 10_000;
 
 /**
  * Offset pagination like GitLab: per_page defaults to 20 and is capped at 100, headers
  * x-page/x-per-page/x-next-page/x-prev-page/x-total/x-total-pages and an RFC 5988 Link
- * header carrying the other query parameters along.
+ * header carrying the other query parameters along. `render` shapes only the items of the page served.
  */
-export function paginate<T>(items: T[], query: URLSearchParams, selfUrl: URL): ApiResponse {
+export function paginate<T>(items: T[], query: URLSearchParams, selfUrl: URL, render?: (item: T) => unknown): ApiResponse {
   const requestedPerPage = optionalInteger(Object.fromEntries(query), 'per_page');
   const requestedPage = optionalInteger(Object.fromEntries(query), 'page');
   const perPage = requestedPerPage === null || requestedPerPage < 1 ? DEFAULT_PER_PAGE : Math.min(requestedPerPage, MAX_PER_PAGE);
@@ -132,20 +146,22 @@ export function paginate<T>(items: T[], query: URLSearchParams, selfUrl: URL): A
     url.searchParams.set('per_page', String(perPage));
     return url.toString();
   };
+  const counted = items.length <= MAX_COUNT_LIMIT;
   const links: string[] = [];
   if (page > 1) links.push(`<${pageUrl(Math.min(page - 1, totalPages))}>; rel="prev"`);
   if (page < totalPages) links.push(`<${pageUrl(page + 1)}>; rel="next"`);
-  links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(totalPages)}>; rel="last"`);
+  links.push(`<${pageUrl(1)}>; rel="first"`);
+  if (counted) links.push(`<${pageUrl(totalPages)}>; rel="last"`);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
   return {
     status: 200,
-    body: items.slice((page - 1) * perPage, page * perPage),
+    body: render ? slice.map(render) : slice,
     headers: {
       'x-page': String(page),
       'x-per-page': String(perPage),
       'x-next-page': page < totalPages ? String(page + 1) : '',
       'x-prev-page': page > 1 ? String(Math.min(page - 1, totalPages)) : '',
-      'x-total': String(items.length),
-      'x-total-pages': String(totalPages),
+      ...(counted ? { 'x-total': String(items.length), 'x-total-pages': String(totalPages) } : {}),
       link: links.join(', '),
     },
   };

@@ -2,6 +2,7 @@
 import type { DiffFileRecord, Member, UserRecord } from './seed.js';
 import {
   approvalRuleStates,
+  headSha,
   type AccessLevelRecord,
   type CommitRecord,
   type DiffPosition,
@@ -175,12 +176,28 @@ export function diffJson(file: DiffFileRecord) {
   };
 }
 
-export function mergeRequestJson(state: FakeState, mr: MergeRequestRecord, baseUrl: string) {
+/**
+ * API::Entities::MergeRequestBasic, what list routes serve (`GET /projects/:id/merge_requests`,
+ * `GET .../repository/commits/:sha/merge_requests`): `merged_by` (deprecated) and `merge_user` are both who
+ * merged it, `sha` the head of the latest diff, `merge_commit_sha` null for a fast-forward merge.
+ */
+export function mergeRequestBasicJson(state: FakeState, mr: MergeRequestRecord, baseUrl: string) {
   const project = state.project(mr.project_id);
   const path = project?.path_with_namespace ?? String(mr.project_id);
   const notes = state.notesOf(mr);
   const unresolved = mr.discussions.some((d) => d.notes.some((n) => n.resolvable && !n.resolved));
   const approvals = approvalSummary(state, mr);
+  const mergedBy = mr.merged_by_id === null ? null : userByIdJson(state, mr.merged_by_id, baseUrl);
+  const detailedMergeStatus =
+    mr.state !== 'opened'
+      ? 'not_open'
+      : mr.draft
+        ? 'draft_status'
+        : approvals.approvals_left > 0
+          ? 'not_approved'
+          : unresolved
+            ? 'discussions_not_resolved'
+            : 'mergeable';
   return {
     id: mr.id,
     iid: mr.iid,
@@ -190,26 +207,51 @@ export function mergeRequestJson(state: FakeState, mr: MergeRequestRecord, baseU
     state: mr.state,
     created_at: mr.created_at,
     updated_at: mr.updated_at,
+    merged_by: mergedBy,
+    merge_user: mergedBy,
+    merged_at: mr.merged_at,
+    closed_by: null,
+    closed_at: null,
     target_branch: mr.target_branch,
     source_branch: mr.source_branch,
+    user_notes_count: notes.filter((n) => !n.system).length,
+    upvotes: 0,
+    downvotes: 0,
+    author: mr.author_id === null ? null : userByIdJson(state, mr.author_id, baseUrl),
+    assignees: [],
+    assignee: null,
+    reviewers: [],
     source_project_id: mr.source_project_id,
     target_project_id: mr.project_id,
-    author: mr.author_id === null ? null : userByIdJson(state, mr.author_id, baseUrl),
+    labels: [],
     draft: mr.draft,
     work_in_progress: mr.draft,
-    sha: mr.diff_refs?.head_sha ?? null,
-    merge_commit_sha: null,
-    squash_commit_sha: null,
+    milestone: null,
+    merge_when_pipeline_succeeds: false,
     merge_status: 'can_be_merged',
-    detailed_merge_status: mr.draft ? 'draft_status' : approvals.approvals_left > 0 ? 'not_approved' : unresolved ? 'discussions_not_resolved' : 'mergeable',
-    has_conflicts: false,
-    changes_count: mr.diff_refs ? String(mr.diffs.length) : null,
-    user_notes_count: notes.filter((n) => !n.system).length,
-    head_pipeline: null,
-    diff_refs: mr.diff_refs,
+    detailed_merge_status: detailedMergeStatus,
+    sha: headSha(mr),
+    merge_commit_sha: mr.merge_commit_sha,
+    squash_commit_sha: mr.squash_commit_sha,
+    discussion_locked: null,
     prepared_at: mr.diff_refs ? mr.created_at : null,
+    reference: `!${mr.iid}`,
     references: { short: `!${mr.iid}`, relative: `!${mr.iid}`, full: `${path}!${mr.iid}` },
     web_url: `${baseUrl}/${path}/-/merge_requests/${mr.iid}`,
+    squash: mr.squash_commit_sha !== null,
+    squash_on_merge: mr.squash_commit_sha !== null,
+    has_conflicts: false,
+    blocking_discussions_resolved: !unresolved,
+  };
+}
+
+/** `GET .../merge_requests/:iid`: the basic entity plus the single-MR fields. */
+export function mergeRequestJson(state: FakeState, mr: MergeRequestRecord, baseUrl: string) {
+  return {
+    ...mergeRequestBasicJson(state, mr, baseUrl),
+    changes_count: mr.diff_refs ? String(mr.diffs.length) : null,
+    head_pipeline: null,
+    diff_refs: mr.diff_refs,
     first_contribution: false,
   };
 }

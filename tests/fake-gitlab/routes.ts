@@ -16,6 +16,7 @@ import {
   type Params,
 } from './http.js';
 import { issueRoutes } from './issues.js';
+import { mergeRequestListRoutes } from './merge-requests.js';
 import {
   approvalSettingsJson,
   approvalSummary,
@@ -677,6 +678,7 @@ export const routes: Route[] = [
       });
     },
   },
+  ...mergeRequestListRoutes,
   ...issueRoutes,
 ];
 

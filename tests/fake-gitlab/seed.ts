@@ -5,6 +5,12 @@ import { z } from 'zod';
 
 const sha = z.string().min(1);
 
+/** A point in time GitLab would accept (ISO 8601); stored as GitLab renders times, in UTC with milliseconds. */
+const timestamp = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 time')
+  .transform((value) => new Date(value).toISOString());
+
 export const diffRefsSchema = z.object({ base_sha: sha, start_sha: sha, head_sha: sha });
 
 const memberSchema = z.object({
@@ -108,6 +114,12 @@ const projectSchema = z.object({
    */
   approval_settings_endpoint: z.enum(['available', 'forbidden', 'absent']).default('available'),
   protected_branches: z.array(protectedBranchSchema).default([]),
+  /**
+   * SHAs the repository holds besides those of the seeded merge requests (their commits, head, merge and squash
+   * commits) and the commit-SHA keys of `files`: direct pushes, say. `GET .../repository/commits/:sha/merge_requests`
+   * answers `404 Commit Not Found` for a SHA the repository does not hold, as `user_project.commit(sha)` does.
+   */
+  repository_commits: z.array(sha).default([]),
 });
 
 const diffFileSchema = z.object({
@@ -167,31 +179,54 @@ const approvalRuleSchema = z.object({
   group_ids: z.array(z.number().int()).default([]),
 });
 
-const mergeRequestSchema = z.object({
-  project_id: z.number().int(),
-  iid: z.number().int(),
-  id: z.number().int().optional(),
-  title: z.string().default('Fake merge request'),
-  description: z.string().default(''),
-  state: z.enum(['opened', 'closed', 'merged', 'locked']).default('opened'),
-  draft: z.boolean().default(false),
-  author_id: z.number().int().optional(),
-  /** Defaults to `project_id` (not a fork). */
-  source_project_id: z.number().int().optional(),
-  source_branch: z.string().default('feature'),
-  target_branch: z.string().default('main'),
-  /** null = GitLab has not computed the diff yet (right after MR creation). */
-  diff_refs: diffRefsSchema.nullable(),
-  diffs: z.array(diffFileSchema).default([]),
-  notes: z.array(seedNoteSchema).default([]),
-  discussions: z.array(seedDiscussionSchema).default([]),
-  /** Newest first, as `GET .../commits` lists them. */
-  commits: z.array(commitSchema).default([]),
-  /** Approvals in the order given: `4` or `{ user_id: 4, approved_at: '2026-01-01T00:00:00.000Z' }`. */
-  approved_by: z.array(seedApprovalSchema).default([]),
-  approvals_required: z.number().int().default(0),
-  approval_rules: z.array(approvalRuleSchema).default([]),
-});
+const mergeRequestSchema = z
+  .object({
+    project_id: z.number().int(),
+    iid: z.number().int(),
+    id: z.number().int().optional(),
+    title: z.string().default('Fake merge request'),
+    description: z.string().default(''),
+    state: z.enum(['opened', 'closed', 'merged', 'locked']).default('opened'),
+    draft: z.boolean().default(false),
+    author_id: z.number().int().optional(),
+    /** Defaults to `project_id` (not a fork). */
+    source_project_id: z.number().int().optional(),
+    source_branch: z.string().default('feature'),
+    target_branch: z.string().default('main'),
+    /** null (the default) = GitLab has not computed the diff yet (right after MR creation). */
+    diff_refs: diffRefsSchema.nullable().default(null),
+    diffs: z.array(diffFileSchema).default([]),
+    notes: z.array(seedNoteSchema).default([]),
+    discussions: z.array(seedDiscussionSchema).default([]),
+    /** Newest first, as `GET .../commits` lists them. */
+    commits: z.array(commitSchema).default([]),
+    /** Approvals in the order given: `4` or `{ user_id: 4, approved_at: '2026-01-01T00:00:00.000Z' }`. */
+    approved_by: z.array(seedApprovalSchema).default([]),
+    approvals_required: z.number().int().default(0),
+    approval_rules: z.array(approvalRuleSchema).default([]),
+    /** Head SHA (`sha` in the API) while `diff_refs` is null; defaults to the newest commit's id. */
+    sha: sha.nullable().default(null),
+    /** Default: the fake clock when the MR is added. */
+    created_at: timestamp.optional(),
+    /** Default: `merged_at` for a merged MR given one, else the time of its last diff version or its creation. */
+    updated_at: timestamp.optional(),
+    /** User id of who merged it (served as the `merged_by` and `merge_user` user objects); `merged` MRs only. */
+    merged_by: z.number().int().nullable().default(null),
+    /** `merged` MRs only; defaults to `updated_at` when the MR is merged. */
+    merged_at: timestamp.optional(),
+    /** The merge commit GitLab created (null for a fast-forward merge, which lands the head itself); `merged` MRs only. */
+    merge_commit_sha: sha.nullable().default(null),
+    /** The squashed commit when the MR was squashed on merge; `merged` MRs only. */
+    squash_commit_sha: sha.nullable().default(null),
+  })
+  .superRefine((mr, context) => {
+    // Only a merged MR has a merge: GitLab records these when it merges and never on another state.
+    for (const field of ['merged_by', 'merged_at', 'merge_commit_sha', 'squash_commit_sha'] as const) {
+      if (mr.state !== 'merged' && mr[field] !== null && mr[field] !== undefined) {
+        context.addIssue({ code: 'custom', message: `only a merged merge request has ${field} (state is ${mr.state})`, path: [field] });
+      }
+    }
+  });
 
 /** A calendar date as GitLab's `due_date` takes it (Grape `type: Date`): `YYYY-MM-DD` naming a real day. */
 const calendarDate = z

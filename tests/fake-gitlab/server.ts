@@ -47,6 +47,10 @@ export interface FakeGitLab {
   state: FakeState;
   faults: FaultInjector;
   requests: RecordedRequest[];
+  /** Requests received and not yet answered (or dropped). */
+  readonly inFlight: number;
+  /** The most requests in flight at once so far; assign 0 to measure afresh. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,8 @@ export async function startFakeGitLab(seed: Partial<SeedData> = {}): Promise<Fak
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -68,6 +74,9 @@ export async function startFakeGitLab(seed: Partial<SeedData> = {}): Promise<Fak
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => (inFlight -= 1));
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', baseUrl);
     const record: RecordedRequest = {
@@ -196,6 +205,15 @@ export async function startFakeGitLab(seed: Partial<SeedData> = {}): Promise<Fak
     state,
     faults,
     requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    set maxInFlight(value: number) {
+      maxInFlight = value;
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();

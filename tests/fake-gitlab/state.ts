@@ -132,6 +132,13 @@ export interface MergeRequestRecord {
   approval_rules: ApprovalRuleRecord[];
   created_at: string;
   updated_at: string;
+  /** Seeded head SHA, served as `sha` while `diff_refs` is null (see `headSha`). */
+  head_sha: string | null;
+  /** Set only on `merged` MRs: who merged it, when, and the merge / squash commits GitLab created (null for a fast-forward). */
+  merged_by_id: number | null;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  squash_commit_sha: string | null;
 }
 
 /** What a posted note would trigger on real GitLab: recorded so tests can assert it did not happen. */
@@ -242,9 +249,25 @@ export class FakeState {
     return this.mergeRequests.find((mr) => mr.project_id === projectId && mr.iid === iid);
   }
 
+  /** The project's MRs that `sha` is related to (see `isRelatedCommit`), newest (highest id) first, as MergeRequestsFinder orders them. */
+  mergeRequestsOfCommit(projectId: number, sha: string): MergeRequestRecord[] {
+    return this.mergeRequests.filter((mr) => mr.project_id === projectId && isRelatedCommit(mr, sha)).sort((a, b) => b.id - a.id);
+  }
+
+  /** Whether the project's repository holds the commit: one of its MRs', a seeded `repository_commits` entry or a SHA key of `files`. */
+  repositoryHasCommit(project: ProjectState, sha: string): boolean {
+    return this.seededCommit(project, sha) || this.mergeRequests.some((mr) => mr.project_id === project.id && isRelatedCommit(mr, sha));
+  }
+
+  /** A commit the repository holds besides its MRs': `repository_commits` or a SHA key of `files`. */
+  seededCommit(project: ProjectState, sha: string): boolean {
+    return project.repository_commits.includes(sha) || Object.hasOwn(project.files, sha);
+  }
+
   addMergeRequest(seed: SeedMergeRequest): MergeRequestRecord {
     const data = parseMergeRequest(seed);
-    const created = this.now();
+    const added = this.now();
+    const created = data.created_at ?? added;
     const mr: MergeRequestRecord = {
       id: data.id ?? this.nextMergeRequestId++,
       iid: data.iid,
@@ -262,14 +285,22 @@ export class FakeState {
       versions: [],
       commits: this.commitRecords(data.commits),
       discussions: [],
-      approved_by: data.approved_by.map((a) => (typeof a === 'number' ? { user_id: a, approved_at: created } : a)),
+      approved_by: data.approved_by.map((a) => (typeof a === 'number' ? { user_id: a, approved_at: added } : a)),
       approvals_required: data.approvals_required,
       approval_rules: data.approval_rules,
       created_at: created,
       updated_at: created,
+      head_sha: data.sha,
+      merged_by_id: data.merged_by,
+      merged_at: null,
+      merge_commit_sha: data.merge_commit_sha,
+      squash_commit_sha: data.squash_commit_sha,
     };
     this.mergeRequests.push(mr);
     if (data.diff_refs) this.pushVersion(mr, data.diff_refs, data.diffs);
+    // Merging is the last thing that happened to a merged MR unless the seed says otherwise.
+    mr.updated_at = data.updated_at ?? data.merged_at ?? mr.updated_at;
+    if (mr.state === 'merged') mr.merged_at = data.merged_at ?? mr.updated_at;
     for (const note of data.notes) {
       mr.discussions.push({ id: this.discussionId(), individual_note: true, notes: [this.seedNote(note, false)] });
     }
@@ -461,6 +492,22 @@ export class FakeState {
     if (seed.created_at) note.created_at = note.updated_at = seed.created_at;
     return note;
   }
+}
+
+/** The MR's `sha` (`diff_head_sha`): head of the latest diff version, else the seeded `sha`, else the newest commit. */
+export function headSha(mr: MergeRequestRecord): string | null {
+  return mr.diff_refs?.head_sha ?? mr.head_sha ?? mr.commits[0]?.id ?? null;
+}
+
+/**
+ * `MergeRequest.by_related_commit_sha`: MRs whose latest diff holds the commit (`by_commit_sha`, the head included) or
+ * whose merge or squash commit it is (`by_merge_commit_sha`, `by_squash_commit_sha`). Newer GitLab also matches
+ * `merged_commit_sha`, which is the merge commit, the squash commit or (fast-forward) the head: nothing more.
+ */
+export function isRelatedCommit(mr: MergeRequestRecord, sha: string): boolean {
+  if (mr.merge_commit_sha === sha || mr.squash_commit_sha === sha || headSha(mr) === sha) return true;
+  for (const commit of mr.commits) if (commit.id === sha) return true;
+  return false;
 }
 
 /** Users allowed to satisfy a rule: listed users plus members of listed groups. */

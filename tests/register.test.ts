@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { buildRegister, keepForRegister, type Register } from '../src/register/b
 import { formatRegister } from '../src/register/format.js';
 import { makeTree, runCli } from './support/cli.js';
 import { oracleMissing } from './support/oracles.js';
+import { missingPdfTools, pdfText, printToPdf } from './support/pdf.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 
@@ -188,39 +189,15 @@ describe('policylint register on the command line', () => {
   });
 });
 
-/** The first of the commands found on PATH (or as an absolute path), else undefined. */
-function tool(...candidates: string[]): string | undefined {
-  return candidates.find((candidate) => (path.isAbsolute(candidate) ? existsSync(candidate) : spawnSync('sh', ['-c', `command -v ${candidate}`]).status === 0));
+if (missingPdfTools) {
+  describe('the HTML register printed', () => oracleMissing(`${missingPdfTools} not installed (.ci/run installs them)`));
 }
 
-const chromium = tool('/usr/bin/chromium', 'chromium', 'chromium-browser');
-const pdftotext = tool('pdftotext');
-const missing = [chromium ? '' : 'chromium', pdftotext ? '' : 'pdftotext (poppler-utils)'].filter(Boolean);
-if (missing.length > 0) {
-  describe('the HTML register printed', () => oracleMissing(`${missing.join(' and ')} not installed (.ci/run installs them)`));
-}
-
-describe.skipIf(missing.length > 0)('the HTML register printed', () => {
+describe.skipIf(missingPdfTools !== '')('the HTML register printed', () => {
   it('prints to PDF with headless Chromium, every row readable in the PDF text', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'policylint-print-'));
     try {
-      const html = path.join(dir, 'register.html');
-      const pdf = path.join(dir, 'register.pdf');
-      writeFileSync(html, formatRegister(register, 'html'));
-      const flags = [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ];
-      execFileSync(chromium!, [...flags, `--user-data-dir=${path.join(dir, 'profile')}`, `--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${html}`], {
-        stdio: 'pipe',
-        timeout: 60_000,
-      });
-      const text = execFileSync(pdftotext!, ['-layout', pdf, '-'], { encoding: 'utf8' });
+      const text = pdfText(printToPdf(formatRegister(register, 'html'), dir, 'register'));
       expect(text).toContain('Document register');
       for (const entry of register.entries) {
         // A row's first line holds its cells that never wrap, side by side, in the columns' order.

@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.js';
 import { codeownersCommand } from './codeowners.js';
+import { evidenceCommand } from './evidence.js';
 import { exceptionsCommand } from './exceptions.js';
 import { initCommand } from './init.js';
 import { lintCommand } from './lint.js';
@@ -18,5 +19,6 @@ export const COMMANDS: ReadonlyArray<CliCommand<any>> = [
   reviewsCommand,
   registerCommand,
   exceptionsCommand,
+  evidenceCommand,
   mrCommand,
 ];

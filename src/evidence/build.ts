@@ -1,0 +1,420 @@
+// `policylint evidence`: the audit evidence of a period, assembled from git (what changed, when,
+// by whom, which CODEOWNERS applied) and, with a token, from GitLab (the merge request and its
+// approvals). Git is read with a fixed number of commands (history.ts); GitLab in batches with a
+// bounded number of requests in flight (gitlab.ts).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
+import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
+import reviewDate from '../../rules/review-date.js';
+import { ConfigError } from '../config/errors.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { ruleOptionsFor } from '../engine/rules.js';
+import { findGitRoot } from '../git/exec.js';
+import { readBlobs } from '../git/objects.js';
+import { parseFrontMatter } from '../model/frontmatter.js';
+import { parseDocumentModel } from '../model/parse.js';
+import type { FrontMatter } from '../model/types.js';
+import { formatDay, readFrontMatterDate } from '../reviews/dates.js';
+import { loadReviewHistory, type PathHistory } from '../reviews/history.js';
+import { reviewStatus, type ReviewOptions } from '../reviews/status.js';
+import { classOfContent, compileClass } from '../select/classes.js';
+import { decodeUtf8 } from '../select/read.js';
+import { compareCodeUnits, toPosix } from '../util/paths.js';
+import { VERSION } from '../version.js';
+import { findMergeRequests, type CommitMergeRequest, type OwnerDirectory } from './gitlab.js';
+import type { GitLabApi } from '../gitlab/client.js';
+import { readPeriodHistory, type BranchCommit, type PeriodHistory } from './history.js';
+import {
+  EVIDENCE_SCHEMA_VERSION,
+  type ChangeReference,
+  type Evidence,
+  type EvidenceChange,
+  type EvidenceCommit,
+  type EvidenceDocument,
+  type ReviewEvent,
+} from './types.js';
+import { judgeChange, type JudgeContext } from './verdict.js';
+import { codeownersPaths, walkHistory, type FoundCodeowners, type TrackedChange, type TrackedDocument, type Version } from './walk.js';
+
+export interface GitLabSource {
+  api: GitLabApi;
+  serverUrl: string;
+  projectId: string;
+  /** The branch merge requests must have targeted: the project's default branch. */
+  defaultBranch: string;
+  directory: OwnerDirectory;
+}
+
+export interface EvidenceRequest {
+  config: ResolvedConfig;
+  /** YYYY-MM-DD, inclusive, UTC. */
+  since: string;
+  until: string;
+  now: Date;
+  /** The branch whose history is examined (default HEAD). */
+  ref: string;
+  /** With a token; undefined when GitLab is not asked, and then `notAsked` says why (in a few words, for each change) and what to do. */
+  gitlab: GitLabSource | undefined;
+  notAsked: { reason: string; detail: string };
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function periodBounds(since: string, until: string): { start: Date; end: Date } {
+  for (const [flag, value] of [
+    ['--since', since],
+    ['--until', until],
+  ] as const) {
+    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+      throw new ConfigError(`${flag} takes a day as YYYY-MM-DD, not "${value}"`);
+    }
+  }
+  const start = new Date(`${since}T00:00:00Z`);
+  const end = new Date(`${until}T23:59:59Z`);
+  if (start > end) throw new ConfigError(`--since ${since} is after --until ${until}`);
+  return { start, end };
+}
+
+/** Which repository paths can be documents: under the config's folder, included, not excluded, and matched by a class's paths. */
+function candidatePaths(config: ResolvedConfig, prefix: string): (repositoryPath: string) => string | null {
+  const matchers = config.classes.map(compileClass);
+  const included = picomatch(config.include, { dot: false });
+  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
+  return (repositoryPath) => {
+    if (!repositoryPath.startsWith(prefix)) return null;
+    const relative = repositoryPath.slice(prefix.length);
+    return included(relative) && !excluded(relative) && matchers.some((m) => m.matchesPath(relative)) ? relative : null;
+  };
+}
+
+function commitOf(commit: { sha: string; date: string; author: { name: string; email: string }; subject: string }): EvidenceCommit {
+  return { sha: commit.sha, date: commit.date, author: commit.author, subject: commit.subject };
+}
+
+/** Decoded text and front matter of each blob, read once. */
+class BlobTexts {
+  private readonly texts = new Map<string, { source: string; frontMatter: FrontMatter }>();
+  constructor(private readonly blobs: ReadonlyMap<string, Buffer>) {}
+  get(blob: string): { source: string; frontMatter: FrontMatter } {
+    let text = this.texts.get(blob);
+    if (!text) {
+      const source = decodeUtf8(this.blobs.get(blob) ?? Buffer.alloc(0));
+      text = { source, frontMatter: parseFrontMatter(source) };
+      this.texts.set(blob, text);
+    }
+    return text;
+  }
+}
+
+const REVIEW_DEFAULTS: ReviewOptions = reviewDate.meta.options.parse({});
+const EXCEPTION_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
+
+export async function buildEvidence(request: EvidenceRequest): Promise<Evidence> {
+  const { config, gitlab } = request;
+  const { start, end } = periodBounds(request.since, request.until);
+  const gitRoot = await findGitRoot(config.root);
+  if (!gitRoot) throw new ConfigError(`evidence reads the history of a git repository, and ${config.root} is not in one`);
+  const relativeRoot = toPosix(path.relative(gitRoot, config.root));
+  const prefix = relativeRoot === '' ? '' : `${relativeRoot}/`;
+  const candidatePath = candidatePaths(config, prefix);
+  const ownersFiles = new Set(codeownersPaths(prefix));
+  const isCodeowners = (p: string) => ownersFiles.has(p);
+
+  request.onProgress?.('reading git history', 0, 1);
+  const history = await readPeriodHistory(gitRoot, request.ref, start, end, (p) => isCodeowners(p) || candidatePath(p) !== null);
+  const wantedBlobs = [...history.baseTree.values()];
+  for (const commit of history.mainline) {
+    for (const change of commit.changes) {
+      for (const [file, blob] of [
+        [change.oldPath, change.oldBlob],
+        [change.newPath, change.newBlob],
+      ] as const) {
+        if (file !== null && blob !== null && (isCodeowners(file) || candidatePath(file) !== null)) wantedBlobs.push(blob);
+      }
+    }
+  }
+  const blobs = await readBlobs(gitRoot, wantedBlobs);
+  const texts = new BlobTexts(blobs);
+  const matchers = config.classes.map(compileClass);
+  const classes = new Map<string, string | null>();
+  const classify = (file: string, blob: string) => {
+    const key = `${file}\0${blob}`;
+    if (!classes.has(key)) {
+      const data = blobs.get(blob);
+      // A blob git did not give (a submodule) is no document; content that cannot be judged falls to its path's class.
+      classes.set(key, data ? (classOfContent(matchers, file, data, config.maxFileBytes) ?? null) : null);
+    }
+    return classes.get(key)!;
+  };
+  const walk = walkHistory({ history, prefix, blobs, candidatePath, classify });
+
+  const changes = walk.documents.flatMap((doc) => doc.changes);
+  const commits = [...new Set(changes.map((change) => change.commit.sha))];
+  let lookups = new Map<string, CommitMergeRequest>();
+  if (gitlab) {
+    lookups = await findMergeRequests(commits, {
+      api: gitlab.api,
+      projectId: gitlab.projectId,
+      defaultBranch: gitlab.defaultBranch,
+      updatedAfter: start.toISOString(),
+      onProgress: (done, total) => request.onProgress?.('asking GitLab about commits', done, total),
+    });
+  }
+
+  const context: JudgeContext = {
+    configOwnerPaths: config.file ? [toPosix(path.relative(config.root, config.file))] : [],
+    policy: { committersMayApprove: config.mergeRequest.committersMayApprove },
+    branch: gitlab?.defaultBranch ?? request.ref,
+    directory: gitlab?.directory,
+    notAsked: gitlab ? undefined : request.notAsked.reason,
+  };
+  const documents: EvidenceDocument[] = [];
+  let judged = 0;
+  for (const doc of walk.documents) {
+    const evidenceChanges: EvidenceChange[] = [];
+    for (const change of doc.changes) {
+      request.onProgress?.('judging changes', judged++, changes.length);
+      const brought = commitsOf(change, history, prefix);
+      const judgement = await judgeChange(
+        change,
+        brought.map((c) => c.author.email),
+        lookups.get(change.commit.sha),
+        context,
+      );
+      evidenceChanges.push({
+        commit: change.commit.sha,
+        date: change.commit.date,
+        author: change.commit.author,
+        subject: change.commit.subject,
+        action: change.action,
+        path: (change.after ?? change.before)!.path,
+        oldPath: change.action === 'renamed' ? change.before!.path : null,
+        classBefore: change.before?.documentClass ?? null,
+        classAfter: change.after?.documentClass ?? null,
+        commits: brought.map(commitOf),
+        ...judgement,
+      });
+    }
+    documents.push(describeDocument(doc, evidenceChanges, config, texts, walk.codeownersAtEnd));
+  }
+  await dateReviews(documents, walk.documents, config, texts, history, end);
+  documents.sort((a, b) => compareCodeUnits(a.path, b.path));
+
+  const configBytes = config.file ? readFileSync(config.file) : Buffer.alloc(0);
+  return {
+    schemaVersion: EVIDENCE_SCHEMA_VERSION,
+    generator: { name: 'policylint', version: VERSION },
+    generatedAt: request.now.toISOString(),
+    period: { since: request.since, until: request.until },
+    range: { ref: request.ref, from: history.base, to: history.tip },
+    config: {
+      path: config.file ? toPosix(path.relative(gitRoot, config.file)) : '(defaults)',
+      sha256: createHash('sha256').update(configBytes).digest('hex'),
+    },
+    source: gitlab
+      ? { kind: 'gitlab', gitlabUrl: gitlab.serverUrl, project: gitlab.projectId, note: unavailableNote(lookups) }
+      : { kind: 'git', gitlabUrl: null, project: null, note: request.notAsked.detail },
+    summary: summarize(documents),
+    documents,
+  };
+}
+
+/** The commits that brought a change: for a merge, its branch's commits that touched the document; otherwise the change's own commit. */
+function commitsOf(change: TrackedChange, history: PeriodHistory, prefix: string): Array<BranchCommit | TrackedChange['commit']> {
+  const paths = new Set([change.before?.path, change.after?.path].filter((p): p is string => p !== undefined).map((p) => prefix + p));
+  const brought = (history.broughtBy.get(change.commit.sha) ?? []).filter((commit) => commit.files.some((file) => paths.has(file)));
+  return brought.length > 0 ? brought : [change.commit];
+}
+
+function unavailableNote(lookups: ReadonlyMap<string, CommitMergeRequest>): string | null {
+  const failed = [...lookups.values()].filter((lookup) => lookup.kind === 'unavailable');
+  if (failed.length === 0) return null;
+  const first = failed[0] as Extract<CommitMergeRequest, { kind: 'unavailable' }>;
+  return `GitLab could not be asked about ${failed.length} commit${failed.length === 1 ? '' : 's'}: their changes are unverified (${first.reason} ${first.fix}).`.replace(
+    ' )',
+    ')',
+  );
+}
+
+/** Title from the front matter, else the first heading (as the register names documents). */
+function titleOf(source: string, frontMatter: FrontMatter): string | null {
+  const title = frontMatter.data?.title;
+  if (typeof title === 'string' && title.trim() !== '') return title.trim();
+  const body = frontMatter.present ? source.split('\n').slice(frontMatter.endLine).join('\n') : source;
+  const heading = /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(body);
+  return heading ? heading[1]! : null;
+}
+
+function describeDocument(
+  doc: TrackedDocument,
+  changes: EvidenceChange[],
+  config: ResolvedConfig,
+  texts: BlobTexts,
+  codeowners: FoundCodeowners | null,
+): EvidenceDocument {
+  // The latest controlled version tells what the document is; a document that left the set is described as it was.
+  const versions = [doc.start, ...doc.changes.flatMap((change) => [change.before, change.after])].filter((v): v is Version => !!v?.documentClass);
+  const described = versions.at(-1)!;
+  const { source, frontMatter } = texts.get(described.blob);
+  const idOptions = ruleOptionsFor<DocumentIdOptions>(config, { documentClass: described.documentClass! }, documentId.meta.id, defaultDocumentIdOptions);
+  const id = readDocumentId(frontMatter, idOptions.key);
+  const path = doc.last?.path ?? doc.deletedAt ?? described.path;
+  const state = doc.last === null ? 'deleted' : doc.last.documentClass ? 'controlled' : 'no longer controlled';
+  const owners =
+    state === 'controlled' ? (codeowners?.file.match(codeowners.prefix + path) ?? []).flatMap(({ entry }) => entry.owners.map((owner) => owner.text)) : [];
+  return {
+    path,
+    formerPaths: doc.paths.filter((p) => p !== path),
+    state,
+    id: id.kind === 'found' ? id.id : null,
+    title: titleOf(source, frontMatter),
+    class: described.documentClass,
+    codeOwners: [...new Set(owners)],
+    review: { lastReviewed: null, due: null, status: 'unknown' },
+    changes,
+    reviews: reviewEvents(doc, changes, config, texts),
+    exceptions: exceptionsCited(versions, config, texts),
+  };
+}
+
+function reviewOptionsOf(config: ResolvedConfig, version: Version): ReviewOptions {
+  return ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, reviewDate.meta.id, REVIEW_DEFAULTS);
+}
+
+/** The review date a version records: the first configured field set, as a day (or as written when it is no date). */
+function recordedReview(version: Version | null, config: ResolvedConfig, texts: BlobTexts, fallback: Version): { field: string; value: string } | null {
+  if (!version) return null;
+  const { frontMatter } = texts.get(version.blob);
+  const found = readFrontMatterDate({ frontMatter, titleLine: 1 }, reviewOptionsOf(config, version.documentClass ? version : fallback).fields);
+  if (found.kind === 'found') return { field: found.field, value: formatDay(found.date) };
+  if (found.kind === 'invalid') return { field: found.field, value: String(frontMatter.data?.[found.field]) };
+  return null;
+}
+
+function reviewEvents(doc: TrackedDocument, changes: readonly EvidenceChange[], config: ResolvedConfig, texts: BlobTexts): ReviewEvent[] {
+  return doc.changes.flatMap((change, index): ReviewEvent[] => {
+    const fallback = (change.after?.documentClass ? change.after : change.before)!;
+    const before = recordedReview(change.before, config, texts, fallback);
+    const after = recordedReview(change.after, config, texts, fallback);
+    if (before?.value === after?.value || !change.after) return [];
+    return [
+      {
+        date: change.commit.date,
+        commit: change.commit.sha,
+        field: (after ?? before)!.field,
+        from: before?.value ?? null,
+        to: after?.value ?? null,
+        mergeRequest: changes[index]!.mergeRequest?.iid ?? null,
+      },
+    ];
+  });
+}
+
+/** Tracked exceptions cited by any controlled version; the Markdown is parsed only when a pattern occurs in the text at all. */
+function exceptionsCited(versions: readonly Version[], config: ResolvedConfig, texts: BlobTexts): string[] {
+  const cited = new Set<string>();
+  const seen = new Set<string>();
+  for (const version of versions) {
+    if (seen.has(version.blob)) continue;
+    seen.add(version.blob);
+    const options = ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
+    const { source, frontMatter } = texts.get(version.blob);
+    // A citation is text of the document (a paragraph, a reference link's URL), so a pattern that finds none in the whole text finds none in a part.
+    if (!options.trackedExceptionPatterns.some((p) => p.test(source))) continue;
+    const model = parseDocumentModel({ path: version.path, absPath: version.path, source, documentClass: version.documentClass!, frontMatter });
+    for (const reference of citedExceptions(model, options)) cited.add(reference);
+  }
+  return [...cited];
+}
+
+/**
+ * Each controlled document's review status at the end of the period, as `policylint reviews`
+ * would have said that day: the front-matter date of its last version, else its last change
+ * (in the period, or before it from one `git log` at the period's start per ignore pattern).
+ */
+async function dateReviews(
+  evidence: EvidenceDocument[],
+  tracked: readonly TrackedDocument[],
+  config: ResolvedConfig,
+  texts: BlobTexts,
+  history: PeriodHistory,
+  end: Date,
+): Promise<void> {
+  const items = tracked.flatMap((doc, index) => {
+    const last = doc.last;
+    if (!last?.documentClass) return [];
+    const { frontMatter } = texts.get(last.blob);
+    return [{ index, doc, last, frontMatter, options: reviewOptionsOf(config, last) }];
+  });
+  const paths = new Map<string, PathHistory>();
+  const beforePeriod = new Map<string, { pattern: ReviewOptions['ignoreCommitPattern']; paths: string[] }>();
+  for (const item of items) {
+    // The front matter's date decides, unless the class reads reviews from git or the document has none.
+    const dated = item.options.source !== 'git' && readFrontMatterDate({ frontMatter: item.frontMatter, titleLine: 1 }, item.options.fields).kind !== 'absent';
+    if (dated) continue;
+    const counted = item.doc.changes.filter((change) => !item.options.ignoreCommitPattern?.test(change.commit.message)).at(-1);
+    if (counted) {
+      paths.set(item.last.path, {
+        kind: 'changed',
+        last: {
+          commit: counted.commit.sha,
+          committedAt: counted.commit.date,
+          committedOn: new Date(`${counted.commit.date.slice(0, 10)}T00:00:00Z`),
+          subject: counted.commit.subject,
+          shallowBoundary: false,
+        },
+      });
+    } else if (item.doc.start && history.base) {
+      const key = item.options.ignoreCommitPattern?.source ?? '';
+      const group = beforePeriod.get(key) ?? { pattern: item.options.ignoreCommitPattern, paths: [] };
+      group.paths.push(item.doc.start.path);
+      beforePeriod.set(key, group);
+    } else {
+      paths.set(item.last.path, { kind: 'ignored-only' });
+    }
+  }
+  for (const { pattern, paths: startPaths } of beforePeriod.values()) {
+    const loaded = await loadReviewHistory(config.root, startPaths, { rev: history.base!, ...(pattern ? { ignoreCommitPattern: pattern } : {}) });
+    for (const item of items) {
+      const entry = item.doc.start && loaded?.paths.get(item.doc.start.path);
+      if (entry && !paths.has(item.last.path)) paths.set(item.last.path, entry);
+    }
+  }
+  for (const item of items) {
+    const review = reviewStatus({ path: item.last.path, titleLine: 1, frontMatter: item.frontMatter }, item.options, end, { shallow: false, paths });
+    evidence[item.index]!.review = {
+      lastReviewed: review.lastReviewed && formatDay(review.lastReviewed),
+      due: review.due && formatDay(review.due),
+      status: review.status,
+    };
+  }
+}
+
+function reference(doc: EvidenceDocument, change: EvidenceChange): ChangeReference {
+  return {
+    path: doc.path,
+    commit: change.commit,
+    date: change.date,
+    mergeRequest: change.mergeRequest?.iid ?? null,
+    webUrl: change.mergeRequest?.webUrl ?? null,
+    verdict: change.verdict,
+    reasons: change.reasons,
+  };
+}
+
+function summarize(documents: readonly EvidenceDocument[]): Evidence['summary'] {
+  const all = documents.flatMap((doc) => doc.changes.map((change) => ({ doc, change })));
+  return {
+    documents: documents.length,
+    changes: all.length,
+    met: all.filter(({ change }) => change.verdict === 'met').length,
+    notMet: all.filter(({ change }) => change.verdict === 'not-met').map(({ doc, change }) => reference(doc, change)),
+    unverified: all.filter(({ change }) => change.verdict === 'unverified').map(({ doc, change }) => reference(doc, change)),
+    overdue: documents.filter((doc) => doc.state === 'controlled' && doc.review.status === 'overdue').map((doc) => doc.path),
+    noOwner: documents.filter((doc) => doc.state === 'controlled' && doc.codeOwners.length === 0).map((doc) => doc.path),
+  };
+}

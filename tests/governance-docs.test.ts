@@ -8,8 +8,8 @@
  *   stands for any number of lines.
  * - `/tmp/` is a scratch folder of the test's own, in the commands and in their output; files the
  *   page writes with `--output` go there too, not into the checkout.
- * - The fake GitLab the page starts in the background runs in this process, on the seed the page
- *   names; its `http://127.0.0.1:<port>` is the real one. `npm run build` is left out: the suite
+ * - The fake GitLabs the page starts in the background run in this process, on the seeds the page
+ *   names; `http://127.0.0.1:<port>` stands for the one started last, in commands and in output. `npm run build` is left out: the suite
  *   runs on a fresh build.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import { REPO_ROOT } from './support/cli.js';
 const PAGE = 'docs/governance.md';
 const FAKE_SERVER = /^node dist\/scripts\/fake-gitlab-server\.js (\S+) &/;
 const STEP_MARK = '@@governance-docs-step';
+const FAKE_URL = 'http://127.0.0.1:<port>';
 
 interface Block {
   lang: string;
@@ -33,6 +34,8 @@ interface Block {
 
 interface Step {
   command: string;
+  /** The fake GitLab the command talked to, for its `http://127.0.0.1:<port>` in the output shown. */
+  url: string | undefined;
   /** The output block shown for this sh block, with the line it starts on. */
   block: number;
 }
@@ -71,7 +74,8 @@ const lines = (text: string) =>
     .map((line) => line.trimEnd());
 
 let scratch: string;
-let fake: FakeGitLab | undefined;
+/** The fake GitLabs the page starts, by seed; commands talk to the one started last. */
+const fakes = new Map<string, FakeGitLab>();
 const blocks = fencedBlocks(readFileSync(path.join(REPO_ROOT, PAGE), 'utf8'));
 /** Each command's stdout, in page order. */
 const outputs: string[] = [];
@@ -110,12 +114,16 @@ describe(PAGE, () => {
         if (command.trim() === '' || command.startsWith('#') || command.startsWith('npm run build')) continue;
         const server = FAKE_SERVER.exec(command);
         if (server) {
-          // The page starts it once and keeps it running; so does the test.
-          fake ??= await startFakeGitLab(await seedFromJson(path.join(REPO_ROOT, server[1]!)));
+          // The page starts each seed's fake once and keeps it running; so does the test.
+          const seed = server[1]!;
+          const started = fakes.get(seed) ?? (await startFakeGitLab(await seedFromJson(path.join(REPO_ROOT, seed))));
+          fakes.delete(seed);
+          fakes.set(seed, started);
           continue;
         }
-        script.push(`echo '${STEP_MARK}'`, fake ? command.replaceAll('http://127.0.0.1:<port>', fake.url) : command);
-        steps.push({ command, block: index });
+        const url = [...fakes.values()].at(-1)?.url;
+        script.push(`echo '${STEP_MARK}'`, url ? command.replaceAll(FAKE_URL, url) : command);
+        steps.push({ command, url, block: index });
       }
     }
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
@@ -127,7 +135,7 @@ describe(PAGE, () => {
   }, 120_000);
 
   afterAll(async () => {
-    await fake?.close();
+    for (const fake of fakes.values()) await fake.close();
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -141,14 +149,19 @@ describe(PAGE, () => {
     expect(steps.some((step) => step.command.includes('GITLAB_TOKEN=') && step.command.includes(' exceptions '))).toBe(true);
   });
 
-  // The register's examples show commits of policylint's own history: a copy of the tree without it (no clone) cannot print them.
+  // The register's and the evidence's examples show commits of policylint's own history: a copy of the tree without it (no
+  // clone) cannot print them, nor can a shallow clone, which the evidence refuses. The evidence demo's commits are its bundle's.
+  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim() === 'true';
+  const demo = mkdtempSync(path.join(os.tmpdir(), 'policylint-evidence-demo-'));
+  spawnSync('git', ['clone', '-q', path.join(REPO_ROOT, 'fixtures/evidence-demo/handbook.bundle'), demo]);
+  afterAll(() => rmSync(demo, { recursive: true, force: true }));
+  const known = (hash: string) => [REPO_ROOT, demo].some((cwd) => spawnSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd }).status === 0);
   const hasCommits = (text: string) =>
-    [...text.matchAll(/\b[0-9a-f]{12}(?:[0-9a-f]{28})?\b/g)].every(
-      ([hash]) => spawnSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd: REPO_ROOT }).status === 0,
-    );
+    !(shallow && text.includes('Audit evidence: 2026-11')) && [...text.matchAll(/\b[0-9a-f]{12}(?:[0-9a-f]{28})?\b/g)].every(([hash]) => known(hash));
   for (const { block, sh } of shown)
     it.skipIf(!hasCommits(block.text))(`prints what the block at line ${block.line} shows`, () => {
-      const expected = lines(block.text.replaceAll('/tmp/', `${scratch}/`));
+      const url = steps.filter((step) => step.block === sh).at(-1)?.url;
+      const expected = lines(block.text.replaceAll('/tmp/', `${scratch}/`).replaceAll(FAKE_URL, url ?? FAKE_URL));
       const actual = lines(shownOutput(sh));
       expect(matchesWithGaps(expected, actual), `${shellErrors}\n${actual.join('\n')}`).toBe(true);
     });

@@ -210,6 +210,7 @@ const EVIDENCE: Evidence = {
     unverified: [reference(vendor, 0)],
     overdue: [privacy.path, vendor.path],
     noOwner: [vendor.path],
+    misdated: [{ commit: sha('backdated'), date: '2025-06-01T00:00:00+00:00' }],
   },
   documents: [access, privacy, retired, vendor],
 };
@@ -362,6 +363,8 @@ describe('formatEvidence', () => {
         '  - `handbook/vendor management.md`',
         '- 1 document with no owner',
         '  - `handbook/vendor management.md`',
+        '- 1 commit dated outside the period among its commits on the branch: its date is not when it reached the branch',
+        '  - `backdated000` dated 2025-06-01T00:00:00+00:00',
         '',
         '',
       ].join('\n'),

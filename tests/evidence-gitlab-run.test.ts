@@ -153,6 +153,32 @@ describe('evidence with GitLab', () => {
     }
   });
 
+  it('does not count an owner who wrote a commit of the merge request, as policylint mr would not', async () => {
+    const seed = scenarioSeed(repo);
+    seed.users = seed.users!.map((user) => (user.username === 'carol' ? { ...user, public_email: 'Carol@Example.com' } : user));
+    seed.merge_requests = seed.merge_requests!.map((mr) =>
+      mr.iid === 5 ? { ...mr, commits: mr.commits!.map((commit) => ({ ...commit, author_email: 'carol@example.com' })) } : mr,
+    );
+    const own = await startFakeGitLab(seed);
+    try {
+      const source = await openEvidenceSource({ branch: 'main' }, { ...env, CI_SERVER_URL: own.url }, fastRetry());
+      const evidence = await buildEvidence({
+        config: loadConfig(path.join(repo.dir, '.policylint.yml')),
+        since: '2026-03-10',
+        until: '2026-03-10',
+        now: new Date('2026-07-01T08:00:00Z'),
+        ref: 'HEAD',
+        gitlab: source.gitlab,
+        notAsked: source.notAsked,
+      });
+      const [rename] = changesOf(evidence).map(({ change }) => change);
+      expect(rename).toMatchObject({ action: 'renamed', verdict: 'not-met' });
+      expect(rename!.approvals[0]).toMatchObject({ username: 'carol', counted: false, why: 'pushed or authored commits of the merge request' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('exports git-only evidence when GitLab cannot be read at all', async () => {
     const evidence = await judge(() => fake.faults.outage({ status: 500 }));
     expect(evidence.source.kind).toBe('gitlab');

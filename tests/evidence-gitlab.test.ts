@@ -129,6 +129,8 @@ describe('the merge request that brought a commit', () => {
         mergedBy: 'carol',
         mergedAt: IN_PERIOD,
         approvals: [{ userId: BOB, username: 'bob', approvedAt: '2026-03-10T11:00:00.000Z' }],
+        // Not asked for: the caller lets committers approve.
+        committers: null,
       },
     });
     // Only the branch commits needed a question of their own; the list was asked as GitLab filters it.

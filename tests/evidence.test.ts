@@ -159,6 +159,70 @@ describe('evidence from git alone', () => {
   });
 });
 
+describe('evidence of a branch whose dates are out of order', () => {
+  it("keeps a backdated direct push among the period's changes, and says its date is not when it landed", () => {
+    const doc = 'content/policy.md';
+    const repo = new HistoryBuilder(
+      { '.policylint.yml': 'extends: gitlab-handbook\n', CODEOWNERS: '* @alice\n', [doc]: policy('Policy') },
+      '2025-12-01T00:00:00Z',
+    );
+    try {
+      repo.merge('first', 1, PEOPLE.bob, '2026-01-05T10:00:00Z', 'First', { [doc]: policy('Policy') + '\nOne.\n' });
+      const pushed = repo.push('backdated', PEOPLE.bob, '2025-06-01T10:00:00Z', 'Quietly', { [doc]: policy('Policy') + '\nTwo.\n' });
+      repo.merge('second', 2, PEOPLE.bob, '2026-01-20T10:00:00Z', 'Second', { [doc]: policy('Policy') + '\nThree.\n' });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-01-31', '--now', '2026-02-01']);
+      expect(evidence.documents[0]!.changes.map((change) => change.commit)).toEqual([repo.commits.get('first'), pushed, repo.commits.get('second')]);
+      expect(evidence.summary.misdated).toEqual([{ commit: pushed, date: '2025-06-01T10:00:00+00:00' }]);
+      expect(evidence.range.from).toBe(repo.git('rev-parse', 'HEAD~3').trim());
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
+describe('evidence when the config changes in the period', () => {
+  it('judges each change by the config of its day, and a config change taking documents out of control is a change of theirs', () => {
+    const doc = 'content/security/policy.md';
+    const repo = new HistoryBuilder(
+      { '.policylint.yml': 'extends: gitlab-handbook\n', CODEOWNERS: '* @alice\n', [doc]: policy('Policy'), 'content/other.md': policy('Other') },
+      '2025-12-01T00:00:00Z',
+    );
+    try {
+      const pushed = repo.push('push', PEOPLE.bob, '2026-01-10T10:00:00Z', 'Edit the policy', { [doc]: policy('Policy') + '\nEdited.\n' });
+      const excluded = repo.merge('exclude', 1, PEOPLE.bob, '2026-02-10T10:00:00Z', 'Exclude security', {
+        '.policylint.yml': 'extends: gitlab-handbook\nexclude: ["content/security/**"]\n',
+      });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-03-31', '--now', '2026-04-01']);
+      const security = evidence.documents.find((d) => d.path === doc)!;
+      expect(security.state).toBe('no longer controlled');
+      expect(security.changes.map((c) => [c.commit, c.action, c.classBefore, c.classAfter])).toEqual([
+        [pushed, 'modified', 'controlled-document', 'controlled-document'],
+        [excluded, 'reclassified', 'controlled-document', null],
+      ]);
+      expect(evidence.documents.map((d) => d.path)).toEqual(['content/other.md', doc]);
+      // The digest is the config in force at the period's end, as committed.
+      expect(evidence.config.sha256).toBe(createHash('sha256').update('extends: gitlab-handbook\nexclude: ["content/security/**"]\n').digest('hex'));
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
+describe('evidence of documents too large to read', () => {
+  it('counts a page over maxFileBytes as the controlled document its path may be', () => {
+    const doc = 'content/huge.md';
+    const big = (n: number) => `# Huge\n\n${'x'.repeat(5000)}\n${n}\n`;
+    const repo = new HistoryBuilder({ '.policylint.yml': 'extends: gitlab-handbook\nmaxFileBytes: 2000\n', [doc]: big(0) }, '2025-12-01T00:00:00Z');
+    try {
+      repo.merge('edit', 1, PEOPLE.bob, '2026-01-05T10:00:00Z', 'Edit', { [doc]: big(1) });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-01-31', '--now', '2026-02-01']);
+      expect(evidence.documents.map((d) => [d.path, d.class, d.changes.length])).toEqual([[doc, 'controlled-document', 1]]);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
 describe('evidence reads git a fixed number of times', () => {
   /** How many git commands one export runs, through a `git` on PATH that counts itself. */
   function gitCommands(cwd: string): number {

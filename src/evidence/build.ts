@@ -2,10 +2,7 @@
 // by whom, which CODEOWNERS applied) and, with a token, from GitLab (the merge request and its
 // approvals). Git is read with a fixed number of commands (history.ts); GitLab in batches with a
 // bounded number of requests in flight (gitlab.ts).
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
 import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import reviewDate from '../../rules/review-date.js';
@@ -20,13 +17,13 @@ import type { FrontMatter } from '../model/types.js';
 import { formatDay, readFrontMatterDate } from '../reviews/dates.js';
 import { loadReviewHistory, type PathHistory } from '../reviews/history.js';
 import { reviewStatus, type ReviewOptions } from '../reviews/status.js';
-import { classOfContent, compileClass } from '../select/classes.js';
 import { decodeUtf8 } from '../select/read.js';
-import { compareCodeUnits, toPosix } from '../util/paths.js';
+import { compareCodeUnits, isOutsideRoot, toPosix } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { findMergeRequests, type CommitMergeRequest, type OwnerDirectory } from './gitlab.js';
 import type { GitLabApi } from '../gitlab/client.js';
-import { readPeriodHistory, type BranchCommit, type PeriodHistory } from './history.js';
+import { readPeriodHistory, readTree, type BranchCommit, type PeriodHistory } from './history.js';
+import { policyTimeline, type Contents } from './policy.js';
 import {
   EVIDENCE_SCHEMA_VERSION,
   type ChangeReference,
@@ -79,18 +76,6 @@ function periodBounds(since: string, until: string): { start: Date; end: Date } 
   return { start, end };
 }
 
-/** Which repository paths can be documents: under the config's folder, included, not excluded, and matched by a class's paths. */
-function candidatePaths(config: ResolvedConfig, prefix: string): (repositoryPath: string) => string | null {
-  const matchers = config.classes.map(compileClass);
-  const included = picomatch(config.include, { dot: false });
-  const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
-  return (repositoryPath) => {
-    if (!repositoryPath.startsWith(prefix)) return null;
-    const relative = repositoryPath.slice(prefix.length);
-    return included(relative) && !excluded(relative) && matchers.some((m) => m.matchesPath(relative)) ? relative : null;
-  };
-}
-
 function commitOf(commit: { sha: string; date: string; author: { name: string; email: string }; subject: string }): EvidenceCommit {
   return { sha: commit.sha, date: commit.date, author: commit.author, subject: commit.subject };
 }
@@ -120,37 +105,47 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
   if (!gitRoot) throw new ConfigError(`evidence reads the history of a git repository, and ${config.root} is not in one`);
   const relativeRoot = toPosix(path.relative(gitRoot, config.root));
   const prefix = relativeRoot === '' ? '' : `${relativeRoot}/`;
-  const candidatePath = candidatePaths(config, prefix);
   const ownersFiles = new Set(codeownersPaths(prefix));
-  const isCodeowners = (p: string) => ownersFiles.has(p);
+  const configPath = config.file && !isOutsideRoot(path.relative(gitRoot, config.file)) ? toPosix(path.relative(gitRoot, config.file)) : null;
 
   request.onProgress?.('reading git history', 0, 1);
-  const history = await readPeriodHistory(gitRoot, request.ref, start, end, (p) => isCodeowners(p) || candidatePath(p) !== null);
-  const wantedBlobs = [...history.baseTree.values()];
+  const history = await readPeriodHistory(gitRoot, request.ref, start, end);
+  let contents: Contents = { blobs: new Map(), oversized: new Set() };
+  const policies = await policyTimeline(gitRoot, prefix, config, configPath, history, () => contents);
+  // Each commit that changed the config leaves a tree whose every file either config could select is judged again.
+  const trees = new Map<string, Map<string, string>>();
+  let before = policies.atStart;
   for (const commit of history.mainline) {
-    for (const change of commit.changes) {
-      for (const [file, blob] of [
-        [change.oldPath, change.oldBlob],
-        [change.newPath, change.newBlob],
-      ] as const) {
-        if (file !== null && blob !== null && (isCodeowners(file) || candidatePath(file) !== null)) wantedBlobs.push(blob);
-      }
-    }
+    const after = policies.after.get(commit.sha);
+    if (!after) continue;
+    const was = before;
+    trees.set(commit.sha, await readTree(gitRoot, commit.sha, (p) => was.relevant(p) || after.relevant(p)));
+    before = after;
   }
-  const blobs = await readBlobs(gitRoot, wantedBlobs);
-  const texts = new BlobTexts(blobs);
-  const matchers = config.classes.map(compileClass);
-  const classes = new Map<string, string | null>();
-  const classify = (file: string, blob: string) => {
-    const key = `${file}\0${blob}`;
-    if (!classes.has(key)) {
-      const data = blobs.get(blob);
-      // A blob git did not give (a submodule) is no document; content that cannot be judged falls to its path's class.
-      classes.set(key, data ? (classOfContent(matchers, file, data, config.maxFileBytes) ?? null) : null);
+
+  // Every version of every file some config in force could select, and every CODEOWNERS: read in a few batches.
+  const wanted = [...history.baseTree].filter(([file]) => ownersFiles.has(file) || policies.atStart.relevant(file)).map(([, blob]) => blob);
+  let policy = policies.atStart;
+  for (const commit of history.mainline) {
+    const after = policies.after.get(commit.sha) ?? policy;
+    for (const change of commit.changes) {
+      if (change.oldPath !== null && change.oldBlob && (ownersFiles.has(change.oldPath) || policy.relevant(change.oldPath))) wanted.push(change.oldBlob);
+      if (change.newPath !== null && change.newBlob && (ownersFiles.has(change.newPath) || after.relevant(change.newPath))) wanted.push(change.newBlob);
     }
-    return classes.get(key)!;
-  };
-  const walk = walkHistory({ history, prefix, blobs, candidatePath, classify });
+    policy = after;
+  }
+  for (const tree of trees.values()) wanted.push(...tree.values());
+  contents = await readBlobs(gitRoot, wanted, config.maxFileBytes);
+  const texts = new BlobTexts(contents.blobs);
+  const walk = walkHistory({
+    history,
+    prefix,
+    blobs: contents.blobs,
+    policyAtStart: policies.atStart,
+    policyChanges: new Map([...policies.after].map(([commit, after]) => [commit, { policy: after, tree: trees.get(commit)! }])),
+  });
+  // Rule options (review dates, IDs, exceptions) as the config at the period's end sets them.
+  const endConfig = policies.atEnd.config;
 
   const changes = walk.documents.flatMap((doc) => doc.changes);
   const commits = [...new Set(changes.map((change) => change.commit.sha))];
@@ -161,13 +156,14 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
       projectId: gitlab.projectId,
       defaultBranch: gitlab.defaultBranch,
       updatedAfter: start.toISOString(),
+      committers: endConfig.mergeRequest.committersMayApprove ? undefined : gitlab.directory,
       onProgress: (done, total) => request.onProgress?.('asking GitLab about commits', done, total),
     });
   }
 
   const context: JudgeContext = {
     configOwnerPaths: config.file ? [toPosix(path.relative(config.root, config.file))] : [],
-    policy: { committersMayApprove: config.mergeRequest.committersMayApprove },
+    policy: { committersMayApprove: endConfig.mergeRequest.committersMayApprove },
     branch: gitlab?.defaultBranch ?? request.ref,
     directory: gitlab?.directory,
     notAsked: gitlab ? undefined : request.notAsked.reason,
@@ -179,12 +175,7 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
     for (const change of doc.changes) {
       request.onProgress?.('judging changes', judged++, changes.length);
       const brought = commitsOf(change, history, prefix);
-      const judgement = await judgeChange(
-        change,
-        brought.map((c) => c.author.email),
-        lookups.get(change.commit.sha),
-        context,
-      );
+      const judgement = await judgeChange(change, lookups.get(change.commit.sha), context);
       evidenceChanges.push({
         commit: change.commit.sha,
         date: change.commit.date,
@@ -199,12 +190,11 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
         ...judgement,
       });
     }
-    documents.push(describeDocument(doc, evidenceChanges, config, texts, walk.codeownersAtEnd));
+    documents.push(describeDocument(doc, evidenceChanges, endConfig, texts, walk.codeownersAtEnd));
   }
-  await dateReviews(documents, walk.documents, config, texts, history, end);
+  await dateReviews(documents, walk.documents, endConfig, texts, history, end);
   documents.sort((a, b) => compareCodeUnits(a.path, b.path));
 
-  const configBytes = config.file ? readFileSync(config.file) : Buffer.alloc(0);
   return {
     schemaVersion: EVIDENCE_SCHEMA_VERSION,
     generator: { name: 'policylint', version: VERSION },
@@ -213,12 +203,12 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
     range: { ref: request.ref, from: history.base, to: history.tip },
     config: {
       path: config.file ? toPosix(path.relative(gitRoot, config.file)) : '(defaults)',
-      sha256: createHash('sha256').update(configBytes).digest('hex'),
+      sha256: policies.atEnd.sha256,
     },
     source: gitlab
-      ? { kind: 'gitlab', gitlabUrl: gitlab.serverUrl, project: gitlab.projectId, note: unavailableNote(lookups) }
-      : { kind: 'git', gitlabUrl: null, project: null, note: request.notAsked.detail },
-    summary: summarize(documents),
+      ? { kind: 'gitlab', gitlabUrl: gitlab.serverUrl, project: gitlab.projectId, note: joinNotes([unavailableNote(lookups), ...policies.notes]) }
+      : { kind: 'git', gitlabUrl: null, project: null, note: joinNotes([request.notAsked.detail, ...policies.notes]) },
+    summary: { ...summarize(documents), misdated: history.misdated.map((commit) => ({ commit: commit.sha, date: commit.date })) },
     documents,
   };
 }
@@ -228,6 +218,10 @@ function commitsOf(change: TrackedChange, history: PeriodHistory, prefix: string
   const paths = new Set([change.before?.path, change.after?.path].filter((p): p is string => p !== undefined).map((p) => prefix + p));
   const brought = (history.broughtBy.get(change.commit.sha) ?? []).filter((commit) => commit.files.some((file) => paths.has(file)));
   return brought.length > 0 ? brought : [change.commit];
+}
+
+function joinNotes(notes: ReadonlyArray<string | null>): string | null {
+  return notes.filter((note): note is string => !!note).join(' ') || null;
 }
 
 function unavailableNote(lookups: ReadonlyMap<string, CommitMergeRequest>): string | null {
@@ -314,17 +308,33 @@ function reviewEvents(doc: TrackedDocument, changes: readonly EvidenceChange[], 
   });
 }
 
-/** Tracked exceptions cited by any controlled version; the Markdown is parsed only when a pattern occurs in the text at all. */
+/**
+ * What decides a version's citations, cheaply: its headings (which section a paragraph is in) and
+ * its paragraphs that hold an exception reference or a granting sentence. Two versions that agree
+ * on it cite the same exceptions; the edits of a year mostly leave it alone.
+ */
+function citationSignature(source: string, options: ExceptionReferenceOptions): string | null {
+  // A citation is text of the document (a paragraph, a reference link's URL): none of the patterns anywhere, no citation.
+  if (!options.trackedExceptionPatterns.some((p) => p.test(source))) return null;
+  const lines = source.split('\n');
+  const headings = lines.filter((line, i) => /^\s{0,3}(?:#|<h[1-6])/i.test(line) || /^\s{0,3}(?:=+|-+)\s*$/.test(lines[i + 1] ?? ''));
+  const blocks = source
+    .split(/\n[ \t]*\n/)
+    .filter((block) => options.trackedExceptionPatterns.some((p) => p.test(block)) || options.grantPatterns.some((p) => p.test(block)));
+  return JSON.stringify([headings, blocks]);
+}
+
+/** Tracked exceptions cited by any controlled version, in order of first citation; a version is parsed only when its citationSignature is new. */
 function exceptionsCited(versions: readonly Version[], config: ResolvedConfig, texts: BlobTexts): string[] {
   const cited = new Set<string>();
-  const seen = new Set<string>();
+  let previous: string | null | undefined;
   for (const version of versions) {
-    if (seen.has(version.blob)) continue;
-    seen.add(version.blob);
     const options = ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
     const { source, frontMatter } = texts.get(version.blob);
-    // A citation is text of the document (a paragraph, a reference link's URL), so a pattern that finds none in the whole text finds none in a part.
-    if (!options.trackedExceptionPatterns.some((p) => p.test(source))) continue;
+    const signature = citationSignature(source, options);
+    if (signature === previous) continue;
+    previous = signature;
+    if (signature === null) continue;
     const model = parseDocumentModel({ path: version.path, absPath: version.path, source, documentClass: version.documentClass!, frontMatter });
     for (const reference of citedExceptions(model, options)) cited.add(reference);
   }
@@ -406,7 +416,7 @@ function reference(doc: EvidenceDocument, change: EvidenceChange): ChangeReferen
   };
 }
 
-function summarize(documents: readonly EvidenceDocument[]): Evidence['summary'] {
+function summarize(documents: readonly EvidenceDocument[]): Omit<Evidence['summary'], 'misdated'> {
   const all = documents.flatMap((doc) => doc.changes.map((change) => ({ doc, change })));
   return {
     documents: documents.length,

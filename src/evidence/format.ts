@@ -150,6 +150,7 @@ const SUMMARY_TEXT = {
   unverified: (n: number) => `${n} unverified`,
   overdue: (n: number) => `${plural(n, 'document')} overdue for review at the period's end`,
   noOwner: (n: number) => `${plural(n, 'document')} with no owner`,
+  misdated: (n: number) => `${plural(n, 'commit')} dated outside the period among its commits on the branch: its date is not when it reached the branch`,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -317,6 +318,9 @@ function markdown(evidence: Evidence): string {
     ...summary.overdue.map((path) => `  - ${codeSpan(path)}`),
     `- ${SUMMARY_TEXT.noOwner(summary.noOwner.length)}`,
     ...summary.noOwner.map((path) => `  - ${codeSpan(path)}`),
+    // Shown only when there is one: a backdated commit is an anomaly an auditor must see.
+    ...(summary.misdated.length > 0 ? [`- ${SUMMARY_TEXT.misdated(summary.misdated.length)}`] : []),
+    ...summary.misdated.map((commit) => `  - ${codeSpan(short(commit.commit))} dated ${neutralise(commit.date)}`),
   ];
   for (const doc of evidence.documents) lines.push('', ...mdDocument(doc));
   return `${defuseLineStarts(lines.join('\n'))}\n`;
@@ -541,6 +545,14 @@ function htmlPage(evidence: Evidence): string {
     ),
     htmlSummaryItem(html(SUMMARY_TEXT.overdue(summary.overdue.length)), summary.overdue.map(documentItem)),
     htmlSummaryItem(html(SUMMARY_TEXT.noOwner(summary.noOwner.length)), summary.noOwner.map(documentItem)),
+    ...(summary.misdated.length > 0
+      ? [
+          htmlSummaryItem(
+            html(SUMMARY_TEXT.misdated(summary.misdated.length)),
+            summary.misdated.map((commit) => `<li>${code(short(commit.commit))} dated ${htmlDate(commit.date)}</li>`),
+          ),
+        ]
+      : []),
   ];
   return `<!doctype html>
 <html lang="en">

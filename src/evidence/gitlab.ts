@@ -4,7 +4,7 @@
 // being asked. What could not be told is `unavailable`, never `none`: a direct push must be confirmed by GitLab.
 import type { Approval, Membership } from '../approvals/types.js';
 import type { Owner } from '../codeowners/types.js';
-import { memberOf, readApprovals, resolveOwner, type OwnerKind } from '../gitlab/approvals.js';
+import { committerIds, memberOf, readApprovals, resolveOwner, type OwnerKind } from '../gitlab/approvals.js';
 import { fixForApiError, GitLabApiError, type ApiErrorFixes, type GitLabApi } from '../gitlab/client.js';
 import { describeError } from '../gitlab/redact.js';
 
@@ -18,6 +18,11 @@ export interface MergedRequestFacts {
   mergedAt: string | null;
   /** From `GET .../merge_requests/:iid/approvals` (`approved_by[].user`, `approved_at`). */
   approvals: Approval[];
+  /**
+   * Users who pushed to it or wrote or committed its commits (as `policylint mr` tells them), when
+   * asked for (`committers`); `unavailable` when GitLab could not say.
+   */
+  committers: { ids: number[] } | { unavailable: string } | null;
 }
 
 export type CommitMergeRequest =
@@ -35,6 +40,8 @@ export interface MergeRequestLookupOptions {
   updatedAfter: string;
   /** Requests to GitLab at once; default 4. */
   concurrency?: number;
+  /** Also read who pushed to and wrote each merge request (when committers may not approve), an approver's public email with this. */
+  committers?: { publicEmail(userId: number): Promise<string | null> };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -157,7 +164,7 @@ function pick(candidates: readonly MergeRequestEntity[], sha: string): MergeRequ
   return [...pool].sort((a, b) => mergedAt(a) - mergedAt(b) || a.iid - b.iid)[0]!;
 }
 
-function factsOf(mr: MergeRequestEntity, approvals: Approval[]): MergedRequestFacts {
+function factsOf(mr: MergeRequestEntity, approvals: Approval[], committers: MergedRequestFacts['committers']): MergedRequestFacts {
   const author = mr.author?.id !== undefined && mr.author.username ? { id: mr.author.id, username: mr.author.username } : null;
   return {
     iid: mr.iid,
@@ -167,6 +174,7 @@ function factsOf(mr: MergeRequestEntity, approvals: Approval[]): MergedRequestFa
     mergedBy: mr.merged_by?.username ?? mr.merge_user?.username ?? null,
     mergedAt: mr.merged_at ?? null,
     approvals,
+    committers,
   };
 }
 
@@ -200,6 +208,21 @@ export async function findMergeRequests(commits: readonly string[], options: Mer
     return read;
   };
 
+  // Who wrote and pushed each merge request: once per merge request, after its approvals (an approver's email is compared).
+  const committers = new Map<number, Promise<MergedRequestFacts['committers']>>();
+  const committersOf = (iid: number, approved: readonly Approval[]): Promise<MergedRequestFacts['committers']> => {
+    const reader = options.committers;
+    if (!reader) return Promise.resolve(null);
+    if (!committers.has(iid)) {
+      const read = call(() => committerIds(api, projectId, iid, approved, (userId) => reader.publicEmail(userId)), true).then(
+        (ids) => ({ ids: [...ids].sort((a, b) => a - b) }),
+        (error: unknown) => ({ unavailable: error instanceof NotAsked ? error.why : describeError(error, []) }),
+      );
+      committers.set(iid, read);
+    }
+    return committers.get(iid)!;
+  };
+
   const lookUp = async (sha: string): Promise<CommitMergeRequest> => {
     let mr = index.has(sha) ? pick(index.get(sha)!, sha) : undefined;
     if (!mr) {
@@ -214,11 +237,13 @@ export async function findMergeRequests(commits: readonly string[], options: Mer
       if (merged.length === 0) return { kind: 'none' };
       mr = pick(merged, sha);
     }
+    let approved: Approval[];
     try {
-      return { kind: 'merge-request', mr: factsOf(mr, await approvalsOf(mr.iid)) };
+      approved = await approvalsOf(mr.iid);
     } catch (error) {
       return unavailable(error, `GitLab could not tell who approved !${mr.iid}`, `the approvals of !${mr.iid} were not read`);
     }
+    return { kind: 'merge-request', mr: factsOf(mr, approved, await committersOf(mr.iid, approved)) };
   };
 
   let done = 0;

@@ -46,18 +46,45 @@ export interface PeriodHistory {
   mainline: MainlineCommit[];
   /** For each merge in `mainline`, the commits it brought in (oldest first). */
   broughtBy: Map<string, BranchCommit[]>;
-  /** The tree at `base`, path → blob id, for the paths `wanted` keeps. */
+  /** Every file of the tree at `base`, path → blob id. */
   baseTree: Map<string, string>;
+  /** Commits of the period dated outside it: among its commits on the branch, so their committer date is not when they reached it. */
+  misdated: Array<{ sha: string; date: string }>;
 }
 
 const ZERO_SHA = /^0+$/;
 const RECORD = '\x1e';
 const COMMIT_FORMAT = `${RECORD}%H%x00%P%x00%cI%x00%an%x00%ae%x00`;
 
-/** The last commit of `ref`'s first-parent line committed at or before `instant`, or null. */
-async function lastCommitAtOrBefore(gitRoot: string, ref: string, instant: Date): Promise<string | null> {
-  const out = await git(gitRoot, ['rev-list', '--first-parent', '-1', `--until=${Math.floor(instant.getTime() / 1000)}`, ref, '--']);
-  return out.trim() || null;
+/** The first-parent line of `ref`, newest first, with committer dates: one `git log`, however long the history. */
+async function branchLine(gitRoot: string, ref: string): Promise<Array<{ sha: string; date: string }>> {
+  const out = await git(gitRoot, ['log', '--first-parent', '--format=%H %cI', ref, '--']);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = '', date = ''] = line.split(' ');
+      return { sha, date };
+    });
+}
+
+/**
+ * Where the period lies on the branch. Its commits are those dated in it and every commit between
+ * them on the branch: a commit dated outside the period that sits among them (a backdated direct
+ * push) is in, and reported as such, since its date cannot be when it reached the branch. `base`
+ * is the commit before the earliest of them; with none, base and tip are the last commit before.
+ */
+function periodOnLine(line: ReadonlyArray<{ sha: string; date: string }>, since: Date, until: Date) {
+  const inPeriod = (date: string) => Date.parse(date) >= since.getTime() && Date.parse(date) <= until.getTime();
+  const newest = line.findIndex((commit) => inPeriod(commit.date));
+  if (newest === -1) {
+    const before = line.find((commit) => Date.parse(commit.date) < since.getTime());
+    return { base: before?.sha ?? null, tip: before?.sha ?? null, misdated: [] };
+  }
+  let oldest = newest;
+  for (let index = newest; index < line.length; index++) if (inPeriod(line[index]!.date)) oldest = index;
+  const misdated = line.slice(newest, oldest + 1).filter((commit) => !inPeriod(commit.date));
+  return { base: line[oldest + 1]?.sha ?? null, tip: line[newest]!.sha, misdated };
 }
 
 function header(fields: string[]): CommitInfo & { rest: string[] } {
@@ -98,6 +125,8 @@ async function readMainline(gitRoot: string, range: string[]): Promise<MainlineC
     '--raw',
     '-z',
     '-M',
+    // Whatever the user's diff.renameLimit: the same renames found on every machine.
+    '-l10000',
     '--no-abbrev',
     `--format=${COMMIT_FORMAT}%B%x00`,
     ...range,
@@ -159,7 +188,8 @@ function assignBranchCommits(mainline: readonly MainlineCommit[], branch: Readon
   return broughtBy;
 }
 
-async function readTree(gitRoot: string, commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
+/** The blobs of a commit's tree whose paths `wanted` keeps, path → blob id. */
+export async function readTree(gitRoot: string, commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
   const out = await git(gitRoot, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   const tree = new Map<string, string>();
   for (const entry of out.split('\0')) {
@@ -173,11 +203,11 @@ async function readTree(gitRoot: string, commit: string, wanted: (path: string) 
 }
 
 /**
- * What reached `ref` from the start of `since` to the end of `until` (first-parent commit dates):
+ * What reached `ref` from the start of `since` to the end of `until` (first-parent commit dates, see periodOnLine):
  * the branch's commits with their changes, the commits each merge brought, and the tree before.
  * Paths are repository-relative (from the top of the work tree).
  */
-export async function readPeriodHistory(gitRoot: string, ref: string, since: Date, until: Date, wanted: (path: string) => boolean): Promise<PeriodHistory> {
+export async function readPeriodHistory(gitRoot: string, ref: string, since: Date, until: Date): Promise<PeriodHistory> {
   let shallow: string | undefined;
   try {
     [shallow] = (await git(gitRoot, ['rev-parse', '--is-shallow-repository', '--verify', `${ref}^{commit}`])).split('\n');
@@ -189,13 +219,14 @@ export async function readPeriodHistory(gitRoot: string, ref: string, since: Dat
   if (shallow === 'true') {
     throw new ConfigError('evidence needs the whole history, and this clone is shallow: run `git fetch --unshallow` (in GitLab CI, set GIT_DEPTH: 0)');
   }
-  const [base, tip] = await Promise.all([lastCommitAtOrBefore(gitRoot, ref, new Date(since.getTime() - 1000)), lastCommitAtOrBefore(gitRoot, ref, until)]);
-  if (!tip || tip === base) return { base, tip, mainline: [], broughtBy: new Map(), baseTree: base ? await readTree(gitRoot, base, wanted) : new Map() };
+  const { base, tip, misdated } = periodOnLine(await branchLine(gitRoot, ref), since, until);
+  if (!tip || tip === base)
+    return { base, tip, mainline: [], broughtBy: new Map(), baseTree: base ? await readTree(gitRoot, base, () => true) : new Map(), misdated };
   const range = base ? [`${base}..${tip}`] : [tip];
   const [mainline, baseTree] = await Promise.all([
     readMainline(gitRoot, range),
-    base ? readTree(gitRoot, base, wanted) : Promise.resolve(new Map<string, string>()),
+    base ? readTree(gitRoot, base, () => true) : Promise.resolve(new Map<string, string>()),
   ]);
   const branch = await readBranchCommits(gitRoot, range, new Set(mainline.map((commit) => commit.sha)));
-  return { base, tip, mainline, broughtBy: assignBranchCommits(mainline, branch), baseTree };
+  return { base, tip, mainline, broughtBy: assignBranchCommits(mainline, branch), baseTree, misdated };
 }

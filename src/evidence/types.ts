@@ -70,7 +70,8 @@ export interface RequiredOwners {
 /** `met`: the procedure was followed and GitLab confirms it. `not-met`: it was not. `unverified`: it could not be confirmed either way. */
 export type ChangeVerdict = 'met' | 'not-met' | 'unverified';
 
-export type ChangeAction = 'added' | 'modified' | 'deleted' | 'renamed';
+/** `reclassified`: the file did not change, a change of the config moved it into or out of the controlled set. */
+export type ChangeAction = 'added' | 'modified' | 'deleted' | 'renamed' | 'reclassified';
 
 export interface EvidenceChange {
   /** The commit on the default branch that made the change: a merge commit, a squashed or fast-forwarded commit, or a direct push. */
@@ -152,6 +153,11 @@ export interface EvidenceSummary {
   overdue: string[];
   /** Paths of documents no CODEOWNERS entry owned at the period's end. */
   noOwner: string[];
+  /**
+   * Commits dated outside the period that sit among its commits on the branch (a backdated direct
+   * push): they are part of the period, and their committer date is not when they reached the branch.
+   */
+  misdated: Array<{ commit: string; date: string }>;
 }
 
 export interface Evidence {

@@ -4,7 +4,6 @@
 // from what GitLab recorded; from git alone nothing can be confirmed, so nothing is `met`.
 import { judgeSubject, requirementsOf, type Requirement } from '../approvals/judge.js';
 import type { Approval, ApprovalFacts, ApprovalPolicy, ApprovalSubject, Membership } from '../approvals/types.js';
-import { describeError } from '../gitlab/redact.js';
 import type { CommitMergeRequest, OwnerDirectory } from './gitlab.js';
 import type { ChangeVerdict, EvidenceApproval, EvidenceMergeRequest, OwnerRequirement, RequiredOwners } from './types.js';
 import type { TrackedChange } from './walk.js';
@@ -13,8 +12,6 @@ import type { TrackedChange } from './walk.js';
 const MERGE_REQUEST_REFERENCE = /^See merge request (?:\S+)?!(\d+)\s*$/m;
 /** Trailers GitLab's merge commit templates can write (`%{approved_by}`). */
 const APPROVED_BY_TRAILER = /^Approved-by:[ \t]*(\S.*?)\s*$/gim;
-/** GitLab writes private commit emails as `<id>-<username>@users.noreply.<host>`: the id is the user. */
-const NOREPLY_EMAIL = /^(\d+)-[^@]+@users\.noreply\./i;
 
 /** What the commit message alone says: unverified, since anyone who can push can write it. */
 export function gitFacts(message: string): { mergeRequest: EvidenceMergeRequest | null; approvals: EvidenceApproval[] } {
@@ -103,29 +100,8 @@ function unverifiedJudgement(change: TrackedChange, requirements: Requirement[],
   };
 }
 
-/** Users who wrote the change's commits: GitLab's private commit emails name them, and approvers whose public email wrote one. */
-async function committerIds(commitEmails: readonly string[], facts: Pick<ApprovalFacts, 'approvals'>, directory: OwnerDirectory) {
-  const emails = new Set(commitEmails.map((email) => email.toLowerCase()));
-  const ids = new Set<number>();
-  for (const email of emails) {
-    const noreply = NOREPLY_EMAIL.exec(email);
-    if (noreply) ids.add(Number(noreply[1]));
-  }
-  for (const approval of facts.approvals) {
-    if (ids.has(approval.userId)) continue;
-    const publicEmail = await directory.publicEmail(approval.userId);
-    if (publicEmail && emails.has(publicEmail.toLowerCase())) ids.add(approval.userId);
-  }
-  return ids;
-}
-
 /** Judges one change; `lookup` is what GitLab said about its commit (undefined when GitLab was not asked). */
-export async function judgeChange(
-  change: TrackedChange,
-  commitEmails: readonly string[],
-  lookup: CommitMergeRequest | undefined,
-  context: JudgeContext,
-): Promise<ChangeJudgement> {
+export async function judgeChange(change: TrackedChange, lookup: CommitMergeRequest | undefined, context: JudgeContext): Promise<ChangeJudgement> {
   const subject = subjectOf(change);
   const codeowners = change.codeowners?.file ?? null;
   const configOwnerPaths = context.configOwnerPaths.map((path) => (change.codeowners?.prefix ?? '') + path);
@@ -164,20 +140,19 @@ export async function judgeChange(
     if (why !== undefined) unresolvedOwners.set(owner.text.toLowerCase(), why);
     for (const approval of mr.approvals) memberships.set(`${owner.text.toLowerCase()}\0${approval.userId}`, await directory.membership(owner, approval.userId));
   }
-  let committers: Set<number>;
-  try {
-    committers = context.policy.committersMayApprove ? new Set() : await committerIds(commitEmails, mr, directory);
-  } catch (error) {
-    // Whether an approver wrote the change cannot be told: no approval can be confirmed to count.
+  if (!context.policy.committersMayApprove && !(mr.committers && 'ids' in mr.committers)) {
+    // Whether an approver pushed or wrote commits cannot be told: no approval can be confirmed to count.
+    const why = mr.committers && 'unavailable' in mr.committers ? ` (${mr.committers.unavailable})` : '';
     return {
       requiredOwners: requiredOwnersOf(change, requirements, false),
       mergeRequest: mergeRequestOf(lookup),
       approvals: mr.approvals.map((a) => ({ ...approvalOf(a, undefined), counted: null, why: null })),
       verdict: 'unverified',
-      reasons: [`Not verified: GitLab could not say whether the approvers wrote commits of the change (${describeError(error, [])}).`],
+      reasons: [`Not verified: GitLab could not say who pushed to or wrote the commits of !${mr.iid}, so no approval can be confirmed to count${why}.`],
       unverified: ['approvals', 'verdict'],
     };
   }
+  const committers = new Set(context.policy.committersMayApprove || !mr.committers || !('ids' in mr.committers) ? [] : mr.committers.ids);
   const facts: ApprovalFacts = {
     author: mr.author ?? undefined,
     committerIds: committers,

@@ -54,15 +54,21 @@ export interface WalkResult {
   codeownersAtEnd: FoundCodeowners | null;
 }
 
+/** Which files the config selected as controlled documents while one version of it was in force. */
+export interface Policy {
+  /** The class that selects this content at this path (from the top of the work tree), or null. */
+  classOf(repositoryPath: string, blob: string): string | null;
+}
+
 export interface WalkInput {
   history: PeriodHistory;
   /** The config folder's path from the top of the work tree: `docs/`, or empty. */
   prefix: string;
   blobs: ReadonlyMap<string, Buffer>;
-  /** Repository path (from the top of the work tree) → path from the config's folder, or null when outside it or not a candidate. */
-  candidatePath(repositoryPath: string): string | null;
-  /** The class that selects this content at this path (memoised by the caller), or null. */
-  classify(path: string, blob: string): string | null;
+  /** The config in force at the start of the period. */
+  policyAtStart: Policy;
+  /** For each commit that changed the config: the policy after it, and the tree it left (repository path → blob) to judge every file again. */
+  policyChanges: ReadonlyMap<string, { policy: Policy; tree: ReadonlyMap<string, string> }>;
 }
 
 const ACTIONS: Record<string, ChangeAction> = { A: 'added', D: 'deleted', R: 'renamed', M: 'modified', T: 'modified' };
@@ -94,9 +100,11 @@ function codeownersReader(blobs: ReadonlyMap<string, Buffer>, prefix: string) {
 }
 
 export function walkHistory(input: WalkInput): WalkResult {
-  const { history, candidatePath, classify } = input;
-  const codeownersOf = codeownersReader(input.blobs, input.prefix);
-  const codeownersState = new Map<string, string | null>(codeownersPaths(input.prefix).map((path) => [path, history.baseTree.get(path) ?? null]));
+  const { history, prefix } = input;
+  const codeownersOf = codeownersReader(input.blobs, prefix);
+  const codeownersState = new Map<string, string | null>(codeownersPaths(prefix).map((path) => [path, history.baseTree.get(path) ?? null]));
+  const relative = (repositoryPath: string | null) =>
+    repositoryPath !== null && repositoryPath.startsWith(prefix) ? repositoryPath.slice(prefix.length) : null;
   const documents: TrackedDocument[] = [];
   /** Documents by their current path: controlled ones, and former ones still in the tree (they may come back). */
   const current = new Map<string, TrackedDocument>();
@@ -106,11 +114,11 @@ export function walkHistory(input: WalkInput): WalkResult {
     return doc;
   };
 
+  let policy = input.policyAtStart;
   for (const [repositoryPath, blob] of history.baseTree) {
-    const path = candidatePath(repositoryPath);
-    if (path === null) continue;
-    const documentClass = classify(path, blob);
-    if (documentClass === null) continue;
+    const path = relative(repositoryPath);
+    const documentClass = path === null ? null : policy.classOf(repositoryPath, blob);
+    if (path === null || documentClass === null) continue;
     const doc = track({ path, blob, documentClass });
     doc.paths.push(path);
     current.set(path, doc);
@@ -118,15 +126,26 @@ export function walkHistory(input: WalkInput): WalkResult {
 
   for (const commit of history.mainline) {
     const codeowners = codeownersOf(codeownersState);
+    const record = (doc: TrackedDocument, action: ChangeAction, before: Version | null, after: Version | null) =>
+      doc.changes.push({ commit, action, before, after, codeowners, codeownersAsOf: commit.parents[0] ?? null });
+    // The commit's files are judged by the config before it (what they were) and after it (what they became).
+    const policyChange = input.policyChanges.get(commit.sha);
+    const policyAfter = policyChange?.policy ?? policy;
+    const touched = new Set<TrackedDocument>();
     for (const change of commit.changes) {
-      const oldPath = change.oldPath === null ? null : candidatePath(change.oldPath);
-      const newPath = change.newPath === null ? null : candidatePath(change.newPath);
-      const before = oldPath !== null && change.oldBlob ? { path: oldPath, blob: change.oldBlob, documentClass: classify(oldPath, change.oldBlob) } : null;
-      const after = newPath !== null && change.newBlob ? { path: newPath, blob: change.newBlob, documentClass: classify(newPath, change.newBlob) } : null;
+      const oldPath = relative(change.oldPath);
+      const newPath = relative(change.newPath);
+      const before =
+        oldPath !== null && change.oldBlob ? { path: oldPath, blob: change.oldBlob, documentClass: policy.classOf(change.oldPath!, change.oldBlob) } : null;
+      const after =
+        newPath !== null && change.newBlob
+          ? { path: newPath, blob: change.newBlob, documentClass: policyAfter.classOf(change.newPath!, change.newBlob) }
+          : null;
       const controlled = !!before?.documentClass || !!after?.documentClass;
       let doc = oldPath === null ? undefined : current.get(oldPath);
       if (!doc && !controlled) continue;
       doc ??= track(null);
+      touched.add(doc);
       if (oldPath !== null) current.delete(oldPath);
       if (after) {
         current.set(after.path, doc);
@@ -136,10 +155,31 @@ export function walkHistory(input: WalkInput): WalkResult {
         doc.deletedAt = oldPath;
       }
       doc.last = after;
-      // A rename out of the candidate paths reads as a deletion: the file left what the config selects.
+      // Moved out of the config's folder: gone from what the config can select.
       const action = change.status === 'R' && !after ? 'deleted' : change.status === 'R' && !before ? 'added' : ACTIONS[change.status]!;
-      if (controlled) doc.changes.push({ commit, action, before, after, codeowners, codeownersAsOf: commit.parents[0] ?? null });
+      if (controlled) record(doc, action, before, after);
     }
+    if (policyChange) {
+      // A config change can move files into or out of the controlled set without touching them.
+      for (const [repositoryPath, blob] of policyChange.tree) {
+        const path = relative(repositoryPath);
+        if (path === null) continue;
+        const documentClass = policyAfter.classOf(repositoryPath, blob);
+        const doc = current.get(path);
+        if (doc && touched.has(doc)) continue;
+        const was = doc?.last?.documentClass ?? null;
+        if (was === documentClass) continue;
+        const tracked = doc ?? track(null);
+        if (!doc) {
+          tracked.paths.push(path);
+          current.set(path, tracked);
+        }
+        const before = { path, blob, documentClass: was };
+        tracked.last = { path, blob, documentClass };
+        record(tracked, 'reclassified', before, tracked.last);
+      }
+    }
+    policy = policyAfter;
     for (const change of commit.changes) {
       if (change.oldPath !== null && codeownersState.has(change.oldPath)) codeownersState.set(change.oldPath, null);
       if (change.newPath !== null && codeownersState.has(change.newPath)) codeownersState.set(change.newPath, change.newBlob);

@@ -1,6 +1,6 @@
 // Files as a commit holds them, read from git's object store: never from the work tree, which
 // the change under review controls.
-import { gitBytes } from './exec.js';
+import { git, gitBytes } from './exec.js';
 
 export class GitObjectError extends Error {
   override name = 'GitObjectError';
@@ -60,21 +60,50 @@ export async function readBlobsAt(gitRoot: string, commit: string, paths: readon
   return { commitFound: true, blobs };
 }
 
-/** Reads blobs by object id with one `git cat-file --batch`; ids git does not have (or that are not blobs) are left out. */
-export async function readBlobs(gitRoot: string, ids: readonly string[]): Promise<Map<string, Buffer>> {
+/** What one `git cat-file --batch` call may return at most: git's output is held in memory until it ends. */
+const MAX_BATCH_BYTES = 64 * 1024 * 1024;
+
+export interface BlobRead {
+  blobs: Map<string, Buffer>;
+  /** Blobs over `maxBytes`, not read. */
+  oversized: Set<string>;
+}
+
+/**
+ * Reads blobs by object id: their sizes with one `git cat-file --batch-check`, then their bytes
+ * with as few `git cat-file --batch` calls as keep each answer under 64 MiB. Blobs larger than
+ * `maxBytes` are not read; ids git does not have (or that are not blobs) are left out.
+ */
+export async function readBlobs(gitRoot: string, ids: readonly string[], maxBytes: number): Promise<BlobRead> {
   const unique = [...new Set(ids)];
-  const blobs = new Map<string, Buffer>();
-  if (unique.length === 0) return blobs;
-  let output: Buffer;
+  const read: BlobRead = { blobs: new Map(), oversized: new Set() };
+  if (unique.length === 0) return read;
+  const batches: string[][] = [[]];
+  let batchBytes = 0;
   try {
-    output = await gitBytes(gitRoot, ['cat-file', '--batch'], { input: `${unique.join('\n')}\n` });
+    const sizes = await git(gitRoot, ['cat-file', '--batch-check'], { input: `${unique.join('\n')}\n` });
+    for (const line of sizes.split('\n')) {
+      const [id = '', type, size] = line.split(' ');
+      if (type !== 'blob') continue;
+      const bytes = Number(size);
+      if (bytes > maxBytes) {
+        read.oversized.add(id);
+        continue;
+      }
+      if (batchBytes + bytes > MAX_BATCH_BYTES && batches.at(-1)!.length > 0) {
+        batches.push([]);
+        batchBytes = 0;
+      }
+      batches.at(-1)!.push(id);
+      batchBytes += bytes;
+    }
+    for (const batch of batches.filter((b) => b.length > 0)) {
+      const output = await gitBytes(gitRoot, ['cat-file', '--batch'], { input: `${batch.join('\n')}\n` });
+      for (const [index, object] of parseBatchOutput(output, batch.length).entries()) if (object?.type === 'blob') read.blobs.set(batch[index]!, object.data);
+    }
   } catch (error) {
+    if (error instanceof GitObjectError) throw error;
     throw new GitObjectError(`Cannot read objects in ${gitRoot}: ${(error as Error).message}`);
   }
-  const objects = parseBatchOutput(output, unique.length);
-  for (const [index, id] of unique.entries()) {
-    const object = objects[index];
-    if (object?.type === 'blob') blobs.set(id, object.data);
-  }
-  return blobs;
+  return read;
 }

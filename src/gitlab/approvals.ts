@@ -166,10 +166,26 @@ async function lastChanges(options: EvidenceOptions): Promise<Map<string, string
 /** GitLab writes private commit emails as `<id>-<username>@users.noreply.<host>`: the id is the user. */
 const NOREPLY_EMAIL = /^(\d+)-[^@]+@users\.noreply\./i;
 
-/** Users who pushed to the merge request (GitLab's "added N commits" notes name the pusher) or whose commit email identifies them. */
-async function committers(options: EvidenceOptions, approvals: readonly Approval[]): Promise<Set<number>> {
+/** An approver's public email, from their profile (`GET /users/:id`). */
+async function readPublicEmail(api: GitLabApi, userId: number): Promise<string | null> {
+  const user = (await api.Users.show(userId)) as { public_email?: string | null };
+  return user.public_email || null;
+}
+
+/**
+ * Users who pushed to the merge request (GitLab's "added N commits" notes name the pusher) or
+ * whose commit email identifies them: a private commit email names the user, and an approver
+ * whose public email (read with `publicEmail`) wrote or committed one of its commits.
+ */
+export async function committerIds(
+  api: GitLabApi,
+  projectId: string,
+  iid: number,
+  approvals: readonly Approval[],
+  publicEmail: (userId: number) => Promise<string | null> = (userId) => readPublicEmail(api, userId),
+): Promise<Set<number>> {
   const ids = new Set<number>();
-  const notes = (await options.api.MergeRequestNotes.all(options.projectId, options.iid, { perPage: 100 })) as Array<{
+  const notes = (await api.MergeRequestNotes.all(projectId, iid, { perPage: 100 })) as Array<{
     system?: boolean;
     body?: string;
     author?: { id?: number };
@@ -177,7 +193,7 @@ async function committers(options: EvidenceOptions, approvals: readonly Approval
   for (const note of notes) {
     if (note.system && /^added \d+ (?:new )?commits?\b/.test(note.body ?? '') && note.author?.id !== undefined) ids.add(note.author.id);
   }
-  const commits = (await options.api.MergeRequests.allCommits(options.projectId, options.iid, { perPage: 100 })) as Array<{
+  const commits = (await api.MergeRequests.allCommits(projectId, iid, { perPage: 100 })) as Array<{
     author_email?: string;
     committer_email?: string;
   }>;
@@ -193,8 +209,8 @@ async function committers(options: EvidenceOptions, approvals: readonly Approval
   }
   for (const approval of approvals) {
     if (ids.has(approval.userId)) continue;
-    const user = (await options.api.Users.show(approval.userId)) as { public_email?: string | null };
-    if (user.public_email && emails.has(user.public_email.toLowerCase())) ids.add(approval.userId);
+    const email = await publicEmail(approval.userId);
+    if (email && emails.has(email.toLowerCase())) ids.add(approval.userId);
   }
   return ids;
 }
@@ -266,7 +282,7 @@ export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<
   try {
     const approvals = await step('the approvals', () => readApprovals(options.api, options.projectId, options.iid));
     const lastChangedAt = await step('the versions of the merge request (to tell approvals given before the last push)', () => lastChanges(options));
-    const committerIds = await step('the commits and pushes of the merge request', () => committers(options, approvals));
+    const committers = await step('the commits and pushes of the merge request', () => committerIds(options.api, options.projectId, options.iid, approvals));
     const ineligible = await step("the approvers' project membership", () => ineligibleApprovers(options, approvals));
 
     const owners = new Map(options.owners.map((owner) => [owner.text.toLowerCase(), owner]));
@@ -282,7 +298,7 @@ export async function gatherApprovalEvidence(options: EvidenceOptions): Promise<
     for (const [key, kind] of kinds) if (kind.kind === 'unresolved') unresolvedOwners.set(key, kind.why);
     const facts: ApprovalFacts = {
       author: options.author,
-      committerIds,
+      committerIds: committers,
       approvals,
       lastChangedAt,
       ineligible,

@@ -11,7 +11,7 @@ import { openEvidenceSource } from '../src/evidence/source.js';
 import type { ChangeVerdict, Evidence } from '../src/evidence/types.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { runCliAsync } from './support/cli.js';
-import { buildScenarioHistory, DOCS, scenarioSeed, TOKEN_VALUE, type HistoryBuilder } from './support/evidence-history.js';
+import { buildScenarioHistory, DOCS, HistoryBuilder, PEOPLE, policy, scenarioSeed, TOKEN_VALUE, USERS } from './support/evidence-history.js';
 import { fastRetry } from './mr-fixtures.js';
 import path from 'node:path';
 
@@ -176,6 +176,62 @@ describe('evidence with GitLab', () => {
       expect(rename!.approvals[0]).toMatchObject({ username: 'carol', counted: false, why: 'pushed or authored commits of the merge request' });
     } finally {
       await own.close();
+    }
+  });
+
+  it("judges committers by the config of the change's day, not by a later one that lets them approve", async () => {
+    const doc = 'content/policy.md';
+    const own = new HistoryBuilder(
+      { '.policylint.yml': 'extends: gitlab-handbook\n', CODEOWNERS: '* @carol\n', [doc]: policy('Policy') },
+      '2025-12-01T00:00:00Z',
+    );
+    const merged = own.merge('edit', 1, PEOPLE.bob, '2026-03-10T10:00:00Z', 'Edit', { [doc]: `${policy('Policy')}\nEdited.\n` });
+    own.push('allow', PEOPLE.alice, '2026-05-01T10:00:00Z', 'Let committers approve', {
+      '.policylint.yml': 'extends: gitlab-handbook\nmergeRequest:\n  committersMayApprove: true\n',
+    });
+    const server = await startFakeGitLab({
+      users: [
+        { id: USERS.bot, username: 'policylint-bot', bot: true },
+        { id: USERS.bob, username: 'bob' },
+        { id: USERS.carol, username: 'carol', public_email: 'carol@example.com' },
+      ],
+      tokens: [{ token: TOKEN_VALUE, user_id: USERS.bot, scopes: ['read_api'] }],
+      projects: [{ id: 42, path_with_namespace: 'acme/handbook', default_branch: 'main' }],
+      merge_requests: [
+        {
+          project_id: 42,
+          iid: 1,
+          state: 'merged',
+          title: 'Edit',
+          author_id: USERS.bob,
+          source_branch: 'mr-1',
+          target_branch: 'main',
+          // Carol wrote a commit of it, then approved it.
+          commits: own.branchCommits.get('edit')!.map((id) => ({ id, message: 'Edit', author_email: 'carol@example.com' })),
+          merged_by: USERS.bob,
+          merged_at: '2026-03-10T10:00:00.000Z',
+          merge_commit_sha: merged,
+          approved_by: [{ user_id: USERS.carol, approved_at: '2026-03-10T09:00:00.000Z' }],
+        },
+      ],
+    });
+    try {
+      const source = await openEvidenceSource({ branch: 'main' }, { ...env, CI_SERVER_URL: server.url }, fastRetry());
+      const evidence = await buildEvidence({
+        config: loadConfig(path.join(own.dir, '.policylint.yml')),
+        since: '2026-01-01',
+        until: '2026-06-30',
+        now: new Date('2026-07-01T08:00:00Z'),
+        ref: 'HEAD',
+        gitlab: source.gitlab,
+        notAsked: source.notAsked,
+      });
+      const [change] = evidence.documents[0]!.changes;
+      expect(change).toMatchObject({ commit: merged, verdict: 'not-met' });
+      expect(change!.approvals[0]).toMatchObject({ username: 'carol', counted: false, why: 'pushed or authored commits of the merge request' });
+    } finally {
+      await server.close();
+      own.dispose();
     }
   });
 

@@ -208,6 +208,83 @@ describe('evidence when the config changes in the period', () => {
   });
 });
 
+describe('evidence at the edges: misdated commits, documents entering the set, citations moving', () => {
+  const config = 'extends: gitlab-handbook\n';
+  const doc = 'content/policy.md';
+
+  it('places a commit dated before the one it follows, or after all that follow it, where it sits on the branch', () => {
+    const repo = new HistoryBuilder({ '.policylint.yml': config, CODEOWNERS: '* @alice\n', [doc]: policy('Policy') }, '2025-12-01T00:00:00Z');
+    try {
+      repo.merge('jan', 1, PEOPLE.bob, '2026-01-10T10:00:00Z', 'January', { [doc]: `${policy('Policy')}\nJanuary.\n` });
+      const back = repo.push('back', PEOPLE.bob, '2020-01-01T00:00:00Z', 'Backdated', { [doc]: `${policy('Policy')}\nBack.\n` });
+      repo.merge('feb', 2, PEOPLE.bob, '2026-02-10T10:00:00Z', 'February', { [doc]: `${policy('Policy')}\nFebruary.\n` });
+      const ahead = repo.push('ahead', PEOPLE.bob, '2030-01-01T00:00:00Z', 'Dated ahead', { [doc]: `${policy('Policy')}\nAhead.\n` });
+      repo.merge('mar', 3, PEOPLE.bob, '2026-03-10T10:00:00Z', 'March', { [doc]: `${policy('Policy')}\nMarch.\n` });
+      repo.merge('mar2', 4, PEOPLE.bob, '2026-03-20T10:00:00Z', 'March again', { [doc]: `${policy('Policy')}\nMarch again.\n` });
+      const month = (since: string, until: string) => evidenceOf(repo.dir, ['--since', since, '--until', until, '--now', '2026-04-01']);
+      const january = month('2026-01-01', '2026-01-31');
+      expect(january.documents[0]!.changes.map((c) => c.commit)).toEqual([repo.commits.get('jan'), back]);
+      expect(january.summary.misdated.map((c) => c.commit)).toEqual([back]);
+      const february = month('2026-02-01', '2026-02-28');
+      expect(february.documents[0]!.changes.map((c) => c.commit)).toEqual([repo.commits.get('feb'), ahead]);
+      expect(february.summary.misdated.map((c) => c.commit)).toEqual([ahead]);
+      expect(month('2026-03-01', '2026-03-31').documents[0]!.changes.map((c) => c.commit)).toEqual([repo.commits.get('mar'), repo.commits.get('mar2')]);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('dates the review of a document a config change brings into the set by its last edit, not by that change', () => {
+    const repo = new HistoryBuilder(
+      { '.policylint.yml': `${config}exclude: ["content/drafts/**"]\n`, CODEOWNERS: '* @alice\n', 'content/drafts/old.md': policy('Old') },
+      '2024-01-01T00:00:00Z',
+    );
+    try {
+      const included = repo.merge('include', 1, PEOPLE.bob, '2026-01-15T10:00:00Z', 'Include drafts', { '.policylint.yml': config });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-03-31', '--now', '2026-04-01']);
+      const old = evidence.documents.find((d) => d.path === 'content/drafts/old.md')!;
+      expect(old.changes.map((c) => [c.commit, c.action, c.classBefore, c.classAfter])).toEqual([[included, 'reclassified', null, 'controlled-document']]);
+      expect(old.review).toEqual({ lastReviewed: '2024-01-01', due: '2024-12-31', status: 'overdue' });
+      expect(evidence.summary.overdue).toContain('content/drafts/old.md');
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('reads both sides of a change that moves a file into the set: no review event it did not make', () => {
+    const page = policy('Moved', 'last_reviewed: 2025-11-01\n');
+    const repo = new HistoryBuilder(
+      { '.policylint.yml': `${config}exclude: ["drafts/**"]\n`, CODEOWNERS: '* @alice\n', 'drafts/moved.md': page },
+      '2025-12-01T00:00:00Z',
+    );
+    try {
+      repo.merge('move', 1, PEOPLE.bob, '2026-01-15T10:00:00Z', 'Publish', { 'content/moved.md': { renameFrom: 'drafts/moved.md' } });
+      repo.merge('edit', 2, PEOPLE.bob, '2026-01-20T10:00:00Z', 'Edit', { 'content/moved.md': `${page}\nEdited.\n` });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-01-31', '--now', '2026-02-01']);
+      const moved = evidence.documents.find((d) => d.path === 'content/moved.md')!;
+      expect(moved.changes.map((c) => [c.action, c.oldPath, c.classBefore, c.classAfter])).toEqual([
+        ['renamed', 'drafts/moved.md', null, 'controlled-document'],
+        ['modified', null, 'controlled-document', 'controlled-document'],
+      ]);
+      expect(moved.reviews).toEqual([]);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('lists an exception cited once a paragraph moves into the Exceptions section', () => {
+    const body = (scope: string, exceptions: string) => `${policy('Policy')}\n## Scope\n\n${scope}\n\n## Exceptions\n\n${exceptions}\n`;
+    const repo = new HistoryBuilder({ '.policylint.yml': config, [doc]: body('Background in #42.', 'None.') }, '2025-12-01T00:00:00Z');
+    try {
+      repo.merge('move', 1, PEOPLE.bob, '2026-01-15T10:00:00Z', 'Move', { [doc]: body('All systems.', 'Background in #42.') });
+      const evidence = evidenceOf(repo.dir, ['--since', '2026-01-01', '--until', '2026-01-31', '--now', '2026-02-01']);
+      expect(evidence.documents[0]!.exceptions).toEqual(['#42']);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
 describe('evidence of documents too large to read', () => {
   it('counts a page over maxFileBytes as the controlled document its path may be', () => {
     const doc = 'content/huge.md';

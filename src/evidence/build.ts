@@ -12,7 +12,7 @@ import { ruleOptionsFor } from '../engine/rules.js';
 import { findGitRoot } from '../git/exec.js';
 import { readBlobs } from '../git/objects.js';
 import { parseFrontMatter } from '../model/frontmatter.js';
-import { parseDocumentModel } from '../model/parse.js';
+import { normalizeHeading, parseDocumentModel } from '../model/parse.js';
 import type { FrontMatter } from '../model/types.js';
 import { formatDay, readFrontMatterDate } from '../reviews/dates.js';
 import { loadReviewHistory, type PathHistory } from '../reviews/history.js';
@@ -22,7 +22,7 @@ import { compareCodeUnits, isOutsideRoot, toPosix } from '../util/paths.js';
 import { VERSION } from '../version.js';
 import { findMergeRequests, type CommitMergeRequest, type OwnerDirectory } from './gitlab.js';
 import type { GitLabApi } from '../gitlab/client.js';
-import { readPeriodHistory, readTree, type BranchCommit, type PeriodHistory } from './history.js';
+import { readPeriodHistory, type BranchCommit, type PeriodHistory } from './history.js';
 import { policyTimeline, type Contents } from './policy.js';
 import {
   EVIDENCE_SCHEMA_VERSION,
@@ -80,18 +80,28 @@ function commitOf(commit: { sha: string; date: string; author: { name: string; e
   return { sha: commit.sha, date: commit.date, author: commit.author, subject: commit.subject };
 }
 
-/** Decoded text and front matter of each blob, read once. */
+/**
+ * Each blob's text and front matter. The front matter is kept (reviews read it again and again);
+ * the text is decoded when asked for and not kept: a year of versions of a large handbook would
+ * hold hundreds of megabytes of it.
+ */
 class BlobTexts {
-  private readonly texts = new Map<string, { source: string; frontMatter: FrontMatter }>();
+  private readonly frontMatters = new Map<string, FrontMatter>();
   constructor(private readonly blobs: ReadonlyMap<string, Buffer>) {}
-  get(blob: string): { source: string; frontMatter: FrontMatter } {
-    let text = this.texts.get(blob);
-    if (!text) {
-      const source = decodeUtf8(this.blobs.get(blob) ?? Buffer.alloc(0));
-      text = { source, frontMatter: parseFrontMatter(source) };
-      this.texts.set(blob, text);
+  source(blob: string): string {
+    return decodeUtf8(this.blobs.get(blob) ?? Buffer.alloc(0));
+  }
+  frontMatter(blob: string, source?: string): FrontMatter {
+    let frontMatter = this.frontMatters.get(blob);
+    if (!frontMatter) {
+      frontMatter = parseFrontMatter(source ?? this.source(blob));
+      this.frontMatters.set(blob, frontMatter);
     }
-    return text;
+    return frontMatter;
+  }
+  get(blob: string): { source: string; frontMatter: FrontMatter } {
+    const source = this.source(blob);
+    return { source, frontMatter: this.frontMatter(blob, source) };
   }
 }
 
@@ -112,29 +122,32 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
   const history = await readPeriodHistory(gitRoot, request.ref, start, end);
   let contents: Contents = { blobs: new Map(), oversized: new Set() };
   const policies = await policyTimeline(gitRoot, prefix, config, configPath, history, () => contents);
-  // Each commit that changed the config leaves a tree whose every file either config could select is judged again.
-  const trees = new Map<string, Map<string, string>>();
-  let before = policies.atStart;
-  for (const commit of history.mainline) {
-    const after = policies.after.get(commit.sha);
-    if (!after) continue;
-    const was = before;
-    trees.set(commit.sha, await readTree(gitRoot, commit.sha, (p) => was.relevant(p) || after.relevant(p)));
-    before = after;
-  }
-
-  // Every version of every file some config in force could select, and every CODEOWNERS: read in a few batches.
+  // Every version of every file some config in force could select, both sides of each of its
+  // changes, and every CODEOWNERS: read in a few batches. The tree is followed in memory from the
+  // period's start: each commit that changed the config leaves one whose every file either config
+  // could select is judged again.
   const wanted = [...history.baseTree].filter(([file]) => ownersFiles.has(file) || policies.atStart.relevant(file)).map(([, blob]) => blob);
+  const tree = new Map(history.baseTree);
+  const trees = new Map<string, Map<string, string>>();
   let policy = policies.atStart;
   for (const commit of history.mainline) {
     const after = policies.after.get(commit.sha) ?? policy;
     for (const change of commit.changes) {
-      if (change.oldPath !== null && change.oldBlob && (ownersFiles.has(change.oldPath) || policy.relevant(change.oldPath))) wanted.push(change.oldBlob);
-      if (change.newPath !== null && change.newBlob && (ownersFiles.has(change.newPath) || after.relevant(change.newPath))) wanted.push(change.newBlob);
+      const relevant = [change.oldPath, change.newPath].some(
+        (file) => file !== null && (ownersFiles.has(file) || policy.relevant(file) || after.relevant(file)),
+      );
+      if (relevant) wanted.push(...[change.oldBlob, change.newBlob].filter((blob): blob is string => blob !== null));
+      if (change.oldPath !== null) tree.delete(change.oldPath);
+      if (change.newPath !== null && change.newBlob !== null) tree.set(change.newPath, change.newBlob);
+    }
+    if (after !== policy || policies.after.has(commit.sha)) {
+      const was = policy;
+      const judged = new Map([...tree].filter(([file]) => was.relevant(file) || after.relevant(file)));
+      trees.set(commit.sha, judged);
+      wanted.push(...judged.values());
     }
     policy = after;
   }
-  for (const tree of trees.values()) wanted.push(...tree.values());
   contents = await readBlobs(gitRoot, wanted, config.maxFileBytes);
   const texts = new BlobTexts(contents.blobs);
   const walk = walkHistory({
@@ -156,14 +169,14 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
       projectId: gitlab.projectId,
       defaultBranch: gitlab.defaultBranch,
       updatedAfter: start.toISOString(),
-      committers: endConfig.mergeRequest.committersMayApprove ? undefined : gitlab.directory,
+      // Read when a config in force in the period kept committers from approving.
+      committers: [policies.atStart, ...policies.after.values()].every((p) => p.committersMayApprove) ? undefined : gitlab.directory,
       onProgress: (done, total) => request.onProgress?.('asking GitLab about commits', done, total),
     });
   }
 
   const context: JudgeContext = {
     configOwnerPaths: config.file ? [toPosix(path.relative(config.root, config.file))] : [],
-    policy: { committersMayApprove: endConfig.mergeRequest.committersMayApprove },
     branch: gitlab?.defaultBranch ?? request.ref,
     directory: gitlab?.directory,
     notAsked: gitlab ? undefined : request.notAsked.reason,
@@ -282,7 +295,7 @@ function reviewOptionsOf(config: ResolvedConfig, version: Version): ReviewOption
 /** The review date a version records: the first configured field set, as a day (or as written when it is no date). */
 function recordedReview(version: Version | null, config: ResolvedConfig, texts: BlobTexts, fallback: Version): { field: string; value: string } | null {
   if (!version) return null;
-  const { frontMatter } = texts.get(version.blob);
+  const frontMatter = texts.frontMatter(version.blob);
   const found = readFrontMatterDate({ frontMatter, titleLine: 1 }, reviewOptionsOf(config, version.documentClass ? version : fallback).fields);
   if (found.kind === 'found') return { field: found.field, value: formatDay(found.date) };
   if (found.kind === 'invalid') return { field: found.field, value: String(frontMatter.data?.[found.field]) };
@@ -308,20 +321,46 @@ function reviewEvents(doc: TrackedDocument, changes: readonly EvidenceChange[], 
   });
 }
 
+/** Markdown's inline markup taken out, roughly as a paragraph's text reads: `[text](url)` → `text`, emphasis and code marks and tags gone. */
+function flattenInline(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>\n]*>/g, ' ')
+    .replace(/[*_~`[\]]/g, '')
+    .replace(/\s+/g, ' ');
+}
+
 /**
- * What decides a version's citations, cheaply: its headings (which section a paragraph is in) and
- * its paragraphs that hold an exception reference or a granting sentence. Two versions that agree
- * on it cite the same exceptions; the edits of a year mostly leave it alone.
+ * What decides a version's citations, without parsing it; null when it can cite none. A citation
+ * holds a tracked-exception pattern and is in an Exceptions section (a heading the rule's
+ * `section` patterns name) or in a sentence a grant pattern matches: with neither, none (each test
+ * reads the raw text with the inline markup taken out, so it errs towards parsing). Otherwise its
+ * class, headings and the paragraphs that may cite (holding an exception reference, a granting
+ * sentence, or a reference link when a link definition holds a reference), each with the heading
+ * it falls under, decide: two versions that agree on them cite the same exceptions, and the edits
+ * of a year mostly leave them alone.
  */
-function citationSignature(source: string, options: ExceptionReferenceOptions): string | null {
-  // A citation is text of the document (a paragraph, a reference link's URL): none of the patterns anywhere, no citation.
-  if (!options.trackedExceptionPatterns.some((p) => p.test(source))) return null;
-  const lines = source.split('\n');
-  const headings = lines.filter((line, i) => /^\s{0,3}(?:#|<h[1-6])/i.test(line) || /^\s{0,3}(?:=+|-+)\s*$/.test(lines[i + 1] ?? ''));
-  const blocks = source
-    .split(/\n[ \t]*\n/)
-    .filter((block) => options.trackedExceptionPatterns.some((p) => p.test(block)) || options.grantPatterns.some((p) => p.test(block)));
-  return JSON.stringify([headings, blocks]);
+function citationSignature(source: string, documentClass: string | null, options: ExceptionReferenceOptions): string | null {
+  const { trackedExceptionPatterns: tracked, grantPatterns: grants, section } = options;
+  if (!tracked.some((p) => p.test(source))) return null;
+  const isHeading = (block: string) => /^\s{0,3}(?:#|<h[1-6])/i.test(block) || /\n\s{0,3}(?:=+|-+)\s*$/.test(block);
+  const blocks = source.split(/\n[ \t]*\n/);
+  const headings = blocks.filter(isHeading);
+  const namesSection = headings.some((line) => section.some((p) => p.test(normalizeHeading(flattenInline(line.replace(/^\s*#+\s*|\s+#+\s*$/g, ''))))));
+  if (!namesSection && !grants.some((p) => p.test(flattenInline(source)))) return null;
+  // A reference link cites through its definition: then every paragraph using a reference link may cite.
+  const definesCitation =
+    /^\s{0,3}\[[^\]]+\]:/m.test(source) && blocks.some((block) => /^\s{0,3}\[[^\]]+\]:/m.test(block) && tracked.some((p) => p.test(block)));
+  const mayCite = (block: string) =>
+    tracked.some((p) => p.test(block)) || grants.some((p) => p.test(flattenInline(block))) || (definesCitation && /\]\[|\[[^\]]+\](?!\()/.test(block));
+  // Each such paragraph with the heading it falls under, so a paragraph moved into the Exceptions section changes it.
+  let under = '';
+  const keyed: string[] = [];
+  for (const block of blocks) {
+    if (isHeading(block)) under = block;
+    else if (mayCite(block)) keyed.push(under, block);
+  }
+  return JSON.stringify([documentClass, headings, keyed]);
 }
 
 /** Tracked exceptions cited by any controlled version, in order of first citation; a version is parsed only when its citationSignature is new. */
@@ -331,7 +370,9 @@ function exceptionsCited(versions: readonly Version[], config: ResolvedConfig, t
   for (const version of versions) {
     const options = ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
     const { source, frontMatter } = texts.get(version.blob);
-    const signature = citationSignature(source, options);
+    // Front matter cites nothing, and its edits (a review date) would make every version look new.
+    const body = frontMatter.present ? source.split('\n').slice(frontMatter.endLine).join('\n') : source;
+    const signature = citationSignature(body, version.documentClass, options);
     if (signature === previous) continue;
     previous = signature;
     if (signature === null) continue;
@@ -339,6 +380,11 @@ function exceptionsCited(versions: readonly Version[], config: ResolvedConfig, t
     for (const reference of citedExceptions(model, options)) cited.add(reference);
   }
   return [...cited];
+}
+
+/** A document's path before the period: where it was at the start, or where it was first seen in the period. */
+function pathBeforePeriod(doc: TrackedDocument): string | undefined {
+  return doc.start?.path ?? doc.changes[0]?.before?.path ?? doc.paths[0];
 }
 
 /**
@@ -357,7 +403,7 @@ async function dateReviews(
   const items = tracked.flatMap((doc, index) => {
     const last = doc.last;
     if (!last?.documentClass) return [];
-    const { frontMatter } = texts.get(last.blob);
+    const frontMatter = texts.frontMatter(last.blob);
     return [{ index, doc, last, frontMatter, options: reviewOptionsOf(config, last) }];
   });
   const paths = new Map<string, PathHistory>();
@@ -366,7 +412,11 @@ async function dateReviews(
     // The front matter's date decides, unless the class reads reviews from git or the document has none.
     const dated = item.options.source !== 'git' && readFrontMatterDate({ frontMatter: item.frontMatter, titleLine: 1 }, item.options.fields).kind !== 'absent';
     if (dated) continue;
-    const counted = item.doc.changes.filter((change) => !item.options.ignoreCommitPattern?.test(change.commit.message)).at(-1);
+    // A config change that brought the document into the controlled set did not touch it: no review.
+    const counted = item.doc.changes
+      .filter((change) => change.action !== 'reclassified' && !item.options.ignoreCommitPattern?.test(change.commit.message))
+      .at(-1);
+    const earliest = pathBeforePeriod(item.doc);
     if (counted) {
       paths.set(item.last.path, {
         kind: 'changed',
@@ -378,10 +428,10 @@ async function dateReviews(
           shallowBoundary: false,
         },
       });
-    } else if (item.doc.start && history.base) {
+    } else if (earliest !== undefined && history.base) {
       const key = item.options.ignoreCommitPattern?.source ?? '';
       const group = beforePeriod.get(key) ?? { pattern: item.options.ignoreCommitPattern, paths: [] };
-      group.paths.push(item.doc.start.path);
+      group.paths.push(earliest);
       beforePeriod.set(key, group);
     } else {
       paths.set(item.last.path, { kind: 'ignored-only' });
@@ -390,7 +440,8 @@ async function dateReviews(
   for (const { pattern, paths: startPaths } of beforePeriod.values()) {
     const loaded = await loadReviewHistory(config.root, startPaths, { rev: history.base!, ...(pattern ? { ignoreCommitPattern: pattern } : {}) });
     for (const item of items) {
-      const entry = item.doc.start && loaded?.paths.get(item.doc.start.path);
+      const earliest = pathBeforePeriod(item.doc);
+      const entry = earliest === undefined ? undefined : loaded?.paths.get(earliest);
       if (entry && !paths.has(item.last.path)) paths.set(item.last.path, entry);
     }
   }

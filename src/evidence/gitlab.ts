@@ -213,6 +213,8 @@ export async function findMergeRequests(commits: readonly string[], options: Mer
   const committersOf = (iid: number, approved: readonly Approval[]): Promise<MergedRequestFacts['committers']> => {
     const reader = options.committers;
     if (!reader) return Promise.resolve(null);
+    // With no approval there is no approver to set aside.
+    if (approved.length === 0) return Promise.resolve({ ids: [] });
     if (!committers.has(iid)) {
       const read = call(() => committerIds(api, projectId, iid, approved, (userId) => reader.publicEmail(userId)), true).then(
         (ids) => ({ ids: [...ids].sort((a, b) => a - b) }),

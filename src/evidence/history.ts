@@ -68,23 +68,38 @@ async function branchLine(gitRoot: string, ref: string): Promise<Array<{ sha: st
     });
 }
 
+/** Commits after a commit on the branch that show whether its date is ahead of its place: all dated before it, it is. */
+const LOOK_AHEAD = 3;
+
 /**
- * Where the period lies on the branch. Its commits are those dated in it and every commit between
- * them on the branch: a commit dated outside the period that sits among them (a backdated direct
- * push) is in, and reported as such, since its date cannot be when it reached the branch. `base`
- * is the commit before the earliest of them; with none, base and tip are the last commit before.
+ * Where the period lies on the branch. Commits reach a branch in the order of its first-parent
+ * line, so a commit dated before the one it follows (a backdated push), or after every one of the
+ * few that follow it (dated ahead), is misdated: it is placed where it sits, at the date of the
+ * commit before it. The period's commits are those so placed in it, oldest first; `base` is the
+ * commit before them. With none, base and tip are the last commit placed before the period.
  */
 function periodOnLine(line: ReadonlyArray<{ sha: string; date: string }>, since: Date, until: Date) {
-  const inPeriod = (date: string) => Date.parse(date) >= since.getTime() && Date.parse(date) <= until.getTime();
-  const newest = line.findIndex((commit) => inPeriod(commit.date));
-  if (newest === -1) {
-    const before = line.find((commit) => Date.parse(commit.date) < since.getTime());
+  const oldestFirst = [...line].reverse();
+  let placedBefore = -Infinity;
+  const placed = oldestFirst.map((commit, index) => {
+    const date = Date.parse(commit.date);
+    const following = oldestFirst.slice(index + 1, index + 1 + LOOK_AHEAD);
+    const ahead = following.length > 0 && following.every((next) => Date.parse(next.date) < date);
+    const misdated = date < placedBefore || ahead;
+    if (!misdated) placedBefore = date;
+    return { ...commit, at: misdated ? placedBefore : date, misdated };
+  });
+  const inPeriod = placed.filter((commit) => commit.at >= since.getTime() && commit.at <= until.getTime());
+  if (inPeriod.length === 0) {
+    const before = placed.filter((commit) => commit.at < since.getTime()).at(-1);
     return { base: before?.sha ?? null, tip: before?.sha ?? null, misdated: [] };
   }
-  let oldest = newest;
-  for (let index = newest; index < line.length; index++) if (inPeriod(line[index]!.date)) oldest = index;
-  const misdated = line.slice(newest, oldest + 1).filter((commit) => !inPeriod(commit.date));
-  return { base: line[oldest + 1]?.sha ?? null, tip: line[newest]!.sha, misdated };
+  const first = placed.indexOf(inPeriod[0]!);
+  return {
+    base: placed[first - 1]?.sha ?? null,
+    tip: inPeriod.at(-1)!.sha,
+    misdated: inPeriod.filter((commit) => commit.misdated).map(({ sha, date }) => ({ sha, date })),
+  };
 }
 
 function header(fields: string[]): CommitInfo & { rest: string[] } {
@@ -188,8 +203,8 @@ function assignBranchCommits(mainline: readonly MainlineCommit[], branch: Readon
   return broughtBy;
 }
 
-/** The blobs of a commit's tree whose paths `wanted` keeps, path → blob id. */
-export async function readTree(gitRoot: string, commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
+/** Every blob of a commit's tree, path → blob id. */
+async function readTree(gitRoot: string, commit: string): Promise<Map<string, string>> {
   const out = await git(gitRoot, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   const tree = new Map<string, string>();
   for (const entry of out.split('\0')) {
@@ -197,7 +212,7 @@ export async function readTree(gitRoot: string, commit: string, wanted: (path: s
     if (tab === -1) continue;
     const [, type, id] = entry.slice(0, tab).split(' ');
     const path = entry.slice(tab + 1);
-    if (type === 'blob' && id && wanted(path)) tree.set(path, id);
+    if (type === 'blob' && id) tree.set(path, id);
   }
   return tree;
 }
@@ -220,13 +235,9 @@ export async function readPeriodHistory(gitRoot: string, ref: string, since: Dat
     throw new ConfigError('evidence needs the whole history, and this clone is shallow: run `git fetch --unshallow` (in GitLab CI, set GIT_DEPTH: 0)');
   }
   const { base, tip, misdated } = periodOnLine(await branchLine(gitRoot, ref), since, until);
-  if (!tip || tip === base)
-    return { base, tip, mainline: [], broughtBy: new Map(), baseTree: base ? await readTree(gitRoot, base, () => true) : new Map(), misdated };
+  if (!tip || tip === base) return { base, tip, mainline: [], broughtBy: new Map(), baseTree: base ? await readTree(gitRoot, base) : new Map(), misdated };
   const range = base ? [`${base}..${tip}`] : [tip];
-  const [mainline, baseTree] = await Promise.all([
-    readMainline(gitRoot, range),
-    base ? readTree(gitRoot, base, () => true) : Promise.resolve(new Map<string, string>()),
-  ]);
+  const [mainline, baseTree] = await Promise.all([readMainline(gitRoot, range), base ? readTree(gitRoot, base) : Promise.resolve(new Map<string, string>())]);
   const branch = await readBranchCommits(gitRoot, range, new Set(mainline.map((commit) => commit.sha)));
   return { base, tip, mainline, broughtBy: assignBranchCommits(mainline, branch), baseTree, misdated };
 }

@@ -48,6 +48,7 @@ function policyOf(config: ResolvedConfig, sha256: string, prefix: string, conten
   return {
     config,
     sha256,
+    committersMayApprove: config.mergeRequest.committersMayApprove,
     relevant: (repositoryPath) => relativeOf(repositoryPath) !== null,
     classOf(repositoryPath, blob) {
       const key = `${repositoryPath}\0${blob}`;
@@ -82,7 +83,10 @@ export async function policyTimeline(
   const givenText = given.file ? readFileSync(given.file) : Buffer.alloc(0);
   const notes: string[] = [];
   const fallback = policyOf(given, createHash('sha256').update(givenText).digest('hex'), prefix, contents);
-  if (configPath === null) return { atStart: fallback, after: new Map(), atEnd: fallback, notes };
+  if (configPath === null) {
+    notes.push('The config is outside the repository, so git has no history of it: it stands in for the whole period.');
+    return { atStart: fallback, after: new Map(), atEnd: fallback, notes };
+  }
 
   const versions: Array<{ commit: string | null; blob: string | null }> = [{ commit: null, blob: history.baseTree.get(configPath) ?? null }];
   for (const commit of history.mainline) {
@@ -111,7 +115,7 @@ export async function policyTimeline(
       const config = loadConfigText(text.toString('utf8'), `${configPath} ${where}`, given.root, given.file);
       policy = policyOf(config, createHash('sha256').update(text).digest('hex'), prefix, contents);
     } catch (error) {
-      notes.push(`${configPath} ${where} does not load (${(error as Error).message}): the given config stands in for it.`);
+      notes.push(`${configPath} ${where} does not load (${(error as Error).message.replace(/\s+/g, ' ')}): the given config stands in for it.`);
     }
     parsed.set(version.blob, policy);
     return policy;

@@ -129,7 +129,11 @@ export interface EvidenceDocument {
   };
   changes: EvidenceChange[];
   reviews: ReviewEvent[];
-  /** Tracked exceptions (URLs) the document cited at any point in the period, in order of first citation. */
+  /**
+   * Tracked exceptions the document cited at any point in the period, in order of first citation, as
+   * the exception-reference rule finds them. A version is read in full only when what can decide its
+   * citations (its headings and the paragraphs that may cite) differs from the version before it.
+   */
   exceptions: string[];
 }
 

@@ -3,7 +3,7 @@
 // someone other than its author. Judged with the same rules as `policylint mr` (approvals/judge.ts)
 // from what GitLab recorded; from git alone nothing can be confirmed, so nothing is `met`.
 import { judgeSubject, requirementsOf, type Requirement } from '../approvals/judge.js';
-import type { Approval, ApprovalFacts, ApprovalPolicy, ApprovalSubject, Membership } from '../approvals/types.js';
+import type { Approval, ApprovalFacts, ApprovalSubject, Membership } from '../approvals/types.js';
 import type { CommitMergeRequest, OwnerDirectory } from './gitlab.js';
 import type { ChangeVerdict, EvidenceApproval, EvidenceMergeRequest, OwnerRequirement, RequiredOwners } from './types.js';
 import type { TrackedChange } from './walk.js';
@@ -42,7 +42,6 @@ export interface ChangeJudgement {
 export interface JudgeContext {
   /** The config file, from the config's folder: its owners stand in for a document leaving the set that no entry owns. */
   configOwnerPaths: readonly string[];
-  policy: ApprovalPolicy;
   branch: string;
   directory: OwnerDirectory | undefined;
   /** Why GitLab was not asked at all (no token), with what to do; undefined when it was. */
@@ -140,7 +139,7 @@ export async function judgeChange(change: TrackedChange, lookup: CommitMergeRequ
     if (why !== undefined) unresolvedOwners.set(owner.text.toLowerCase(), why);
     for (const approval of mr.approvals) memberships.set(`${owner.text.toLowerCase()}\0${approval.userId}`, await directory.membership(owner, approval.userId));
   }
-  if (!context.policy.committersMayApprove && !(mr.committers && 'ids' in mr.committers)) {
+  if (!change.policy.committersMayApprove && !(mr.committers && 'ids' in mr.committers)) {
     // Whether an approver pushed or wrote commits cannot be told: no approval can be confirmed to count.
     const why = mr.committers && 'unavailable' in mr.committers ? ` (${mr.committers.unavailable})` : '';
     return {
@@ -152,7 +151,7 @@ export async function judgeChange(change: TrackedChange, lookup: CommitMergeRequ
       unverified: ['approvals', 'verdict'],
     };
   }
-  const committers = new Set(context.policy.committersMayApprove || !mr.committers || !('ids' in mr.committers) ? [] : mr.committers.ids);
+  const committers = new Set(change.policy.committersMayApprove || !mr.committers || !('ids' in mr.committers) ? [] : mr.committers.ids);
   const facts: ApprovalFacts = {
     author: mr.author ?? undefined,
     committerIds: committers,
@@ -163,7 +162,7 @@ export async function judgeChange(change: TrackedChange, lookup: CommitMergeRequ
     unresolvedOwners,
     membership: (owner, approverId) => memberships.get(`${owner.text.toLowerCase()}\0${approverId}`) ?? 'no',
   };
-  const verdict = judgeSubject(subject, codeowners, { verified: true, facts }, context.policy, configOwnerPaths);
+  const verdict = judgeSubject(subject, codeowners, { verified: true, facts }, { committersMayApprove: change.policy.committersMayApprove }, configOwnerPaths);
   const why = new Map<string, string>();
   const counted = new Set<string>();
   for (const requirement of verdict.requirements) {

@@ -21,6 +21,8 @@ export interface TrackedChange {
   after: Version | null;
   /** The target branch's CODEOWNERS just before the change landed, and the commit it was read at. */
   codeowners: FoundCodeowners | null;
+  /** The target branch's config just before the change landed: whose approval counts is its say, as for `policylint mr`. */
+  policy: Policy;
   codeownersAsOf: string | null;
 }
 
@@ -58,6 +60,8 @@ export interface WalkResult {
 export interface Policy {
   /** The class that selects this content at this path (from the top of the work tree), or null. */
   classOf(repositoryPath: string, blob: string): string | null;
+  /** The config's `mergeRequest.committersMayApprove`. */
+  committersMayApprove: boolean;
 }
 
 export interface WalkInput {
@@ -126,8 +130,9 @@ export function walkHistory(input: WalkInput): WalkResult {
 
   for (const commit of history.mainline) {
     const codeowners = codeownersOf(codeownersState);
+    const policyBefore = policy;
     const record = (doc: TrackedDocument, action: ChangeAction, before: Version | null, after: Version | null) =>
-      doc.changes.push({ commit, action, before, after, codeowners, codeownersAsOf: commit.parents[0] ?? null });
+      doc.changes.push({ commit, action, before, after, codeowners, codeownersAsOf: commit.parents[0] ?? null, policy: policyBefore });
     // The commit's files are judged by the config before it (what they were) and after it (what they became).
     const policyChange = input.policyChanges.get(commit.sha);
     const policyAfter = policyChange?.policy ?? policy;

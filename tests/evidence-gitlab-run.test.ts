@@ -46,20 +46,18 @@ describe('evidence with GitLab', () => {
     return evidence.documents.flatMap((doc) => doc.changes.map((change) => ({ doc, change })));
   }
 
-  /** The scenario judged in process, with instant retries, after `setUp` arranged the fake. */
+  /** The evidence of a repository in process, with instant retries, against a fake GitLab. */
+  async function evidenceOf(dir: string, server: FakeGitLab, since = '2026-01-01', until = '2026-06-30'): Promise<Evidence> {
+    const source = await openEvidenceSource({ branch: 'main' }, { ...env, CI_SERVER_URL: server.url }, fastRetry());
+    const config = loadConfig(path.join(dir, '.policylint.yml'));
+    return buildEvidence({ config, since, until, now: new Date('2026-07-01T08:00:00Z'), ref: 'HEAD', gitlab: source.gitlab, notAsked: source.notAsked });
+  }
+
+  /** The scenario judged after `setUp` arranged the fake. */
   async function judge(setUp: () => void = () => {}): Promise<Evidence> {
     fake.faults.clear();
     setUp();
-    const source = await openEvidenceSource({ branch: 'main' }, env, fastRetry());
-    return buildEvidence({
-      config: loadConfig(path.join(repo.dir, '.policylint.yml')),
-      since: '2026-01-01',
-      until: '2026-06-30',
-      now: new Date('2026-07-01T08:00:00Z'),
-      ref: 'HEAD',
-      gitlab: source.gitlab,
-      notAsked: source.notAsked,
-    });
+    return evidenceOf(repo.dir, fake);
   }
 
   it('judges each change from its merge request and approvals (CLI, project default branch from GitLab)', async () => {
@@ -161,16 +159,7 @@ describe('evidence with GitLab', () => {
     );
     const own = await startFakeGitLab(seed);
     try {
-      const source = await openEvidenceSource({ branch: 'main' }, { ...env, CI_SERVER_URL: own.url }, fastRetry());
-      const evidence = await buildEvidence({
-        config: loadConfig(path.join(repo.dir, '.policylint.yml')),
-        since: '2026-03-10',
-        until: '2026-03-10',
-        now: new Date('2026-07-01T08:00:00Z'),
-        ref: 'HEAD',
-        gitlab: source.gitlab,
-        notAsked: source.notAsked,
-      });
+      const evidence = await evidenceOf(repo.dir, own, '2026-03-10', '2026-03-10');
       const [rename] = changesOf(evidence).map(({ change }) => change);
       expect(rename).toMatchObject({ action: 'renamed', verdict: 'not-met' });
       expect(rename!.approvals[0]).toMatchObject({ username: 'carol', counted: false, why: 'pushed or authored commits of the merge request' });
@@ -216,16 +205,7 @@ describe('evidence with GitLab', () => {
       ],
     });
     try {
-      const source = await openEvidenceSource({ branch: 'main' }, { ...env, CI_SERVER_URL: server.url }, fastRetry());
-      const evidence = await buildEvidence({
-        config: loadConfig(path.join(own.dir, '.policylint.yml')),
-        since: '2026-01-01',
-        until: '2026-06-30',
-        now: new Date('2026-07-01T08:00:00Z'),
-        ref: 'HEAD',
-        gitlab: source.gitlab,
-        notAsked: source.notAsked,
-      });
+      const evidence = await evidenceOf(own.dir, server);
       const [change] = evidence.documents[0]!.changes;
       expect(change).toMatchObject({ commit: merged, verdict: 'not-met' });
       expect(change!.approvals[0]).toMatchObject({ username: 'carol', counted: false, why: 'pushed or authored commits of the merge request' });

@@ -189,6 +189,7 @@ function reference(doc: EvidenceDocument, index: number) {
     date: c.date,
     mergeRequest: c.mergeRequest?.iid ?? null,
     webUrl: c.mergeRequest?.webUrl ?? null,
+    commitUrl: `https://gitlab.example.com/acme/handbook/-/commit/${c.commit}`,
     verdict: c.verdict,
     reasons: c.reasons,
   };
@@ -201,7 +202,13 @@ const EVIDENCE: Evidence = {
   period: { since: '2026-01-01', until: '2026-03-31' },
   range: { ref: 'main', from: sha('f00d00000001'), to: sha('f00d000000ff') },
   config: { path: '.policylint.yml', sha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' },
-  source: { kind: 'gitlab', gitlabUrl: 'https://gitlab.example.com', project: 'acme/handbook', note: null },
+  source: {
+    kind: 'gitlab',
+    gitlabUrl: 'https://gitlab.example.com',
+    project: 'acme/handbook',
+    projectUrl: 'https://gitlab.example.com/acme/handbook',
+    note: null,
+  },
   summary: {
     documents: 4,
     changes: 6,
@@ -355,9 +362,9 @@ describe('formatEvidence', () => {
         '- 3 met',
         '- 2 not met',
         `  - \`policies/access.md\`, 2026-02-20T16:00:00Z, [\\!\u200B13](${MR_URL}13): No code owner of \\[\u200BControlled Documents\\] /policies/ approved the merge request.`,
-        '  - `policies/privacy.md`, 2026-03-03T09:30:00+00:00, commit `b0b000000001`: Pushed to main without a merge request.',
+        '  - `policies/privacy.md`, 2026-03-03T09:30:00+00:00, commit [`b0b000000001`](https://gitlab.example.com/acme/handbook/-/commit/b0b0000000010000000000000000000000000000): Pushed to main without a merge request.',
         '- 1 unverified',
-        '  - `handbook/vendor management.md`, 2026-02-10T08:00:00-05:00, commit `ee1000000001` (\\!\u200B20): Only the commit message names the merge request and its approval.',
+        '  - `handbook/vendor management.md`, 2026-02-10T08:00:00-05:00, commit [`ee1000000001`](https://gitlab.example.com/acme/handbook/-/commit/ee10000000010000000000000000000000000000) (\\!\u200B20): Only the commit message names the merge request and its approval.',
         "- 2 documents overdue for review at the period's end",
         '  - `policies/privacy.md`',
         '  - `handbook/vendor management.md`',
@@ -395,9 +402,10 @@ describe('formatEvidence', () => {
     for (const line of markdown.split('\n')) expect(line.trimStart().startsWith('/'), line).toBe(false);
     expect(markdown).not.toMatch(/@everyone/);
     expect(markdown).not.toMatch(/<script/i);
-    // The only links are to merge requests.
+    // The only links are to merge requests, and to the commits of changes without one.
     const links = [...markdown.matchAll(/(?<!\\)\]\(([^)]*)\)/g)].map((match) => match[1]);
-    expect(new Set(links)).toEqual(new Set([12, 13, 14, 15].map((iid) => `${MR_URL}${iid}`)));
+    const commitLinks = [EVIDENCE.summary.notMet[1]!, EVIDENCE.summary.unverified[0]!].map((reference) => reference.commitUrl);
+    expect(new Set(links)).toEqual(new Set([...[12, 13, 14, 15].map((iid) => `${MR_URL}${iid}`), ...commitLinks]));
     // A URL outside code would be autolinked.
     const outsideCode = markdown.replace(/(`+)[^`]*?\1/g, '');
     expect(outsideCode).not.toContain('http://evil');
@@ -414,7 +422,8 @@ describe('formatEvidence', () => {
     expect(page).not.toMatch(/<script|<img|<link|<iframe|@import|url\(|\bsrc=/i);
     const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!);
     const mrUrls = new Set(ALL_CHANGES.flatMap(({ change: c }) => (c.mergeRequest?.webUrl ? [c.mergeRequest.webUrl] : [])));
-    for (const href of hrefs) expect(href.startsWith('#') || mrUrls.has(href), href).toBe(true);
+    // A change without a merge request links to its commit.
+    for (const href of hrefs) expect(href.startsWith('#') || mrUrls.has(href) || href === EVIDENCE.summary.notMet[1]!.commitUrl, href).toBe(true);
     // Every anchor the summary links to exists.
     const ids = new Set([...page.matchAll(/\bid="([^"]*)"/g)].map((match) => match[1]!));
     for (const href of hrefs.filter((href) => href.startsWith('#'))) expect(ids.has(href.slice(1)), href).toBe(true);

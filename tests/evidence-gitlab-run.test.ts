@@ -65,7 +65,7 @@ describe('evidence with GitLab', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const evidence = JSON.parse(result.stdout) as Evidence;
-    expect(evidence.source).toEqual({ kind: 'gitlab', gitlabUrl: fake.url, project: '42', note: null });
+    expect(evidence.source).toEqual({ kind: 'gitlab', gitlabUrl: fake.url, project: '42', projectUrl: `${fake.url}/acme/handbook`, note: null });
     expect(changesOf(evidence).map(({ doc, change }) => [doc.path, change.commit, change.verdict])).toEqual(
       EXPECTED.map(([file, step, verdict]) => [file, repo.commits.get(step), verdict]),
     );
@@ -75,6 +75,8 @@ describe('evidence with GitLab', () => {
       [DOCS.backup, null, null],
       [DOCS.backup, 2, `${fake.url}/acme/handbook/-/merge_requests/2`],
     ]);
+    // The direct push has no merge request: its commit is linked.
+    expect(evidence.summary.notMet[1]!.commitUrl).toBe(`${fake.url}/acme/handbook/-/commit/${repo.commits.get('direct')}`);
     expect(JSON.stringify(evidence)).not.toContain(TOKEN_VALUE);
   });
 

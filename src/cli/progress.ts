@@ -11,7 +11,8 @@ export function startProgress(stream: NodeJS.WriteStream, delayMs = 1000): { upd
   timer.unref();
   return {
     update: (done, total, what = 'files') => {
-      latest = `policylint: ${done}/${total} ${what}`;
+      // A step that cannot count (a total of 0) shows what it does.
+      latest = total === 0 ? `policylint: ${what}` : `policylint: ${done}/${total} ${what}`;
     },
     stop: () => {
       clearInterval(timer);

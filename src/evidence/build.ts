@@ -42,6 +42,8 @@ export interface GitLabSource {
   projectId: string;
   /** The branch merge requests must have targeted: the project's default branch. */
   defaultBranch: string;
+  /** The project's page (`web_url`), for links to commits; null when GitLab did not say. */
+  projectWebUrl: string | null;
   directory: OwnerDirectory;
 }
 
@@ -118,7 +120,7 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
   const ownersFiles = new Set(codeownersPaths(prefix));
   const configPath = config.file && !isOutsideRoot(path.relative(gitRoot, config.file)) ? toPosix(path.relative(gitRoot, config.file)) : null;
 
-  request.onProgress?.('reading git history', 0, 1);
+  request.onProgress?.('reading git history', 0, 0);
   const history = await readPeriodHistory(gitRoot, request.ref, start, end);
   let contents: Contents = { blobs: new Map(), oversized: new Set() };
   const policies = await policyTimeline(gitRoot, prefix, config, configPath, history, () => contents);
@@ -148,6 +150,7 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
     }
     policy = after;
   }
+  request.onProgress?.('reading the versions of the documents', 0, 0);
   contents = await readBlobs(gitRoot, wanted, config.maxFileBytes);
   const texts = new BlobTexts(contents.blobs);
   const walk = walkHistory({
@@ -219,9 +222,18 @@ export async function buildEvidence(request: EvidenceRequest): Promise<Evidence>
       sha256: policies.atEnd.sha256,
     },
     source: gitlab
-      ? { kind: 'gitlab', gitlabUrl: gitlab.serverUrl, project: gitlab.projectId, note: joinNotes([unavailableNote(lookups), ...policies.notes]) }
-      : { kind: 'git', gitlabUrl: null, project: null, note: joinNotes([request.notAsked.detail, ...policies.notes]) },
-    summary: { ...summarize(documents), misdated: history.misdated.map((commit) => ({ commit: commit.sha, date: commit.date })) },
+      ? {
+          kind: 'gitlab',
+          gitlabUrl: gitlab.serverUrl,
+          project: gitlab.projectId,
+          projectUrl: gitlab.projectWebUrl,
+          note: joinNotes([unavailableNote(lookups), ...policies.notes]),
+        }
+      : { kind: 'git', gitlabUrl: null, project: null, projectUrl: null, note: joinNotes([request.notAsked.detail, ...policies.notes]) },
+    summary: {
+      ...summarize(documents, gitlab?.projectWebUrl ?? null),
+      misdated: history.misdated.map((commit) => ({ commit: commit.sha, date: commit.date })),
+    },
     documents,
   };
 }
@@ -455,26 +467,27 @@ async function dateReviews(
   }
 }
 
-function reference(doc: EvidenceDocument, change: EvidenceChange): ChangeReference {
+function reference(doc: EvidenceDocument, change: EvidenceChange, projectUrl: string | null): ChangeReference {
   return {
     path: doc.path,
     commit: change.commit,
     date: change.date,
     mergeRequest: change.mergeRequest?.iid ?? null,
     webUrl: change.mergeRequest?.webUrl ?? null,
+    commitUrl: projectUrl === null ? null : `${projectUrl}/-/commit/${change.commit}`,
     verdict: change.verdict,
     reasons: change.reasons,
   };
 }
 
-function summarize(documents: readonly EvidenceDocument[]): Omit<Evidence['summary'], 'misdated'> {
+function summarize(documents: readonly EvidenceDocument[], projectUrl: string | null): Omit<Evidence['summary'], 'misdated'> {
   const all = documents.flatMap((doc) => doc.changes.map((change) => ({ doc, change })));
   return {
     documents: documents.length,
     changes: all.length,
     met: all.filter(({ change }) => change.verdict === 'met').length,
-    notMet: all.filter(({ change }) => change.verdict === 'not-met').map(({ doc, change }) => reference(doc, change)),
-    unverified: all.filter(({ change }) => change.verdict === 'unverified').map(({ doc, change }) => reference(doc, change)),
+    notMet: all.filter(({ change }) => change.verdict === 'not-met').map(({ doc, change }) => reference(doc, change, projectUrl)),
+    unverified: all.filter(({ change }) => change.verdict === 'unverified').map(({ doc, change }) => reference(doc, change, projectUrl)),
     overdue: documents.filter((doc) => doc.state === 'controlled' && doc.review.status === 'overdue').map((doc) => doc.path),
     noOwner: documents.filter((doc) => doc.state === 'controlled' && doc.codeOwners.length === 0).map((doc) => doc.path),
   };

@@ -280,8 +280,8 @@ function mdDocument(doc: EvidenceDocument): string[] {
 
 function mdReference(reference: ChangeReference): string {
   const where = linkable(reference.webUrl) && reference.mergeRequest !== null ? `[${neutralise(`!${reference.mergeRequest}`)}](${reference.webUrl})` : '';
-  const commit =
-    where || `commit ${codeSpan(short(reference.commit))}${reference.mergeRequest === null ? '' : ` (${neutralise(`!${reference.mergeRequest}`)})`}`;
+  const sha = linkable(reference.commitUrl) ? `[${codeSpan(short(reference.commit))}](${reference.commitUrl})` : codeSpan(short(reference.commit));
+  const commit = where || `commit ${sha}${reference.mergeRequest === null ? '' : ` (${neutralise(`!${reference.mergeRequest}`)})`}`;
   const reasons = reference.reasons.length > 0 ? `: ${reference.reasons.map(neutralise).join('; ')}` : '';
   return `  - ${codeSpan(reference.path)}, ${neutralise(reference.date)}, ${commit}${reasons}`;
 }
@@ -514,7 +514,8 @@ function anchors(evidence: Evidence): { document: (path: string) => string | und
 
 function htmlReference(reference: ChangeReference, anchor: string | undefined): string {
   const what = `${code(reference.path)} ${code(short(reference.commit))}`;
-  const where = reference.mergeRequest === null ? '' : `, ${htmlMergeRequest({ iid: reference.mergeRequest, webUrl: reference.webUrl })}`;
+  const commitLink = linkable(reference.commitUrl) ? `, <a href="${html(reference.commitUrl)}" rel="noreferrer">commit</a>` : '';
+  const where = reference.mergeRequest === null ? commitLink : `, ${htmlMergeRequest({ iid: reference.mergeRequest, webUrl: reference.webUrl })}`;
   const reasons = reference.reasons.length > 0 ? `: ${reference.reasons.map(html).join('; ')}` : '';
   return `<li>${anchor ? `<a href="#${anchor}">${what}</a>` : what}, ${htmlDate(reference.date)}${where}${reasons}</li>`;
 }

@@ -41,12 +41,18 @@ export async function openEvidenceSource(flags: EvidenceGitLabFlags, env: NodeJS
   const target = readProjectTarget(flags, env, 'evidence');
   const api = createGitLabClient({ host: target.serverUrl, token, retry });
   let defaultBranch = nonEmpty(flags.branch, env.CI_DEFAULT_BRANCH);
-  if (defaultBranch === undefined) {
+  let projectWebUrl = nonEmpty(env.CI_PROJECT_URL) ?? null;
+  if (defaultBranch === undefined || projectWebUrl === null) {
     try {
-      defaultBranch = ((await api.Projects.show(target.projectId)) as { default_branch?: string }).default_branch ?? undefined;
+      const project = (await api.Projects.show(target.projectId)) as { default_branch?: string | null; web_url?: string | null };
+      defaultBranch ??= project.default_branch ?? undefined;
+      projectWebUrl = project.web_url ?? null;
     } catch (error) {
-      const detail = `GitLab could not be read (${describeError(error, secrets)}). ${UNVERIFIED} ${fixForApiError(error, EVIDENCE_API_FIXES)}`;
-      return { gitlab: undefined, notAsked: { reason: 'Not verified: GitLab could not be read.', detail }, secrets };
+      // Without the branch nothing can be matched; without the URL only the links to commits are missing.
+      if (defaultBranch === undefined) {
+        const detail = `GitLab could not be read (${describeError(error, secrets)}). ${UNVERIFIED} ${fixForApiError(error, EVIDENCE_API_FIXES)}`;
+        return { gitlab: undefined, notAsked: { reason: 'Not verified: GitLab could not be read.', detail }, secrets };
+      }
     }
     if (!defaultBranch) {
       const detail = `GitLab says the project has no default branch (an empty repository). ${UNVERIFIED}`;
@@ -54,7 +60,14 @@ export async function openEvidenceSource(flags: EvidenceGitLabFlags, env: NodeJS
     }
   }
   return {
-    gitlab: { api, serverUrl: target.serverUrl, projectId: target.projectId, defaultBranch, directory: createOwnerDirectory(api, target.projectId) },
+    gitlab: {
+      api,
+      serverUrl: target.serverUrl,
+      projectId: target.projectId,
+      defaultBranch,
+      projectWebUrl: projectWebUrl?.replace(/\/+$/, '') ?? null,
+      directory: createOwnerDirectory(api, target.projectId),
+    },
     notAsked: { reason: '', detail: '' },
     secrets,
   };

@@ -143,6 +143,8 @@ export interface ChangeReference {
   date: string;
   mergeRequest: number | null;
   webUrl: string | null;
+  /** The commit's page in GitLab, when the project's URL is known (a direct push has no merge request to link). */
+  commitUrl: string | null;
   verdict: ChangeVerdict;
   reasons: string[];
 }
@@ -175,7 +177,7 @@ export interface Evidence {
   range: { ref: string; from: string | null; to: string | null };
   config: { path: string; sha256: string };
   /** `gitlab` when merge requests and approvals were read from the API; `git` when only git was (then nothing can be `met`). */
-  source: { kind: FactSource; gitlabUrl: string | null; project: string | null; note: string | null };
+  source: { kind: FactSource; gitlabUrl: string | null; project: string | null; projectUrl: string | null; note: string | null };
   summary: EvidenceSummary;
   documents: EvidenceDocument[];
 }

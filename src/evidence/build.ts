@@ -19,6 +19,7 @@ import { loadReviewHistory, type PathHistory } from '../reviews/history.js';
 import { reviewStatus, type ReviewOptions } from '../reviews/status.js';
 import { decodeUtf8 } from '../select/read.js';
 import { compareCodeUnits, isOutsideRoot, toPosix } from '../util/paths.js';
+import { plural } from '../util/text.js';
 import { VERSION } from '../version.js';
 import { findMergeRequests, type CommitMergeRequest, type OwnerDirectory } from './gitlab.js';
 import type { GitLabApi } from '../gitlab/client.js';
@@ -253,10 +254,8 @@ function unavailableNote(lookups: ReadonlyMap<string, CommitMergeRequest>): stri
   const failed = [...lookups.values()].filter((lookup) => lookup.kind === 'unavailable');
   if (failed.length === 0) return null;
   const first = failed[0] as Extract<CommitMergeRequest, { kind: 'unavailable' }>;
-  return `GitLab could not be asked about ${failed.length} commit${failed.length === 1 ? '' : 's'}: their changes are unverified (${first.reason} ${first.fix}).`.replace(
-    ' )',
-    ')',
-  );
+  const why = [first.reason, first.fix].filter(Boolean).join(' ');
+  return `GitLab could not be asked about ${plural(failed.length, 'commit')}: their changes are unverified (${why}).`;
 }
 
 /** Title from the front matter, else the first heading (as the register names documents). */

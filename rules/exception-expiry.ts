@@ -7,7 +7,7 @@ import { issueKey, trackedExceptions, type IssueRef, type TrackedException } fro
 import { describeError } from '../src/gitlab/redact.js';
 import { patternSchema, plainText } from '../src/model/match.js';
 import { plural } from '../src/util/text.js';
-import exceptionReference, { type ExceptionReferenceOptions } from './exception-reference.js';
+import { defaultExceptionReferenceOptions, type ExceptionReferenceOptions } from './exception-reference.js';
 
 const options = z.strictObject({
   project: z
@@ -50,7 +50,7 @@ type Context = ProjectCheckContext<Options, keyof typeof messages>;
 
 /** The exceptions this rule checks are the ones exception-reference finds, as the class configures it; its defaults otherwise. */
 function referenceOptions(setting: RuleSetting | undefined): ExceptionReferenceOptions {
-  return (setting?.options as ExceptionReferenceOptions | undefined) ?? exceptionReference.meta.options.parse({});
+  return (setting?.options as ExceptionReferenceOptions | undefined) ?? defaultExceptionReferenceOptions;
 }
 
 interface Cited {

@@ -76,6 +76,8 @@ const options = z.strictObject({
 
 type Options = z.output<typeof options>;
 export type ExceptionReferenceOptions = Options;
+/** The options of a class that does not enable the rule: its patterns compiled once, for every command that reads citations. */
+export const defaultExceptionReferenceOptions: ExceptionReferenceOptions = options.parse({});
 type MessageId = keyof typeof messages;
 type Context = DocumentCheckContext<Options, MessageId>;
 

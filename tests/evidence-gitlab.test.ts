@@ -9,14 +9,8 @@ import {
 } from '../src/evidence/gitlab.js';
 import { createGitLabClient, type GitLabApi } from '../src/gitlab/client.js';
 import { startFakeGitLab, type FakeGitLab, type SeedData, type SeedMergeRequest } from './fake-gitlab/server.js';
-import { fastRetry, TOKEN } from './mr-fixtures.js';
+import { ALICE, BOB, BOT, CAROL, DAVE, fastRetry, PROJECT_ID, TOKEN } from './mr-fixtures.js';
 
-const BOT = 1;
-const ALICE = 2;
-const BOB = 3;
-const CAROL = 4;
-const DAVE = 5;
-const PROJECT_ID = 42;
 const PERIOD_START = '2026-03-01T00:00:00.000Z';
 const IN_PERIOD = '2026-03-10T12:00:00.000Z';
 const BEFORE_PERIOD = '2026-02-10T12:00:00.000Z';

@@ -4,7 +4,7 @@
 // bounded number of requests in flight (gitlab.ts).
 import path from 'node:path';
 import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
-import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
+import exceptionReference, { citedExceptions, defaultExceptionReferenceOptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import reviewDate from '../../rules/review-date.js';
 import { ConfigError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -14,7 +14,7 @@ import { readBlobs } from '../git/objects.js';
 import { parseFrontMatter } from '../model/frontmatter.js';
 import { normalizeHeading, parseDocumentModel } from '../model/parse.js';
 import type { FrontMatter } from '../model/types.js';
-import { formatDay, readFrontMatterDate } from '../reviews/dates.js';
+import { addDays, formatDay, readFrontMatterDate, utcDay } from '../reviews/dates.js';
 import { loadReviewHistory, type PathHistory } from '../reviews/history.js';
 import { reviewStatus, type ReviewOptions } from '../reviews/status.js';
 import { decodeUtf8 } from '../select/read.js';
@@ -62,19 +62,17 @@ export interface EvidenceRequest {
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A calendar day as YYYY-MM-DD, UTC; `flag` names it in the error. */
+function dayArgument(flag: string, value: string): Date {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const day = parts && utcDay(Number(parts[1]), Number(parts[2]), Number(parts[3]));
+  if (!day) throw new ConfigError(`${flag} takes a day as YYYY-MM-DD, not "${value}"`);
+  return day;
+}
 
 function periodBounds(since: string, until: string): { start: Date; end: Date } {
-  for (const [flag, value] of [
-    ['--since', since],
-    ['--until', until],
-  ] as const) {
-    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-      throw new ConfigError(`${flag} takes a day as YYYY-MM-DD, not "${value}"`);
-    }
-  }
-  const start = new Date(`${since}T00:00:00Z`);
-  const end = new Date(`${until}T23:59:59Z`);
+  const start = dayArgument('--since', since);
+  const end = new Date(addDays(dayArgument('--until', until), 1).getTime() - 1000);
   if (start > end) throw new ConfigError(`--since ${since} is after --until ${until}`);
   return { start, end };
 }
@@ -109,7 +107,6 @@ class BlobTexts {
 }
 
 const REVIEW_DEFAULTS: ReviewOptions = reviewDate.meta.options.parse({});
-const EXCEPTION_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
 
 export async function buildEvidence(request: EvidenceRequest): Promise<Evidence> {
   const { config, gitlab } = request;
@@ -379,7 +376,7 @@ function exceptionsCited(versions: readonly Version[], config: ResolvedConfig, t
   const cited = new Set<string>();
   let previous: string | null | undefined;
   for (const version of versions) {
-    const options = ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
+    const options = ruleOptionsFor(config, { documentClass: version.documentClass ?? '' }, exceptionReference.meta.id, defaultExceptionReferenceOptions);
     const { source, frontMatter } = texts.get(version.blob);
     // Front matter cites nothing, and its edits (a review date) would make every version look new.
     const body = frontMatter.present ? source.split('\n').slice(frontMatter.endLine).join('\n') : source;

@@ -106,14 +106,16 @@ export async function judgeChange(change: TrackedChange, lookup: CommitMergeRequ
   const configOwnerPaths = context.configOwnerPaths.map((path) => (change.codeowners?.prefix ?? '') + path);
   const { requirements } = requirementsOf(subject, codeowners, configOwnerPaths);
   if (requirements.length === 0) {
-    const judgement = lookup?.kind === 'merge-request' || lookup?.kind === 'none' ? undefined : gitFacts(change.commit.message);
+    // Nobody was required to approve: not met whatever GitLab says; what it says is shown when it was asked.
+    const mr = lookup?.kind === 'merge-request' ? lookup : undefined;
+    const fromGit = mr || lookup?.kind === 'none' ? undefined : gitFacts(change.commit.message);
     return {
       requiredOwners: requiredOwnersOf(change, requirements, true),
-      mergeRequest: lookup?.kind === 'merge-request' ? mergeRequestOf(lookup) : (judgement?.mergeRequest ?? null),
-      approvals: lookup?.kind === 'merge-request' ? lookup.mr.approvals.map((a) => approvalOf(a, undefined)) : (judgement?.approvals ?? []),
+      mergeRequest: mr ? mergeRequestOf(mr) : (fromGit?.mergeRequest ?? null),
+      approvals: mr ? mr.mr.approvals.map((a) => approvalOf(a, undefined)) : (fromGit?.approvals ?? []),
       verdict: 'not-met',
       reasons: [NO_OWNER],
-      unverified: lookup?.kind === 'merge-request' || lookup?.kind === 'none' ? [] : ['mergeRequest', 'approvals'],
+      unverified: fromGit ? ['mergeRequest', 'approvals'] : [],
     };
   }
   if (lookup === undefined || context.directory === undefined) return unverifiedJudgement(change, requirements, context.notAsked ?? 'GitLab was not asked.');

@@ -1,5 +1,5 @@
 import exceptionExpiry, { type ExceptionExpiryOptions } from '../../rules/exception-expiry.js';
-import exceptionReference, { type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
+import exceptionReference, { defaultExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/rules.js';
@@ -47,7 +47,6 @@ export interface ExceptionsDocument {
 }
 
 const EXPIRY_DEFAULTS: ExceptionExpiryOptions = exceptionExpiry.meta.options.parse({});
-const REFERENCE_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
 
 /** The class's options for the rule, whatever its severity (where exceptions are tracked holds even with the rule off), else its defaults. */
 function classOptions<T>(config: ResolvedConfig, doc: DocumentModel, ruleId: string, defaults: T): T {
@@ -56,7 +55,7 @@ function classOptions<T>(config: ResolvedConfig, doc: DocumentModel, ruleId: str
 
 export function keepForExceptions(doc: DocumentModel, config: ResolvedConfig): ExceptionsDocument {
   const options = classOptions(config, doc, exceptionExpiry.meta.id, EXPIRY_DEFAULTS);
-  const referenceOptions = classOptions(config, doc, exceptionReference.meta.id, REFERENCE_DEFAULTS);
+  const referenceOptions = classOptions(config, doc, exceptionReference.meta.id, defaultExceptionReferenceOptions);
   return { path: doc.path, title: doc.title, options, exceptions: trackedExceptions(doc, referenceOptions, options) };
 }
 

@@ -1,5 +1,5 @@
 import documentId, { defaultDocumentIdOptions, readDocumentId, type DocumentIdOptions } from '../../rules/document-id.js';
-import exceptionReference, { citedExceptions, type ExceptionReferenceOptions } from '../../rules/exception-reference.js';
+import exceptionReference, { citedExceptions, defaultExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import reviewDate from '../../rules/review-date.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { releaseDocument, type KeptDocument } from '../engine/documents.js';
@@ -36,15 +36,13 @@ export interface Register {
   entries: RegisterEntry[];
 }
 
-const EXCEPTION_DEFAULTS: ExceptionReferenceOptions = exceptionReference.meta.options.parse({});
-
 /** What the register keeps of a document (`prepareRun`'s `keep`): what `lint` keeps, and what only the syntax tree tells. */
 export interface RegisterDocument extends KeptDocument {
   exceptionReferences: number;
 }
 
 export function keepForRegister(doc: DocumentModel, config: ResolvedConfig): RegisterDocument {
-  const options = ruleOptionsFor(config, doc, exceptionReference.meta.id, EXCEPTION_DEFAULTS);
+  const options = ruleOptionsFor(config, doc, exceptionReference.meta.id, defaultExceptionReferenceOptions);
   return { ...releaseDocument(doc), exceptionReferences: citedExceptions(doc, options).length };
 }
 

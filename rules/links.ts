@@ -11,7 +11,7 @@ import { unsafeToParse } from '../src/model/guards.js';
 import { matchesAny, patternSchema, plainText } from '../src/model/match.js';
 import { parseMarkdown } from '../src/model/parse.js';
 import { walkTree } from '../src/model/walk.js';
-import type { DocumentModel, Link, LinkKind } from '../src/model/types.js';
+import type { DocumentModel, FrontMatter, Link, LinkKind } from '../src/model/types.js';
 import { decodeUtf8 } from '../src/select/read.js';
 
 const options = z.strictObject({
@@ -77,7 +77,8 @@ function siteIndex(ctx: Context): Promise<SiteIndex> {
  */
 function readPage(ctx: Context, file: string): string | undefined {
   const read = ctx.project.readText(file);
-  return read.ok ? (read.source.charCodeAt(0) === 0xfeff ? read.source.slice(1) : read.source) : undefined;
+  // readText decodes as decodeUtf8 does: the byte order mark is already gone.
+  return read.ok ? read.source : undefined;
 }
 
 /**
@@ -138,7 +139,12 @@ function readAliases(ctx: Context, file: string): unknown {
   const read = ctx.project.readBytes(file);
   if (!read.ok || !mentionsAliases(read.data)) return undefined;
   const source = decodeUtf8(read.data);
-  return parseFrontMatter(source).data?.aliases ?? tomlAliases(source);
+  return aliasesOf(parseFrontMatter(source), source);
+}
+
+/** The `aliases` of a page's front matter: YAML's, else TOML's (which the front matter parser does not read). */
+function aliasesOf(frontMatter: Pick<FrontMatter, 'data'>, source: string): unknown {
+  return frontMatter.data?.aliases ?? tomlAliases(source);
 }
 
 /** The fences of YAML and of TOML front matter. */
@@ -159,8 +165,12 @@ function aliasKey(url: string): string {
   return url.replace(/(?<!\/)\/+$/, '') || '/';
 }
 
-/** Goldmark's task-list marker: `[x]`, `[X]` or `[ ]`, with or without a space after it (GitLab, like GFM, wants one). */
-const TASK_MARKER = /^\[[\t\n\f\r xX]\]/;
+/** What Goldmark's task-list marker holds between its brackets: `[x]`, `[X]` or `[ ]`. */
+const TASK_MARK = '[\\t\\n\\f\\r xX]';
+/** The marker, with or without a space after it (GitLab, like GFM, wants one). */
+const TASK_MARKER = new RegExp(`^\\[${TASK_MARK}\\]`);
+/** A link whose whole text is a marker's mark, `[x](/url)`: it may be a checkbox. */
+const TASK_MARK_TEXT = new RegExp(`^${TASK_MARK}$`);
 
 /**
  * Where Goldmark sees a task checkbox, not a link: `- [x](/url)` renders `<input checked> (/url)`. Hugo 0.111's
@@ -246,7 +256,7 @@ export default defineRule({
     messages,
   },
   async check(doc, ctx) {
-    (await checkedAliases(ctx)).set(doc.path, doc.frontMatter.data?.aliases ?? tomlAliases(doc.source));
+    (await checkedAliases(ctx)).set(doc.path, aliasesOf(doc.frontMatter, doc.source));
     const links = [
       ...doc.links.filter(
         (link) =>
@@ -262,7 +272,7 @@ export default defineRule({
     if (links.length === 0) return;
     const index = await siteIndex(ctx);
     // Only Hugo reads a task marker without a space after it; a page it does not publish is GitLab's to render.
-    const maybeCheckbox = (link: Link) => link.kind === 'inline' && /^[\t\n\f\r xX]$/.test(link.text);
+    const maybeCheckbox = (link: Link) => link.kind === 'inline' && TASK_MARK_TEXT.test(link.text);
     const checkboxes = links.some(maybeCheckbox) && pageUrl(doc.path, index) !== undefined ? taskCheckboxes(doc) : undefined;
     for (const link of links) if (!checkboxes?.has(`${link.line}:${link.column}`)) await checkLink(doc, link, index, ctx);
   },

@@ -9,7 +9,6 @@ import { normalizeTarget } from '../src/links/target.js';
 import { parseDocumentModel } from '../src/model/parse.js';
 import type { LinkKind } from '../src/model/types.js';
 import { createProjectContext } from '../src/project/context.js';
-import type { ProjectContext } from '../src/project/types.js';
 import { git } from './support/git.js';
 import { makeTree } from './support/cli.js';
 
@@ -18,16 +17,32 @@ function tempRepo(files: Record<string, string>): string {
 }
 
 /** The real project context, with its memo counting how often each key is computed. */
-function countingProject(root: string): { project: ProjectContext; computed: Map<string, number> } {
+/** A project that records what the rule computes (memo keys), lists and reads, to show each is done once. */
+function countingProject(root: string) {
   const project = createProjectContext({ root, now: new Date('2026-01-01') });
   const computed = new Map<string, number>();
-  const memo = project.memo;
+  const textRead: string[] = [];
+  const bytesRead: string[] = [];
+  let listings = 0;
+  const { memo, readText, readBytes, listFiles } = project;
   project.memo = (key, compute) =>
     memo(key, () => {
       computed.set(key, (computed.get(key) ?? 0) + 1);
       return compute();
     });
-  return { project, computed };
+  project.readText = (file) => {
+    textRead.push(file);
+    return readText(file);
+  };
+  project.readBytes = (file) => {
+    bytesRead.push(file);
+    return readBytes(file);
+  };
+  project.listFiles = () => {
+    listings++;
+    return listFiles();
+  };
+  return { project, computed, textRead, bytesRead, listings: () => listings };
 }
 
 async function check(root: string, files: string[], options: Record<string, unknown> = {}, project = countingProject(root).project) {
@@ -58,10 +73,13 @@ const handbook = {
 describe('links, once per run', () => {
   it('reads each linked page once and indexes the repository once; aliases only when a link finds no page', async () => {
     const root = tempRepo(handbook);
-    const { project, computed } = countingProject(root);
+    const { project, computed, textRead, listings } = countingProject(root);
     expect(await check(root, ['content/handbook/security/isms.md', 'content/handbook/other.md'], {}, project)).toEqual([]);
     expect(computed.get('links:anchors:github:content/handbook/security/_index.md')).toBe(1);
     expect(computed.get('links:site:["content",["static"],[]]')).toBe(1);
+    // What the memo saves: the linked page read once, the repository listed once, for both documents' links.
+    expect(textRead.filter((file) => file === 'content/handbook/security/_index.md')).toHaveLength(1);
+    expect(listings()).toBe(1);
     expect(computed.has('links:aliases:["content",["static"],[]]')).toBe(false);
     const reports = await check(root, ['content/handbook/other.md'], {}, project);
     expect(reports).toEqual([]);
@@ -75,13 +93,7 @@ describe('links, once per run', () => {
       'content/a.md': '---\naliases: [/a-old/]\n---\n[mine](/a-old/) [theirs](/b-old/) [anchor](/b-old/#two%20words)\n',
       'content/b.md': '---\naliases: [/b-old/]\n---\n## Two words\n',
     });
-    const { project } = countingProject(root);
-    const read: string[] = [];
-    const readBytes = project.readBytes;
-    project.readBytes = (file) => {
-      read.push(file);
-      return readBytes(file);
-    };
+    const { project, bytesRead: read } = countingProject(root);
     const reports = await check(root, ['content/a.md'], {}, project);
     expect(reports.map((report) => [report.key, report.message])).toEqual([
       ['aliasAnchor:/b-old/#two%20words', 'Link target "/b-old/#two%20words" is an alias of content/b.md: the redirect drops "#two words"'],
@@ -99,13 +111,7 @@ describe('links, once per run', () => {
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'pages');
     tempFile(root, 'content/d.md', '---\naliases: [/d-old/]\n---\n# D\n');
-    const { project } = countingProject(root);
-    const read: string[] = [];
-    const readBytes = project.readBytes;
-    project.readBytes = (file) => {
-      read.push(file);
-      return readBytes(file);
-    };
+    const { project, bytesRead: read } = countingProject(root);
     expect((await check(root, ['content/a.md'], {}, project)).map((report) => report.key)).toEqual(['missing:/gone/']);
     expect(read.sort()).toEqual(['content/b.md', 'content/d.md']);
   });

@@ -132,13 +132,10 @@ export function buildOracle(siteDir: string, hugo: HugoBinary = findHugo()!): Hu
   }
 
   const targets = new Map<string, SourceTarget[]>();
-  const sources = new Map<string, string>();
   for (const file of walk(path.join(siteRoot, 'content'))) {
     if (!/\.(md|markdown)$/i.test(file)) continue;
     const rel = path.relative(siteRoot, file).split(path.sep).join('/');
-    const source = fs.readFileSync(file, 'utf8');
-    sources.set(rel, source);
-    targets.set(rel, sourceTargets(source));
+    targets.set(rel, sourceTargets(fs.readFileSync(file, 'utf8')));
   }
 
   // Rendered HTML files: URL path → parsed page.

@@ -1,6 +1,7 @@
 import exceptionExpiry, { type ExceptionExpiryOptions } from '../../rules/exception-expiry.js';
 import exceptionReference, { defaultExceptionReferenceOptions } from '../../rules/exception-reference.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { detach } from '../engine/documents.js';
 import type { PreparedRun } from '../engine/run.js';
 import { ruleSettingFor } from '../engine/rules.js';
 import type { DocumentModel } from '../model/types.js';
@@ -56,7 +57,13 @@ function classOptions<T>(config: ResolvedConfig, doc: DocumentModel, ruleId: str
 export function keepForExceptions(doc: DocumentModel, config: ResolvedConfig): ExceptionsDocument {
   const options = classOptions(config, doc, exceptionExpiry.meta.id, EXPIRY_DEFAULTS);
   const referenceOptions = classOptions(config, doc, exceptionReference.meta.id, defaultExceptionReferenceOptions);
-  return { path: doc.path, title: doc.title, options, exceptions: trackedExceptions(doc, referenceOptions, options) };
+  // The title may be a slice of the page's text: a copy lets the text go, as releaseDocument does for lint.
+  return {
+    path: doc.path,
+    title: doc.title === undefined ? undefined : detach(doc.title),
+    options,
+    exceptions: trackedExceptions(doc, referenceOptions, options),
+  };
 }
 
 /**

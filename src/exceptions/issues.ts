@@ -1,9 +1,8 @@
 // Reads the GitLab issues that track exceptions: in batches of up to 100 iids per project (one
 // list request each, as GitLab's `iids[]` filter allows), each issue once per run.
-import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import { createGitLabClient, GitLabApiError, type GitLabApi, type RetryPolicy } from '../gitlab/client.js';
-import { checkServerInCi, nonEmpty, readToken, serverFromApiUrl } from '../gitlab/settings.js';
+import { checkServerInCi, isServerUrl, readServerUrl, readToken } from '../gitlab/settings.js';
 import { issueKey, type IssueRef } from './tracked.js';
 
 /** What the expiry check needs of an exception's issue. */
@@ -84,15 +83,13 @@ export interface GitLabFlags {
 /** A reader, or why there is none (no token, no GitLab URL): then expiry is not checked. */
 export type ReaderSetup = { reader: ExceptionIssueReader; secrets: string[] } | { unchecked: string };
 
-const serverSchema = z.url({ protocol: /^https?$/ });
-
 /** The token as `mr` and `reviews --sync-issues` read it; the GitLab URL from --server-url, else CI_SERVER_URL, else CI_API_V4_URL. */
 export function exceptionIssueReader(flags: GitLabFlags, env: NodeJS.ProcessEnv, retry?: Partial<RetryPolicy>): ReaderSetup {
   const { token, tokenSource } = readToken(flags.tokenEnv, env);
   if (!token) return { unchecked: `no GitLab token (${tokenSource} is not set)` };
-  const serverUrl = nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
+  const serverUrl = readServerUrl(flags, env);
   if (serverUrl === undefined) return { unchecked: 'no GitLab URL (CI_SERVER_URL is not set)' };
-  if (!serverSchema.safeParse(serverUrl).success) throw new ConfigError(`Invalid GitLab URL "${serverUrl}": use https://gitlab.example.com`);
+  if (!isServerUrl(serverUrl)) throw new ConfigError(`Invalid GitLab URL "${serverUrl}": use https://gitlab.example.com`);
   checkServerInCi(serverUrl, env, 'exceptions');
   const host = serverUrl.replace(/\/+$/, '');
   return { reader: new ExceptionIssueReader(createGitLabClient({ host, token, retry }), host), secrets: [token] };

@@ -9,7 +9,8 @@
 // Both runs reach the same verdict without coordinating, so they converge on one issue.
 import { parseOwners } from '../codeowners/owners.js';
 import type { Owner } from '../codeowners/types.js';
-import type { CalendarEntry } from '../reviews/calendar.js';
+import { isDueWithin, type CalendarEntry } from '../reviews/calendar.js';
+import { compareCodeUnits } from '../util/paths.js';
 import { GitLabApiError, type GitLabApi } from './client.js';
 import { DEVELOPER, findUser, roleLevel } from './owners.js';
 import { createOnce } from './publish.js';
@@ -73,14 +74,13 @@ interface Desired {
   due: string;
 }
 
-const isDue = (entry: CalendarEntry, days: number) => entry.daysLeft !== null && entry.daysLeft <= days;
 const dueReason = (entry: CalendarEntry, days: number) => (entry.status === 'overdue' ? 'overdue' : `due within ${days} days`);
 
 export async function syncReviewIssues(input: SyncInput): Promise<SyncResult> {
   const entries = new Map(input.entries.map((entry) => [input.repositoryPrefix + entry.path, entry]));
   const unknown = [...entries].filter(([, entry]) => entry.lastReviewed === null || entry.due === null).map(([path]) => path);
   if (!input.gitlab) {
-    const due = [...entries].filter(([, entry]) => isDue(entry, input.dueWithinDays)).sort(([a], [b]) => (a < b ? -1 : 1));
+    const due = [...entries].filter(([, entry]) => isDueWithin(entry, input.dueWithinDays)).sort(([a], [b]) => compareCodeUnits(a, b));
     const actions = due.map(([path, entry]) => ({
       action: 'create' as const,
       path,
@@ -147,7 +147,7 @@ class Sync {
     for (const duplicate of duplicates)
       actions.push(await this.close(path, duplicate.iid, `duplicate of #${kept!.iid}`, `Closing: duplicate of #${kept!.iid}, which tracks the same review.`));
     if (!kept) {
-      if (entry && isDue(entry, this.input.dueWithinDays)) actions.push(await this.create(this.desired(path, entry)));
+      if (entry && isDueWithin(entry, this.input.dueWithinDays)) actions.push(await this.create(this.desired(path, entry)));
       return actions;
     }
     if (!entry)
@@ -326,7 +326,7 @@ class Sync {
       return active((await this.api.GroupMembers.all(name, { perPage: 100 })) as unknown as Member[], (l) => l >= DEVELOPER);
     } catch (error) {
       if (error instanceof GitLabApiError && error.status === 404) return [];
-      throw new Error(`cannot read the members of ${owner}: ${describeError(error, this.input.secrets)}`);
+      throw new Error(`cannot read the members of ${owner.text}: ${describeError(error, this.input.secrets)}`);
     }
   }
 }

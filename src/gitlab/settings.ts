@@ -92,7 +92,7 @@ export function readToken(tokenEnv: string | undefined, env: NodeJS.ProcessEnv):
 export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.ProcessEnv): MergeRequestSettings {
   const token = readToken(flags.tokenEnv, env);
   const parsed = schema.safeParse({
-    serverUrl: nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL)),
+    serverUrl: readServerUrl(flags, env),
     // The MR lives in the target project; CI_PROJECT_ID is the fork for fork MRs run in the fork.
     projectId: nonEmpty(flags.project, env.CI_MERGE_REQUEST_PROJECT_ID, env.CI_PROJECT_ID),
     iid: nonEmpty(flags.mr, env.CI_MERGE_REQUEST_IID),
@@ -115,15 +115,25 @@ export function readMergeRequestSettings(flags: MergeRequestFlags, env: NodeJS.P
 
 const serverSchema = z.url({ protocol: /^https?$/ });
 
+/** The GitLab URL as every command reads it: --server-url, else CI_SERVER_URL, else CI_API_V4_URL without `/api/v4`. */
+export function readServerUrl(flags: { serverUrl?: string }, env: NodeJS.ProcessEnv): string | undefined {
+  return nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
+}
+
+/** Whether a GitLab URL is an http(s) URL at all. */
+export function isServerUrl(url: string): boolean {
+  return serverSchema.safeParse(url).success;
+}
+
 /** The GitLab URL and project a command that reads or writes the project (not a merge request) needs once there is a token. */
 export function readProjectTarget(
   flags: { serverUrl?: string; project?: string },
   env: NodeJS.ProcessEnv,
   command: string,
 ): { serverUrl: string; projectId: string } {
-  const serverUrl = nonEmpty(flags.serverUrl, env.CI_SERVER_URL, serverFromApiUrl(env.CI_API_V4_URL));
+  const serverUrl = readServerUrl(flags, env);
   const projectId = nonEmpty(flags.project, env.CI_PROJECT_ID);
-  if (serverUrl === undefined || !serverSchema.safeParse(serverUrl).success)
+  if (serverUrl === undefined || !isServerUrl(serverUrl))
     throw new ConfigError(`${command} needs the GitLab URL: set CI_SERVER_URL or pass --server-url https://gitlab.example.com`);
   if (projectId === undefined) throw new ConfigError(`${command} needs the project: set CI_PROJECT_ID or pass --project <id or path>`);
   checkServerInCi(serverUrl, env, command);

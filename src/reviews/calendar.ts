@@ -70,8 +70,13 @@ export async function buildCalendar(prepared: PreparedRun): Promise<CalendarEntr
 }
 
 /** Documents due within `days` days, overdue ones included; documents with an unknown date have no due date to compare. */
+/** Whether a document is due within `days` days, overdue ones included. */
+export function isDueWithin(entry: Pick<CalendarEntry, 'daysLeft'>, days: number): boolean {
+  return entry.daysLeft !== null && entry.daysLeft <= days;
+}
+
 export function dueWithin(entries: readonly CalendarEntry[], days: number): CalendarEntry[] {
-  return entries.filter((entry) => entry.daysLeft !== null && entry.daysLeft <= days);
+  return entries.filter((entry) => isDueWithin(entry, days));
 }
 
 const COLUMNS = ['Due', 'Status', 'Last reviewed', 'Source', 'Path', 'Title', 'Owners'] as const;

@@ -4,12 +4,11 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../../config/errors.js';
 import type { LintResult, RunOptions } from '../../engine/run.js';
-import { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables, type Snapshot } from '../../git/snapshot.js';
+import type { Snapshot } from '../../git/snapshot.js';
 import { FORMATS, type FormatName } from '../../reporters/formats.js';
 import { parseShard, shardFromEnvironment } from '../../select/shard.js';
-import { writeReports, type ReportTarget } from '../../reporters/write.js';
+import type { ReportTarget } from '../../reporters/write.js';
 import { EXIT } from '../exit.js';
-import { printReport } from '../output.js';
 import { startProgress } from '../progress.js';
 import { toPosix } from '../../util/paths.js';
 import { plural } from '../../util/text.js';
@@ -35,8 +34,9 @@ export interface LintFlags {
   to?: string;
 }
 
-// The engine (rules, Markdown parser) is loaded when a lint runs, not at start-up.
+// The engine (rules, Markdown parser), the reporters and the snapshot code are loaded when a lint runs, not at start-up.
 const loadEngine = () => import('../../engine/run.js');
+const loadOutput = () => Promise.all([import('../../reporters/write.js'), import('../output.js')]);
 
 /** The default command: `policylint [paths...]`. */
 export const lintCommand: CliCommand<LintFlags> = {
@@ -110,6 +110,7 @@ async function runLint(patterns: string[], flags: LintFlags): Promise<number> {
   const warnings = result.findings.length - errors;
   const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
   const shown = flags.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
+  const [{ writeReports }, { printReport }] = await loadOutput();
   await writeReports(result, flags.report, { cwd });
   // With --quiet, warnings past --max-warnings fail a run that shows no finding: stylish would then
   // say "no problems" just before exit code 1. Say nothing there; stderr says what failed.
@@ -140,7 +141,10 @@ async function lintSnapshot(options: RunOptions, flags: LintFlags): Promise<Lint
     throw new ConfigError('--staged lints the index; it cannot be combined with --from or --to');
   if (flags.changed || flags.base !== undefined)
     throw new ConfigError(`${flags.staged ? '--staged' : '--from/--to'} chooses the files itself; it cannot be combined with --changed or --base`);
-  const { lint } = await loadEngine();
+  const [{ lint }, { inSnapshot, snapshotRange, snapshotStaged, withoutRepositoryVariables }] = await Promise.all([
+    loadEngine(),
+    import('../../git/snapshot.js'),
+  ]);
   const snapshot: Snapshot = flags.staged ? await snapshotStaged(options.cwd) : await snapshotRange(options.cwd, flags.from, flags.to ?? 'HEAD');
   try {
     const realCwd = realpathSync.native(options.cwd);
@@ -169,7 +173,7 @@ function fromSnapshot(result: LintResult, snapshot: Snapshot): LintResult {
 
 /** Shows which class selects a file and every rule's effective setting, like `eslint --print-config`. */
 async function printConfig(file: string, flags: LintFlags, cwd: string, now: Date): Promise<number> {
-  const [{ prepareRun }, { ruleSettingFor }] = await Promise.all([loadEngine(), import('../../engine/rules.js')]);
+  const { prepareRun } = await loadEngine();
   const prepared = await prepareRun({ cwd, configPath: flags.config, patterns: [file], now });
   const doc = prepared.documents[0];
   const relative = toPosix(path.relative(prepared.config.root, path.resolve(cwd, file)));
@@ -178,7 +182,7 @@ async function printConfig(file: string, flags: LintFlags, cwd: string, now: Dat
     ? Object.fromEntries(
         Object.keys(documentClass.rules)
           .sort()
-          .map((id) => [id, ruleSettingFor(prepared.config, doc!, id)]),
+          .map((id) => [id, documentClass.rules[id]]),
       )
     : {};
   process.stdout.write(

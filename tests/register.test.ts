@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { formatRegister } from '../src/register/format.js';
 import { makeTree, runCli } from './support/cli.js';
 import { oracleMissing } from './support/oracles.js';
 import { missingPdfTools, pdfText, printToPdf } from './support/pdf.js';
+import { gitWith } from './support/git.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
 
@@ -35,13 +35,7 @@ function policy(id: string | undefined, title: string, body = '', extra = ''): s
 }
 
 function git(root: string, args: string[], date?: string): string {
-  const env = date ? { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : process.env;
-  return execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    stdio: 'pipe',
-  }).trim();
+  return gitWith(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {})(root, ...args).trim();
 }
 
 let root: string;

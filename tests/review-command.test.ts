@@ -4,12 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReviewsCommandInput, runReviewsCommand } from '../src/cli/commands/reviews.js';
 import { ConfigError } from '../src/config/errors.js';
-import { loggingGit, removeTemporaryDirectories, TempRepo } from './review-helpers.js';
+import { loggingGit, policy, removeTemporaryDirectories, TempRepo } from './review-helpers.js';
 
 // End to end through the real binary; needs `npm run build` first (`npm test` runs it).
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'policylint.js');
-
-const policy = (title: string, extra = '') => `---\ntitle: ${JSON.stringify(title)}\ncontrolled_document: true\n${extra}---\n\n# Policy\n`;
 
 const CONFIG = `extends: gitlab-handbook
 classes:

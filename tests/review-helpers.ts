@@ -76,3 +76,6 @@ export async function gitCallsDuring(work: () => Promise<unknown>): Promise<stri
   }
   return logging.calls();
 }
+
+/** A controlled document with this title (quoted as YAML) and front-matter lines `extra`. */
+export const policy = (title: string, extra = '') => `---\ntitle: ${JSON.stringify(title)}\ncontrolled_document: true\n${extra}---\n\n# Policy\n`;

@@ -4,9 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runReviewsCommand } from '../src/cli/commands/reviews.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab/server.js';
 import { BOT, fastRetry, PROJECT_ID, TOKEN, USERS } from './mr-fixtures.js';
-import { removeTemporaryDirectories, TempRepo } from './review-helpers.js';
-
-const policy = (title: string, extra = '') => `---\ntitle: ${JSON.stringify(title)}\ncontrolled_document: true\n${extra}---\n\n# Policy\n`;
+import { policy, removeTemporaryDirectories, TempRepo } from './review-helpers.js';
 
 let fake: FakeGitLab;
 let repo: TempRepo;

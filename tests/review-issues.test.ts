@@ -6,7 +6,7 @@ import { ConfigError } from '../src/config/errors.js';
 import type { IssueRecord } from './fake-gitlab/issues.js';
 import { startFakeGitLab, type FakeGitLab, type SeedData } from './fake-gitlab/server.js';
 import { BOT, CAROL, client, DAVE, fastRetry, PROJECT_ID, TOKEN, USERS, writes } from './mr-fixtures.js';
-import { removeTemporaryDirectories, TempRepo } from './review-helpers.js';
+import { policy, removeTemporaryDirectories, TempRepo } from './review-helpers.js';
 
 const NOW = '2026-01-01';
 
@@ -30,7 +30,6 @@ const SEED: SeedData = {
   projects: [{ id: PROJECT_ID, path_with_namespace: 'acme/handbook' }],
 };
 
-const policy = (title: string, extra = '') => `---\ntitle: ${JSON.stringify(title)}\ncontrolled_document: true\n${extra}---\n\n# Policy\n`;
 const CODEOWNERS = (accessOwners: string) => `[Controlled Documents]\n/content/access.md ${accessOwners}\n/content/backup.md @bob\n/content/fresh.md @bob\n`;
 const CHECKLIST = '- [ ] Walk through the access matrix\n/close\n';
 

@@ -1,12 +1,12 @@
 // --shard: the shards of a run, together, report exactly what the unsharded run reports. Real
 // files, real git repositories, the real engine; the CLI for the option and GitLab's variables.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareFindings } from '../src/engine/findings.js';
 import { lint, type LintResult, type RunOptions } from '../src/engine/run.js';
 import { inShard, parseShard, shardFromEnvironment } from '../src/select/shard.js';
 import { controlledDocument, makeTree, REPO_ROOT, runCli } from './support/cli.js';
+import { gitWith } from './support/git.js';
 
 const NOW = new Date('2026-11-27');
 
@@ -91,12 +91,7 @@ function generatedHandbook(): string {
   for (let i = 1; i <= 3; i++)
     files[`content/policies/waived-${i}.md`] = `<!-- policylint-disable review-date -- reviewed on paper -->\n${controlledDocument(`Waived ${i}`)}`;
   const root = makeTree(files, 'policylint-shard-');
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      env: { ...process.env, GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z', GIT_CONFIG_NOSYSTEM: '1', HOME: root },
-      stdio: 'pipe',
-    });
+  const git = (...args: string[]) => gitWith({ GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' })(root, ...args);
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'handbook');

@@ -1,6 +1,7 @@
 // Request parsing and response shaping shared by the routes: Grape-style params (query and
 // body merged, `a[b]` keys nested), GitLab error bodies, offset pagination headers.
 import type { IncomingMessage } from 'node:http';
+import type { FakeState, ProjectState } from './state.js';
 
 export type Params = Record<string, unknown>;
 
@@ -165,4 +166,11 @@ export function paginate<T>(items: T[], query: URLSearchParams, selfUrl: URL, re
       link: links.join(', '),
     },
   };
+}
+
+/** The project a route names by `:id` (numeric or URL-encoded path): GitLab answers `404 Project Not Found` for one it does not show. */
+export function projectOf(ctx: { state: FakeState; path: Record<string, string> }): ProjectState {
+  const project = ctx.state.project(ctx.path.id!);
+  if (!project) throw notFound('Project');
+  return project;
 }

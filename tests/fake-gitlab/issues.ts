@@ -1,6 +1,6 @@
 // Project issues and their notes, as GitLab's Issues and Notes APIs serve and validate them
 // (doc/api/issues.md, doc/api/notes.md; lib/api/issues.rb for parameter validation).
-import { badRequest, invalidParam, notFound, oneOf, paginate, requireString, type ApiResponse, type Params } from './http.js';
+import { badRequest, invalidParam, notFound, oneOf, paginate, projectOf, requireString, type ApiResponse, type Params } from './http.js';
 import { userByIdJson } from './render.js';
 import type { Route, RouteContext } from './routes.js';
 import type { FakeState, ProjectState } from './state.js';
@@ -121,12 +121,6 @@ function noteJson(state: FakeState, issue: IssueRecord, note: IssueNoteRecord, b
   };
 }
 
-function projectOf(ctx: RouteContext): ProjectState {
-  const project = ctx.state.project(ctx.path.id!);
-  if (!project) throw notFound('Project');
-  return project;
-}
-
 function issueOf(ctx: RouteContext, project: ProjectState): IssueRecord {
   const issue = ctx.state.issues.find((i) => i.project_id === project.id && String(i.iid) === ctx.path.issue_iid);
   if (!issue) throw notFound();
@@ -179,11 +173,7 @@ export const issueRoutes: Route[] = [
         .filter((i) => !iids || iids.has(i.iid))
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
       if (sort === 'desc') issues.reverse();
-      return paginate(
-        issues.map((i) => issueJson(ctx.state, project, i, ctx.baseUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(issues, ctx.query, ctx.selfUrl, (i) => issueJson(ctx.state, project, i, ctx.baseUrl));
     },
   },
   {
@@ -258,11 +248,7 @@ export const issueRoutes: Route[] = [
       const sort = oneOf(ctx.input, 'sort', ['asc', 'desc'] as const, 'desc');
       const notes = [...issue.notes].sort((a, b) => a.id - b.id);
       if (sort === 'desc') notes.reverse();
-      return paginate(
-        notes.map((n) => noteJson(ctx.state, issue, n, ctx.baseUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(notes, ctx.query, ctx.selfUrl, (n) => noteJson(ctx.state, issue, n, ctx.baseUrl));
     },
   },
   {

@@ -1,18 +1,12 @@
 // Listing merge requests: a project's (doc/api/merge_requests.md "List project merge requests") and those
 // related to a commit (doc/api/commits.md "List merge requests associated with a commit"), both as
 // API::Entities::MergeRequestBasic and filtered like MergeRequestsFinder (app/finders/merge_requests_finder.rb).
-import { notFound, oneOf, optionalTime, paginate } from './http.js';
+import { notFound, oneOf, optionalTime, paginate, projectOf } from './http.js';
 import { mergeRequestBasicJson } from './render.js';
-import type { Route, RouteContext } from './routes.js';
-import type { MergeRequestRecord, ProjectState } from './state.js';
+import type { Route } from './routes.js';
+import type { MergeRequestRecord } from './state.js';
 
 const STATES = ['opened', 'closed', 'locked', 'merged', 'all'] as const;
-
-function projectOf(ctx: RouteContext): ProjectState {
-  const project = ctx.state.project(ctx.path.id!);
-  if (!project) throw notFound('Project');
-  return project;
-}
 
 /** `created_at` / `updated_at` compared as instants: seeds may write other offsets, GitLab compares timestamps. */
 const time = (value: string) => Date.parse(value);

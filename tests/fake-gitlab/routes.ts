@@ -10,6 +10,7 @@ import {
   optionalBoolean,
   optionalInteger,
   paginate,
+  projectOf,
   requireString,
   unknownRoute,
   type ApiResponse,
@@ -70,12 +71,6 @@ const NOTE_MAX_LENGTH = 1_000_000;
 const LINE_CODE_ERROR = 'Note {:line_code=>["can\'t be blank", "must be a valid line code"]}';
 
 const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
-
-function projectOf(ctx: RouteContext) {
-  const project = ctx.state.project(ctx.path.id!);
-  if (!project) throw notFound('Project');
-  return project;
-}
 
 function mergeRequestOf(ctx: RouteContext): MergeRequestRecord {
   const project = projectOf(ctx);
@@ -233,11 +228,7 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const username = ctx.query.get('username');
       const users = ctx.state.users.filter((u) => username === null || u.username.toLowerCase() === username.toLowerCase());
-      return paginate(
-        users.map((u) => userJson(u, ctx.baseUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(users, ctx.query, ctx.selfUrl, (u) => userJson(u, ctx.baseUrl));
     },
   },
   {
@@ -302,11 +293,7 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const search = ctx.query.get('search');
       const branches = projectOf(ctx).protected_branches.filter((b) => !search || b.name.includes(search));
-      return paginate(
-        branches.map((b) => protectedBranchJson(ctx.state, b)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(branches, ctx.query, ctx.selfUrl, (b) => protectedBranchJson(ctx.state, b));
     },
   },
   {
@@ -382,11 +369,7 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
       const projectUrl = `${ctx.baseUrl}/${projectOf(ctx).path_with_namespace}`;
-      return paginate(
-        mr.commits.map((c) => commitJson(c, projectUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(mr.commits, ctx.query, ctx.selfUrl, (c) => commitJson(c, projectUrl));
     },
   },
   {
@@ -424,11 +407,7 @@ export const routes: Route[] = [
       const orderBy = oneOf(ctx.input, 'order_by', ['created_at', 'updated_at'] as const, 'created_at');
       const notes = ctx.state.notesOf(mr).sort((a, b) => a[orderBy].localeCompare(b[orderBy]) || a.id - b.id);
       if (sort === 'desc') notes.reverse();
-      return paginate(
-        notes.map((n) => noteJson(ctx.state, mr, n, ctx.baseUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(notes, ctx.query, ctx.selfUrl, (n) => noteJson(ctx.state, mr, n, ctx.baseUrl));
     },
   },
   {
@@ -496,11 +475,7 @@ export const routes: Route[] = [
     pattern: 'projects/:id/merge_requests/:iid/discussions',
     handle: (ctx) => {
       const mr = mergeRequestOf(ctx);
-      return paginate(
-        mr.discussions.map((d) => discussionJson(ctx.state, mr, d, ctx.baseUrl)),
-        ctx.query,
-        ctx.selfUrl,
-      );
+      return paginate(mr.discussions, ctx.query, ctx.selfUrl, (d) => discussionJson(ctx.state, mr, d, ctx.baseUrl));
     },
   },
   {

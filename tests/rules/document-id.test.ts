@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -7,6 +6,7 @@ import { lint } from '../../src/engine/run.js';
 import { RepositoryReader } from '../../src/select/read.js';
 import { makeTree } from '../support/cli.js';
 import { ruleTester } from '../support/rule-tester.js';
+import { git } from '../support/git.js';
 
 const withId = (id: string, title = 'Policy') => `---\ntitle: ${title}\nID: ${id}\n---\n\n# ${title}\n`;
 const options = { key: 'ID', pattern: '/^POL-\\d{3}$/' };
@@ -87,10 +87,6 @@ ruleTester(rule, {
     { options: { keys: 'id' }, error: /unrecognized/i },
   ],
 });
-
-function git(root: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'pipe' });
-}
 
 const CONFIG = `classes:\n  policy:\n    paths: ["policies/**"]\n    when:\n      - frontMatter: { controlled_document: true }\n    rules:\n      document-id: [error, { key: ID }]\n`;
 const controlled = (id: string) => `---\ncontrolled_document: true\nID: ${id}\n---\n\nText.\n`;

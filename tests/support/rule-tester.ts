@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { formatMessage, placeholders } from '../../src/engine/findings.js';
 import { lint } from '../../src/engine/run.js';
 import type { AnyRule, Finding, MessageData, Severity, SeveritySetting } from '../../src/engine/types.js';
 import { makeTree } from './cli.js';
+import { gitWith } from './git.js';
 
 /**
  * Table tests for one rule, in the spirit of ESLint's RuleTester: each case is linted by the real
@@ -155,11 +155,7 @@ function writeTreeFile(root: string, file: string, content: string): void {
 }
 
 function git(root: string, args: string[], env: Record<string, string> = {}): void {
-  execFileSync('git', ['-c', 'user.name=Tester', '-c', 'user.email=tester@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: 'pipe',
-  });
+  gitWith(env)(root, ...args);
 }
 
 function commitAll(root: string, commits: readonly TesterCommit[]): void {

@@ -467,8 +467,26 @@ export function findingTarget(oracle: HugoOracle, finding: LinkFinding): SourceT
   return around.length === 1 ? around[0] : undefined;
 }
 
+/**
+ * Where Hugo and policylint disagree, both ways, each key with what its side said: `expected` maps
+ * the keys of what Hugo cannot serve to Hugo's reason, `actual` lists policylint's findings as
+ * [key, message]. Equal to NO_DISAGREEMENT when they agree.
+ */
+export function disagreements(expected: ReadonlyArray<[key: string, reason: string]>, actual: ReadonlyArray<[key: string, message: string]>) {
+  const why = new Map(expected);
+  const said = new Map(actual);
+  const expectedKeys = expected.map(([k]) => k);
+  const actualKeys = actual.map(([k]) => k);
+  return {
+    'Hugo cannot serve, policylint silent': minus(expectedKeys, actualKeys).map((k) => `${k} — Hugo: ${why.get(k)}`),
+    'Hugo serves, policylint reports': minus(actualKeys, expectedKeys).map((k) => `${k} — policylint: ${said.get(k)}`),
+  };
+}
+
+export const NO_DISAGREEMENT = { 'Hugo cannot serve, policylint silent': [], 'Hugo serves, policylint reports': [] };
+
 /** Multiset difference: what `a` has more of than `b` (a link reported twice is one finding too many). */
-export function minus(a: string[], b: string[]): string[] {
+function minus(a: string[], b: string[]): string[] {
   const rest = [...b];
   return a.filter((k) => {
     const i = rest.indexOf(k);

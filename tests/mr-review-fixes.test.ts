@@ -2,8 +2,7 @@
 // the GitLab review: merged-results pipelines (#1), documents no target-branch entry owns (#2), and
 // a clone git cannot diff when GitLab cannot list the versions either (#3), and a remote CI/CD
 // configuration file (#4).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkProjectSettings } from '../src/gitlab/project-settings.js';
@@ -11,6 +10,7 @@ import { MR_EXIT, runMergeRequest } from '../src/gitlab/run.js';
 import { startFakeGitLab, type FakeGitLab, type SeedDiffFile } from './fake-gitlab/server.js';
 import { ALICE, client, fastRetry, IID, mergeRequestEnv, PROJECT_ID, seed } from './mr-fixtures.js';
 import { ACCESS, BACKUP, controlledDocument } from './mr-repo.js';
+import { makeTree } from './support/cli.js';
 import { gitWith } from './support/git.js';
 
 vi.mock('../src/version.js', () => ({ VERSION: '0.0.0-test' }));
@@ -25,15 +25,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function temporary(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** `main` with the policy and one controlled document; `feature` branched from it (checked out). */
 function repository() {
-  const dir = temporary('policylint-mrfix-');
+  const dir = makeTree({}, 'policylint-mrfix-');
   const write = (files: Record<string, string>) => {
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -157,7 +151,7 @@ describe('a clone that lacks the base commit (git cannot diff)', () => {
   async function shallow() {
     const repo = repository();
     const head = repo.commit({ [ACCESS]: controlledDocument('Access Management Policy', { extra: '\nEveryone may grant themselves admin access.\n' }) });
-    const clone = join(temporary('policylint-shallow-'), 'clone');
+    const clone = join(makeTree({}, 'policylint-shallow-'), 'clone');
     git(repo.dir, 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${repo.dir}`, clone);
     const fake = await gitlab({ base: repo.baseSha, start: repo.baseSha, head }, repo.apiDiffs(head));
     fake.state.project(PROJECT_ID)!.files[repo.baseSha] = { '.policylint.yml': CONFIG, CODEOWNERS, [ACCESS]: controlledDocument('Access Management Policy') };
